@@ -1,0 +1,117 @@
+// Package api is the HTTP face of the hub: the JSON API under /api/v1, the
+// OpenAPI document, health and readiness probes and Prometheus metrics.
+// Handlers stay thin: decode, call the catalog store, encode; every error
+// goes through abortWithError.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ocophub/catalog"
+)
+
+// Limits on request bodies: JSON documents are small; catalog files are not.
+const (
+	MaxJSONBody   = 1 << 20
+	MaxImportBody = 32 << 20
+)
+
+// Pinger is a dependency /readyz checks.
+type Pinger func(ctx context.Context) error
+
+// Deps is what the API needs; main wires it by hand.
+type Deps struct {
+	Store catalog.Store
+	// Ready are the checks of /readyz by name ("database", "redis").
+	Ready map[string]Pinger
+	// Registry receives the HTTP metrics and is served on /metrics; nil
+	// makes a fresh one.
+	Registry *prometheus.Registry
+	Logger   *slog.Logger
+	// TrustedProxies whose X-Forwarded-For is believed; nil trusts none.
+	TrustedProxies []string
+}
+
+// New builds the router with every route of the API.
+func New(d Deps) (*gin.Engine, error) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	metrics := newHTTPMetrics(d.Registry)
+	r.Use(requestID(), recoverPanics(d.Logger), accessLog(d.Logger), metrics.middleware())
+	r.NoRoute(func(c *gin.Context) {
+		abortWithError(c, catalog.Errorf(catalog.CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
+			Code: "method_not_allowed", Message: "method " + c.Request.Method + " is not allowed here"}})
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", readiness(d.Ready))
+	r.GET("/metrics", gin.WrapH(metricsHandler(d.Registry)))
+
+	v1 := r.Group("/api/v1", tenantScope())
+	v1.GET("/openapi.json", serveOpenAPI)
+	h := handlers{store: d.Store}
+	h.routes(v1.Group("", limitBody(MaxJSONBody)))
+	v1.POST("/imports", limitBody(MaxImportBody), h.importCatalog)
+	return r, nil
+}
+
+// tenantScope puts the caller's scope in the request context. Until the
+// accounts feature, the API has no users and acts as the operator; that is
+// why `serve` binds to 127.0.0.1 by default.
+func tenantScope() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Request = c.Request.WithContext(catalog.WithScope(c.Request.Context(), catalog.OperatorScope()))
+		c.Next()
+	}
+}
+
+type handlers struct {
+	store catalog.Store
+}
+
+func (h handlers) routes(g *gin.RouterGroup) {
+	s := h.store
+	resource[catalog.Alliance]{
+		path: "/alliances", get: s.Alliance, list: s.ListAlliances, create: s.CreateAlliance,
+		update: s.UpdateAlliance, remove: s.DeleteAlliance,
+		key: func(a *catalog.Alliance) (*int64, *int64) { return &a.ID, &a.Version },
+	}.register(g)
+	resource[catalog.Coop]{
+		path: "/coops", get: s.Coop, list: s.ListCoops, create: s.CreateCoop,
+		update: s.UpdateCoop, remove: s.DeleteCoop,
+		key: func(c *catalog.Coop) (*int64, *int64) { return &c.ID, &c.Version },
+	}.register(g)
+	resource[catalog.Warehouse]{
+		path: "/warehouses", get: s.Warehouse, list: s.ListWarehouses, create: s.CreateWarehouse,
+		update: s.UpdateWarehouse, remove: s.DeleteWarehouse,
+		key: func(w *catalog.Warehouse) (*int64, *int64) { return &w.ID, &w.Version },
+	}.register(g)
+	resource[catalog.Product]{
+		path: "/products", get: s.Product, list: s.ListProducts, create: s.CreateProduct,
+		update: s.UpdateProduct, remove: s.DeleteProduct,
+		key: func(p *catalog.Product) (*int64, *int64) { return &p.ID, &p.Version },
+	}.register(g)
+
+	g.GET("/variants/:id/stock", h.stockLevels)
+	g.POST("/variants/:id/stock/adjustments", h.adjustStock)
+	g.GET("/variants/:id/movements", h.movements)
+}

@@ -1,0 +1,278 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"ocophub/catalog"
+)
+
+var products = entity[productRow, productRow]{what: "product", table: "products",
+	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "products") },
+	toDomain: func(r productRow) productRow { return r }, id: func(r productRow) int64 { return r.ID }}
+
+// CreateProduct stores p with its variants in one transaction.
+func (s *Store) CreateProduct(ctx context.Context, p *catalog.Product) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if _, err := s.Coop(ctx, p.CoopID); err != nil {
+		return fieldNotFound(err, "coop_id", "co-op not found")
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row := toProductRow(p)
+		row.ID, row.Version = 0, 1
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, "product "+p.Code)
+		}
+		p.ID = row.ID
+		_, err := s.syncVariants(tx, p, false)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	*p, err = s.Product(ctx, p.ID)
+	return err
+}
+
+// Product reads a product with its variants.
+func (s *Store) Product(ctx context.Context, id int64) (catalog.Product, error) {
+	row, err := products.get(ctx, s.db, id)
+	if err != nil {
+		return catalog.Product{}, err
+	}
+	byProduct, err := s.variantsOf(ctx, s.db, []int64{row.ID})
+	if err != nil {
+		return catalog.Product{}, err
+	}
+	return row.toDomain(byProduct[row.ID]), nil
+}
+
+// ListProducts lists products in scope with their variants, filtered by
+// co-op, stars, group and a diacritics-insensitive search.
+func (s *Store) ListProducts(ctx context.Context, q catalog.ListQuery) ([]catalog.Product, string, error) {
+	rows, next, err := products.list(ctx, s.db, q, func(db *gorm.DB) *gorm.DB {
+		db = coopFilter("products", q.CoopID)(db)
+		if q.Stars != 0 {
+			db = db.Where("products.ocop_stars = ?", int(q.Stars))
+		}
+		if q.Group != "" {
+			db = db.Where("products.ocop_group = ?", string(q.Group))
+		}
+		for _, word := range strings.Fields(catalog.Fold(q.Q)) {
+			db = db.Where(`products.search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(word)+"%")
+		}
+		return db
+	})
+	if err != nil || len(rows) == 0 {
+		return []catalog.Product{}, next, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	byProduct, err := s.variantsOf(ctx, s.db, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]catalog.Product, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain(byProduct[r.ID])
+	}
+	return out, next, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UpdateProduct replaces the product and its variant list if p.Version is
+// current, in one transaction.
+func (s *Store) UpdateProduct(ctx context.Context, p *catalog.Product) error {
+	current, err := products.get(ctx, s.db, p.ID)
+	if err != nil {
+		return err
+	}
+	p.CoopID = current.CoopID // a product never changes co-op
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row := toProductRow(p)
+		row.Version = p.Version + 1
+		row.UpdatedAt = s.now().UTC()
+		if err := products.update(ctx, tx, p.ID, p.Version, &row, "coop_id"); err != nil {
+			return err
+		}
+		_, err := s.syncVariants(tx, p, false)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	*p, err = s.Product(ctx, p.ID)
+	return err
+}
+
+// DeleteProduct removes a product whose variants hold no stock.
+func (s *Store) DeleteProduct(ctx context.Context, id, version int64) error {
+	if _, err := products.get(ctx, s.db, id); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := refuseIfStocked(tx, "variants.product_id = ?", id); err != nil {
+			return err
+		}
+		return products.delete(ctx, tx, id, version)
+	})
+}
+
+// syncVariants makes the stored variants of p equal p.Variants, matching by
+// SKU: new ones are inserted, changed ones updated, dropped ones deleted
+// (refused while they hold stock) unless keepMissing, as an import does.
+// Unchanged rows are not touched. It fills in the variant IDs.
+func (s *Store) syncVariants(tx *gorm.DB, p *catalog.Product, keepMissing bool) (catalog.Counts, error) {
+	var counts catalog.Counts
+	if err := checkVariantKeys(tx, p); err != nil {
+		return counts, err
+	}
+	var existing []variantRow
+	if err := tx.Where("product_id = ?", p.ID).Find(&existing).Error; err != nil {
+		return counts, translate(err, "variant")
+	}
+	bySKU := map[string]variantRow{}
+	for _, r := range existing {
+		bySKU[r.SKU] = r
+	}
+	// Dropped variants go first, so a replacement may take over a dropped
+	// variant's GTIN in the same update.
+	if !keepMissing {
+		kept := map[string]bool{}
+		for _, v := range p.Variants {
+			kept[string(v.SKU)] = true
+		}
+		for sku, gone := range bySKU {
+			if kept[sku] {
+				continue
+			}
+			if err := refuseIfStocked(tx, "variants.id = ?", gone.ID); err != nil {
+				return counts, fmt.Errorf("remove variant %s: %w", sku, err)
+			}
+			if err := tx.Delete(&variantRow{}, gone.ID).Error; err != nil {
+				return counts, translate(err, "variant "+sku)
+			}
+		}
+	}
+	now := s.now().UTC()
+	for i := range p.Variants {
+		v := &p.Variants[i]
+		row := toVariantRow(v, p.ID, p.CoopID, i)
+		old, found := bySKU[row.SKU]
+		delete(bySKU, row.SKU)
+		switch {
+		case !found:
+			row.ID = 0
+			if err := tx.Create(&row).Error; err != nil {
+				return counts, translate(err, "variant "+row.SKU)
+			}
+			counts.Created++
+		case !row.sameAs(old):
+			row.ID, row.CreatedAt, row.UpdatedAt = old.ID, old.CreatedAt, now
+			if err := tx.Select("*").Omit("created_at").Updates(&row).Error; err != nil {
+				return counts, translate(err, "variant "+row.SKU)
+			}
+			counts.Updated++
+		default:
+			row.ID = old.ID
+			counts.Unchanged++
+		}
+		v.ID, v.ProductID = row.ID, p.ID
+	}
+	return counts, nil
+}
+
+// checkVariantKeys fails with conflict, per field, when a SKU of p is taken
+// by another product of the co-op or a GTIN by any other product, before
+// the unique indexes would fail with a less helpful message.
+func checkVariantKeys(tx *gorm.DB, p *catalog.Product) error {
+	clashes, err := variantKeyClashes(tx, p)
+	if err != nil || len(clashes) == 0 {
+		return err
+	}
+	fe := catalog.FieldErrors{}
+	for _, c := range clashes {
+		fe.Add(fmt.Sprintf("variants[%d].%s", c.index, c.field), c.reason)
+	}
+	return &catalog.Error{Code: catalog.CodeConflict, Message: "SKU or GTIN already in use", Fields: fe}
+}
+
+// keyClash is a variant of p (by index) whose sku or gtin13 is taken.
+type keyClash struct {
+	index  int
+	field  string
+	reason string
+}
+
+func variantKeyClashes(tx *gorm.DB, p *catalog.Product) ([]keyClash, error) {
+	skus := make([]string, 0, len(p.Variants))
+	var gtins []string
+	for _, v := range p.Variants {
+		skus = append(skus, string(v.SKU))
+		if v.GTIN != "" {
+			gtins = append(gtins, string(v.GTIN))
+		}
+	}
+	var taken []variantRow
+	clash := tx.Where("coop_id = ? AND sku IN ?", p.CoopID, skus)
+	if len(gtins) > 0 {
+		clash = clash.Or("gtin13 IN ?", gtins)
+	}
+	if err := tx.Where("product_id <> ?", p.ID).Where(clash).Find(&taken).Error; err != nil {
+		return nil, translate(err, "variant")
+	}
+	var out []keyClash
+	for i, v := range p.Variants {
+		for _, t := range taken {
+			if t.CoopID == p.CoopID && t.SKU == string(v.SKU) {
+				out = append(out, keyClash{i, "sku", fmt.Sprintf("SKU %s is already used by another product of this co-op", v.SKU)})
+			}
+			if t.GTIN13 != nil && v.GTIN != "" && *t.GTIN13 == string(v.GTIN) {
+				out = append(out, keyClash{i, "gtin13", fmt.Sprintf("GTIN %s is already used by another product", v.GTIN)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// refuseIfStocked fails with failed_precondition when a matching variant
+// still has units on hand or reserved: deleting it would lose stock.
+func refuseIfStocked(tx *gorm.DB, where string, arg any) error {
+	var n int64
+	err := tx.Table("stock_levels").Joins("JOIN variants ON variants.id = stock_levels.variant_id").
+		Where(where, arg).Where("stock_levels.on_hand <> 0 OR stock_levels.reserved <> 0").Count(&n).Error
+	if err != nil {
+		return translate(err, "stock")
+	}
+	if n > 0 {
+		return &catalog.Error{Code: catalog.CodeFailedPrecondition,
+			Message: "still has stock; adjust it to zero before removing"}
+	}
+	return nil
+}
+
+// variantsOf loads the variants of the given products, in position order.
+func (s *Store) variantsOf(ctx context.Context, db *gorm.DB, productIDs []int64) (map[int64][]catalog.Variant, error) {
+	var rows []variantRow
+	if err := db.WithContext(ctx).Where("product_id IN ?", productIDs).Order("product_id, position").Find(&rows).Error; err != nil {
+		return nil, translate(err, "variant")
+	}
+	out := make(map[int64][]catalog.Variant, len(productIDs))
+	for _, r := range rows {
+		out[r.ProductID] = append(out[r.ProductID], r.toDomain())
+	}
+	return out, nil
+}

@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+
+	"gorm.io/gorm"
+
+	"ocophub/catalog"
+)
+
+// scopeOf returns the caller's scope or permission_denied: a call that
+// reached the store without a tenant is a bug, and failing closed keeps it
+// from becoming a leak.
+func scopeOf(ctx context.Context) (catalog.Scope, error) {
+	s := catalog.ScopeFrom(ctx)
+	if s.IsZero() {
+		return s, &catalog.Error{Code: catalog.CodePermissionDenied, Message: "no tenant scope"}
+	}
+	return s, nil
+}
+
+// ownedBy limits a table with a coop_id column to the scope's co-ops.
+func ownedBy(db *gorm.DB, s catalog.Scope, table string) *gorm.DB {
+	switch {
+	case s.IsOperator():
+		return db
+	case s.AllianceID() != 0:
+		return db.Where(table+".coop_id IN (SELECT id FROM coops WHERE alliance_id = ?)", s.AllianceID())
+	default:
+		return db.Where(table+".coop_id IN ?", s.CoopIDs())
+	}
+}
+
+// coopsIn limits the coops table to the scope.
+func coopsIn(db *gorm.DB, s catalog.Scope) *gorm.DB {
+	switch {
+	case s.IsOperator():
+		return db
+	case s.AllianceID() != 0:
+		return db.Where("coops.alliance_id = ?", s.AllianceID())
+	default:
+		return db.Where("coops.id IN ?", s.CoopIDs())
+	}
+}
+
+// alliancesIn limits the alliances table to the scope: a co-op sees the
+// alliance it belongs to.
+func alliancesIn(db *gorm.DB, s catalog.Scope) *gorm.DB {
+	switch {
+	case s.IsOperator():
+		return db
+	case s.AllianceID() != 0:
+		return db.Where("alliances.id = ?", s.AllianceID())
+	default:
+		return db.Where("alliances.id IN (SELECT alliance_id FROM coops WHERE id IN ?)", s.CoopIDs())
+	}
+}
+
+// page applies cursor and limit to an id-ordered query; it fetches one row
+// more than the limit to learn whether there is a next page.
+func page(db *gorm.DB, table string, q catalog.ListQuery) (*gorm.DB, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	if q.Cursor != "" {
+		after, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		db = db.Where(table+".id > ?", after)
+	}
+	return db.Order(table + ".id").Limit(q.Limit + 1), nil
+}
+
+// nextCursor trims the extra row fetched by page and returns the cursor of
+// the next page, "" at the end.
+func nextCursor[R any](rows []R, limit int, id func(R) int64) ([]R, string) {
+	if limit == 0 {
+		limit = catalog.DefaultLimit
+	}
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, encodeCursor(id(rows[limit-1]))
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil {
+		if id, err := strconv.ParseInt(string(b), 10, 64); err == nil && id >= 0 {
+			return id, nil
+		}
+	}
+	return 0, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "cursor is not valid",
+		Fields: map[string]string{"cursor": "use next_cursor of the previous page"}}
+}

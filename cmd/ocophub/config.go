@@ -1,0 +1,118 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"ocophub/catalog/store"
+)
+
+// Config is the effective configuration. Every field has an environment
+// variable and a flag; a flag wins over the variable, the variable over the
+// default. The defaults are the embedded set-up.
+type Config struct {
+	// HTTPAddr is where the API listens (OCOPHUB_HTTP_ADDR); default
+	// 127.0.0.1:8080, local only, because the API has no login yet.
+	HTTPAddr string
+	// DatabaseURL is postgres://… or file:… (OCOPHUB_DATABASE_URL);
+	// default file:var/ocophub.db.
+	DatabaseURL string
+	// RedisURL is redis://… (OCOPHUB_REDIS_URL); empty runs an in-process
+	// Redis, which forgets everything at exit.
+	RedisURL string
+	// DataDir holds the embedded database and keys (OCOPHUB_DATA_DIR);
+	// default ./var.
+	DataDir string
+	// LogLevel is debug, info, warn or error (OCOPHUB_LOG_LEVEL); default info.
+	LogLevel string
+	// LogFormat is text or json (OCOPHUB_LOG_FORMAT); default text.
+	LogFormat string
+	// TrustedProxies is a comma-separated list of proxy addresses or CIDRs
+	// whose X-Forwarded-For is believed (OCOPHUB_TRUSTED_PROXIES); default none.
+	TrustedProxies string
+}
+
+type setting struct {
+	flag, env, def, usage string
+	field                 func(*Config) *string
+}
+
+var settings = []setting{
+	{"http-addr", "OCOPHUB_HTTP_ADDR", "127.0.0.1:8080", "address the HTTP API listens on", func(c *Config) *string { return &c.HTTPAddr }},
+	{"database-url", "OCOPHUB_DATABASE_URL", "", "postgres://… or file:… (default file:<data-dir>/ocophub.db)", func(c *Config) *string { return &c.DatabaseURL }},
+	{"redis-url", "OCOPHUB_REDIS_URL", "", "redis://… (empty: in-process Redis)", func(c *Config) *string { return &c.RedisURL }},
+	{"data-dir", "OCOPHUB_DATA_DIR", "var", "folder of the embedded database", func(c *Config) *string { return &c.DataDir }},
+	{"log-level", "OCOPHUB_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }},
+	{"log-format", "OCOPHUB_LOG_FORMAT", "text", "text or json", func(c *Config) *string { return &c.LogFormat }},
+	{"trusted-proxies", "OCOPHUB_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs trusted for X-Forwarded-For", func(c *Config) *string { return &c.TrustedProxies }},
+}
+
+// loadConfig reads the environment, then the command's flags, and returns
+// the arguments left after the flags.
+func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, []string, error) {
+	var cfg Config
+	fs := flag.NewFlagSet("ocophub "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.field(&cfg), s.flag, def, s.usage+" ["+s.env+"]")
+	}
+	extra := commandFlags[name]
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return cfg, nil, errReported
+		}
+		return cfg, nil, err
+	}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = "file:" + strings.TrimSuffix(cfg.DataDir, "/") + "/ocophub.db"
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, nil, fmt.Errorf("OCOPHUB_LOG_FORMAT must be text or json, got %q", cfg.LogFormat)
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return cfg, nil, fmt.Errorf("OCOPHUB_LOG_LEVEL: %w", err)
+	}
+	return cfg, fs.Args(), nil
+}
+
+// commandFlags lets a command add its own flags (import's -skip-invalid).
+var commandFlags = map[string]func(*flag.FlagSet){}
+
+// LogValue is the configuration with secrets masked, for the start-up log.
+func (c Config) LogValue() slog.Value {
+	redis := c.RedisURL
+	if redis == "" {
+		redis = "(in-process)"
+	}
+	return slog.GroupValue(
+		slog.String("http_addr", c.HTTPAddr),
+		slog.String("database_url", store.RedactURL(c.DatabaseURL)),
+		slog.String("redis_url", store.RedactURL(redis)),
+		slog.String("data_dir", c.DataDir),
+		slog.String("log_level", c.LogLevel),
+		slog.String("trusted_proxies", c.TrustedProxies),
+	)
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func setDefaultLogger(l *slog.Logger) { slog.SetDefault(l) }

@@ -1,0 +1,82 @@
+// Command ocophub is the one binary of OCOP Hub. Subcommands:
+//
+//	ocophub dev      everything in one process with embedded SQLite, in-process Redis and demo data (make run)
+//	ocophub serve    the HTTP API
+//	ocophub migrate  apply database migrations
+//	ocophub import   import a catalog CSV/xlsx file
+//
+// Configuration comes from OCOPHUB_* environment variables and flags; the
+// defaults are the embedded ones, so every command works with no set-up.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "ocophub:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errReported means the command already told the user what went wrong.
+var errReported = errors.New("reported")
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, cfg Config, args []string, out io.Writer) error
+}
+
+var commands = []command{
+	{"dev", "run everything in one process with embedded SQLite, in-process Redis and demo data", runDev},
+	{"serve", "serve the HTTP API (production: set OCOPHUB_DATABASE_URL and OCOPHUB_REDIS_URL)", runServe},
+	{"migrate", "apply database migrations and exit", runMigrate},
+	{"import", "import a catalog file: ocophub import [-skip-invalid] [-dry-run] FILE.csv|FILE.xlsx", runImport},
+}
+
+// run parses the subcommand and its flags and runs it until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return errReported
+		}
+		return nil
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		cfg, rest, err := loadConfig(c.name, args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		logger := newLogger(cfg, stderr)
+		setDefaultLogger(logger)
+		return c.run(ctx, cfg, rest, stdout)
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: ocophub <command> [flags]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nrun 'ocophub <command> -h' for the flags; every flag has an OCOPHUB_* variable")
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"ocophub/api"
+)
+
+func runServe(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
+	slog.Info("starting ocophub serve", "config", cfg)
+	st, err := openStack(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return serveHTTP(ctx, cfg, st, func(addr string) {
+		fmt.Fprintf(out, "OCOP Hub API listening on http://%s/api/v1\n", addr)
+	})
+}
+
+// serveHTTP serves the API until ctx ends, then drains requests for up to
+// 10 s. ready is called with the bound address once it accepts connections.
+func serveHTTP(ctx context.Context, cfg Config, st *stack, ready func(addr string)) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	router, err := api.New(api.Deps{
+		Store: st.store,
+		Ready: map[string]api.Pinger{
+			"database": st.store.Ping,
+			"redis":    func(ctx context.Context) error { return st.redis.Ping(ctx).Err() },
+		},
+		Registry:       reg,
+		Logger:         slog.Default(),
+		TrustedProxies: splitList(cfg.TrustedProxies),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           router,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	ready(ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
