@@ -37,7 +37,7 @@ func (h handlers) importCatalog(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	report, err := csvimport.ImportFile(c, h.store, body, name, opts)
+	report, err := csvimport.ImportFile(c.Request.Context(), h.store, body, name, opts)
 	var ce *catalog.Error
 	if err != nil && len(report.Errors) > 0 && errors.As(err, &ce) {
 		c.JSON(http.StatusUnprocessableEntity, importResponse{

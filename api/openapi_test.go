@@ -18,8 +18,8 @@ import (
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 type openAPIDoc struct {
-	OpenAPI    string                               `json:"openapi"`
-	Servers    []struct{ URL string }               `json:"servers"`
+	OpenAPI    string                                `json:"openapi"`
+	Servers    []struct{ URL string }                `json:"servers"`
 	Paths      map[string]map[string]json.RawMessage `json:"paths"`
 	Components struct {
 		Schemas map[string]struct {

@@ -48,7 +48,7 @@ func (r resource[T]) handleList(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	items, next, err := r.list(c, q)
+	items, next, err := r.list(c.Request.Context(), q)
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -65,7 +65,7 @@ func (r resource[T]) handleGet(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	v, err := r.get(c, id)
+	v, err := r.get(c.Request.Context(), id)
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -79,7 +79,7 @@ func (r resource[T]) handleCreate(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := r.create(c, &v); err != nil {
+	if err := r.create(c.Request.Context(), &v); err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -108,7 +108,7 @@ func (r resource[T]) handleUpdate(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := r.update(c, &v); err != nil {
+	if err := r.update(c.Request.Context(), &v); err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -134,7 +134,7 @@ func (r resource[T]) handleDelete(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := r.remove(c, id, version); err != nil {
+	if err := r.remove(c.Request.Context(), id, version); err != nil {
 		abortWithError(c, err)
 		return
 	}

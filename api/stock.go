@@ -20,7 +20,7 @@ func (h handlers) stockLevels(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	levels, err := h.store.StockLevels(c, id)
+	levels, err := h.store.StockLevels(c.Request.Context(), id)
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -51,7 +51,7 @@ func (h handlers) adjustStock(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	level, err := h.store.ChangeStock(c, catalog.StockChange{Op: catalog.OpAdjust, VariantID: id,
+	level, err := h.store.ChangeStock(c.Request.Context(), catalog.StockChange{Op: catalog.OpAdjust, VariantID: id,
 		WarehouseID: req.WarehouseID, Quantity: req.Delta, Reason: req.Reason, Note: req.Note, Actor: actor(c)})
 	if err != nil {
 		abortWithError(c, err)
@@ -71,7 +71,7 @@ func (h handlers) movements(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	items, next, err := h.store.Movements(c, id, q)
+	items, next, err := h.store.Movements(c.Request.Context(), id, q)
 	if err != nil {
 		abortWithError(c, err)
 		return

@@ -94,8 +94,8 @@ func (r *ImportReport) SortErrors() {
 	})
 }
 
-// ErrImportRejected is returned (wrapped in an *Error with code
-// invalid_argument) when rows were bad and SkipInvalid was off.
+// ImportRejected is the invalid_argument error of an import that had bad
+// rows while SkipInvalid was off: nothing was written.
 func ImportRejected(r ImportReport) error {
 	return &Error{Code: CodeInvalidArgument,
 		Message: fmt.Sprintf("%d error(s) in the file; nothing was imported", len(r.Errors))}

@@ -102,15 +102,21 @@ func (w *Warehouse) Validate() error {
 }
 
 // validateCode accepts the short upper-case codes used for alliances, co-ops,
-// warehouses and products ("HTX-HAODAT").
+// warehouses and products ("HTX-HAODAT"): the same alphabet as a SKU.
 func validateCode(s string) error {
 	if s == "" {
 		return Errorf(CodeInvalidArgument, "code is required")
 	}
-	if len(s) > 64 {
-		return Errorf(CodeInvalidArgument, "code is longer than 64 characters")
+	for _, r := range s {
+		ok := r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
+		if !ok {
+			return Errorf(CodeInvalidArgument, "code may contain only A-Z, 0-9, '-', '_' and '.', found %q", r)
+		}
 	}
-	return SKU(s).Validate()
+	if len(s) > MaxSKULength {
+		return Errorf(CodeInvalidArgument, "code is longer than %d characters", MaxSKULength)
+	}
+	return nil
 }
 
 func required(fe FieldErrors, field, value string) {

@@ -136,11 +136,19 @@ func (f Fixture) Product(code string, seed int, n int) catalog.Product {
 	for i := 0; i < n; i++ {
 		body := fmt.Sprintf("893%05d%04d", seed%100000, i)
 		p.Variants = append(p.Variants, catalog.Variant{
-			SKU:  catalog.SKU(fmt.Sprintf("%s-%d", code, i)),
-			Name: catalog.Text{VI: fmt.Sprintf("Hộp %dg", 100*(i+1))},
-			GTIN: catalog.GTIN(body + string(catalog.GTINCheckDigit(body))),
+			SKU:        catalog.SKU(fmt.Sprintf("%s-%d", code, i)),
+			Name:       catalog.Text{VI: fmt.Sprintf("Hộp %dg", 100*(i+1))},
+			GTIN:       catalog.GTIN(body + string(catalog.GTINCheckDigit(body))),
 			NetWeightG: 100 * (i + 1), Price: catalog.VND(95000 * (i + 1)),
 		})
 	}
 	return p
+}
+
+// FreshSchemaURL returns the URL of a new, empty schema in the PostgreSQL
+// test database, dropped at the end of the test, for tests that open the
+// database themselves (the CLI).
+func FreshSchemaURL(t testing.TB) string {
+	t.Helper()
+	return freshSchema(t)
 }

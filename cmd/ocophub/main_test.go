@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"ocophub/catalog/demo"
+	"ocophub/catalog/store/storetest"
+)
+
+// syncBuffer is a bytes.Buffer safe for the command's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func noEnv(string) string { return "" }
+
+// TestDevServesDemoCatalog boots `ocophub dev` like `make run` does (on a
+// free port and a temporary data folder), asks for the demo teas the way
+// the README does, and stops it with a cancelled context (Ctrl-C).
+func TestDevServesDemoCatalog(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"dev", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, noEnv, &stdout, &stderr)
+	}()
+	urlRE := regexp.MustCompile(`Products API\s+(http://\S+)/api/v1/products`)
+	var base string
+	require.Eventually(t, func() bool {
+		m := urlRE.FindStringSubmatch(stdout.String())
+		if m != nil {
+			base = m[1]
+		}
+		return m != nil
+	}, 20*time.Second, 50*time.Millisecond, "dev never printed its URLs; stderr:\n%s", stderr.String())
+
+	resp, err := http.Get(base + "/api/v1/products?q=tra")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var page struct {
+		Items []struct {
+			Name struct{ VI string } `json:"name"`
+		} `json:"items"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	var names []string
+	for _, p := range page.Items {
+		names = append(names, p.Name.VI)
+	}
+	require.ElementsMatch(t, []string{"Trà an toàn Phú Đô", "Trà hoa cúc chi hữu cơ Riti", "Trà xanh Tâm An Nguyên"}, names)
+
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"} {
+		r, err := http.Get(base + path)
+		require.NoError(t, err)
+		r.Body.Close()
+		require.Equal(t, http.StatusOK, r.StatusCode, path)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("dev did not stop after Ctrl-C")
+	}
+	require.Contains(t, stderr.String(), "demo catalog imported")
+}
+
+// TestImportCommand runs `ocophub migrate` and `ocophub import` on both
+// databases: a file with one bad row writes nothing and names the line,
+// the good file imports, and importing it again changes nothing.
+func TestImportCommand(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			dbURL := "file:" + filepath.Join(t.TempDir(), "hub.db")
+			if dialect == "postgres" {
+				dbURL = storetest.FreshSchemaURL(t)
+			}
+			env := func(k string) string {
+				if k == "OCOPHUB_DATABASE_URL" {
+					return dbURL
+				}
+				return ""
+			}
+			ctx := context.Background()
+			var out bytes.Buffer
+			require.NoError(t, run(ctx, []string{"migrate"}, env, &out, &out))
+			require.Contains(t, out.String(), "1 migration(s) applied")
+
+			dir := t.TempDir()
+			good := filepath.Join(dir, "catalog.csv")
+			require.NoError(t, os.WriteFile(good, demo.CSV, 0o600))
+			lines := strings.Split(string(demo.CSV), "\n")
+			lines[4] = strings.Replace(lines[4], "8936000001049", "8936000001040", 1) // wrong check digit on line 5
+			bad := filepath.Join(dir, "bad.csv")
+			require.NoError(t, os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o600))
+
+			out.Reset()
+			err := run(ctx, []string{"import", bad}, env, &out, &out)
+			require.ErrorIs(t, err, errReported)
+			require.Contains(t, out.String(), "bad.csv:5: column gtin13:")
+			require.Contains(t, out.String(), "NOT written")
+
+			out.Reset()
+			require.NoError(t, run(ctx, []string{"import", "-json", good}, env, &out, &out))
+			var rep struct {
+				Written  bool
+				Products struct{ Created, Updated, Unchanged int }
+				Variants struct{ Created, Updated, Unchanged int }
+			}
+			require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+			require.True(t, rep.Written)
+			require.Equal(t, 8, rep.Products.Created, "the bad run must have written nothing")
+			require.Equal(t, 15, rep.Variants.Created)
+
+			out.Reset()
+			require.NoError(t, run(ctx, []string{"import", "-json", good}, env, &out, &out))
+			require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+			require.Equal(t, 0, rep.Products.Created+rep.Products.Updated)
+			require.Equal(t, 8, rep.Products.Unchanged)
+			require.Equal(t, 15, rep.Variants.Unchanged)
+		})
+	}
+}
+
+func TestUnknownCommandAndConfigErrors(t *testing.T) {
+	var out bytes.Buffer
+	require.ErrorContains(t, run(context.Background(), []string{"frobnicate"}, noEnv, &out, &out), "unknown command")
+	env := func(k string) string {
+		if k == "OCOPHUB_LOG_FORMAT" {
+			return "xml"
+		}
+		return ""
+	}
+	require.ErrorContains(t, run(context.Background(), []string{"migrate"}, env, &out, &out), "OCOPHUB_LOG_FORMAT")
+}
+
+func TestConfigLogValueMasksSecrets(t *testing.T) {
+	cfg := Config{DatabaseURL: "postgres://hub:s3cret@db:5432/hub", RedisURL: "redis://:hunter2@redis:6379/0"}
+	var buf bytes.Buffer
+	newLogger(Config{LogLevel: "info", LogFormat: "json"}, &buf).Info("config", "config", cfg)
+	require.NotContains(t, buf.String(), "s3cret")
+	require.NotContains(t, buf.String(), "hunter2")
+	require.Contains(t, buf.String(), "db:5432")
+}
