@@ -49,7 +49,7 @@ func (s *Store) ChangeStock(ctx context.Context, c catalog.StockChange) (catalog
 func (s *Store) changeStock(ctx context.Context, tx *gorm.DB, c catalog.StockChange) (catalog.StockLevel, error) {
 	v, err := s.variant(ctx, tx, c.VariantID)
 	if err != nil {
-		return catalog.StockLevel{}, fieldNotFound(err, "variant_id", "variant not found")
+		return catalog.StockLevel{}, err // not_found: the variant is the resource changed
 	}
 	var w warehouseRow
 	if err := tx.Where("id = ? AND coop_id = ?", c.WarehouseID, v.CoopID).Take(&w).Error; err != nil {

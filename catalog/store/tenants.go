@@ -138,8 +138,16 @@ func (s *Store) UpdateCoop(ctx context.Context, c *catalog.Coop) error {
 	return nil
 }
 
-// DeleteCoop removes a co-op with nothing left in it.
+// DeleteCoop removes a co-op with nothing left in it; like adding one, it
+// is the alliance's or the operator's call.
 func (s *Store) DeleteCoop(ctx context.Context, id, version int64) error {
+	c, err := s.Coop(ctx, id)
+	if err != nil {
+		return err
+	}
+	if sc := catalog.ScopeFrom(ctx); !sc.IsOperator() && sc.AllianceID() != c.AllianceID {
+		return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "only the alliance can remove a co-op"}
+	}
 	return coops.delete(ctx, s.db, id, version)
 }
 

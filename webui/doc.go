@@ -1,0 +1,3 @@
+// Package webui will hold the server-rendered, Vietnamese-first pages (the
+// web UI issue).
+package webui
