@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"ocophub/api"
 	"ocophub/catalog"
 	"ocophub/catalog/demo"
 	"ocophub/catalog/store"
@@ -70,6 +71,7 @@ func TestImportOverHTTP(t *testing.T) {
 		// the demo file, twice
 		r := srv.importCSV("", demo.CSV)
 		requireSchema(t, "ImportResult", r.Body)
+		require.Contains(t, string(r.Body), `"errors":[]`, "never null")
 		rep := decode[importResult](t, r, http.StatusOK).Report
 		require.Empty(t, rep.Errors)
 		require.True(t, rep.Written)
@@ -198,6 +200,8 @@ func TestImportBodies(t *testing.T) {
 	require.Contains(t, fields, "skip_invalid")
 	require.Contains(t, fields, "dry_run")
 	requireError(t, srv.do("GET", "/api/v1/imports", nil), http.StatusMethodNotAllowed, "method_not_allowed")
+	requireError(t, srv.importCSV("", bytes.Repeat([]byte("a"), api.MaxImportBody+1)),
+		http.StatusRequestEntityTooLarge, "payload_too_large")
 
 	// a file with an unknown column is rejected with a report
 	r = srv.importCSV("", []byte(strings.Replace(string(demo.CSV), "net_weight_g", "net_weight", 1)))

@@ -38,6 +38,9 @@ func (h handlers) importCatalog(c *gin.Context) {
 		return
 	}
 	report, err := csvimport.ImportFile(c.Request.Context(), h.store, body, name, opts)
+	if report.Errors == nil {
+		report.Errors = []catalog.RowError{} // [] in JSON, never null
+	}
 	var ce *catalog.Error
 	if err != nil && len(report.Errors) > 0 && errors.As(err, &ce) {
 		c.JSON(http.StatusUnprocessableEntity, importResponse{
