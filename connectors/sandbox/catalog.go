@@ -253,13 +253,7 @@ func (e *Engine) Items(shopID int64, q ItemQuery) ([]Item, int, error) {
 		return all[i].ID < all[j].ID
 	})
 	total := len(all)
-	if q.Offset > len(all) {
-		q.Offset = len(all)
-	}
-	all = all[q.Offset:]
-	if q.Limit > 0 && len(all) > q.Limit {
-		all = all[:q.Limit]
-	}
+	all = window(all, q.Offset, q.Limit)
 	out := make([]Item, len(all))
 	for i, it := range all {
 		out[i] = it.clone()
@@ -295,33 +289,25 @@ func (s *Shop) sku(ref SKURef) (*SKU, *Item, error) {
 // SetStock sets a SKU's stock to an absolute value. Below the promotion
 // reserve it fails with ErrBelowReserved.
 func (e *Engine) SetStock(shopID int64, ref SKURef, stock int64) (SKU, error) {
-	return e.changeSKU(shopID, ref, func(k *SKU) error {
-		if stock < 0 {
-			return ErrNegativeStock
-		}
-		if stock < k.Reserved {
-			return ErrBelowReserved
-		}
-		k.Stock = stock
-		k.StockChangedAt = e.now()
-		return nil
-	})
+	return e.changeSKU(shopID, ref, func(k *SKU) error { return e.setStock(k, stock) })
 }
 
 // AdjustStock adds delta (either sign) to a SKU's stock: Lazada's adjust.
 func (e *Engine) AdjustStock(shopID int64, ref SKURef, delta int64) (SKU, error) {
-	return e.changeSKU(shopID, ref, func(k *SKU) error {
-		next := k.Stock + delta
-		if next < 0 {
-			return ErrNegativeStock
-		}
-		if next < k.Reserved {
-			return ErrBelowReserved
-		}
-		k.Stock = next
-		k.StockChangedAt = e.now()
-		return nil
-	})
+	return e.changeSKU(shopID, ref, func(k *SKU) error { return e.setStock(k, k.Stock+delta) })
+}
+
+// setStock is the one stock rule of a channel; the caller holds mu.
+func (e *Engine) setStock(k *SKU, stock int64) error {
+	if stock < 0 {
+		return ErrNegativeStock
+	}
+	if stock < k.Reserved {
+		return ErrBelowReserved
+	}
+	k.Stock = stock
+	k.StockChangedAt = e.now()
+	return nil
 }
 
 // SetPrice sets a SKU's price in đồng.
@@ -390,4 +376,14 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// window returns list[offset:offset+limit], clamped; limit 0 means all.
+func window[T any](list []T, offset, limit int) []T {
+	offset = min(max(offset, 0), len(list))
+	list = list[offset:]
+	if limit > 0 && len(list) > limit {
+		list = list[:limit]
+	}
+	return list
 }

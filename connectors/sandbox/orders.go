@@ -207,13 +207,7 @@ func (e *Engine) Orders(shopID int64, q OrderQuery) ([]Order, int, error) {
 		return all[i].ID < all[j].ID
 	})
 	total := len(all)
-	if q.Offset > len(all) {
-		q.Offset = len(all)
-	}
-	all = all[q.Offset:]
-	if q.Limit > 0 && len(all) > q.Limit {
-		all = all[:q.Limit]
-	}
+	all = window(all, q.Offset, q.Limit)
 	out := make([]Order, len(all))
 	for i, o := range all {
 		out[i] = *o
