@@ -1,0 +1,105 @@
+package connectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/bsm/redislock"
+
+	"ocophub/connectors/driver"
+)
+
+// TokenStore persists a shop's token pair. SaveToken writes both tokens in
+// one step (one row, one value): a refresh token is single-use, so losing
+// the new one after spending the old would lock the shop out.
+type TokenStore interface {
+	LoadToken(ctx context.Context, key string) (driver.Token, error)
+	SaveToken(ctx context.Context, key string, t driver.Token) error
+}
+
+// SharedTokens is a shop's Tokens for a fleet of processes: the token lives
+// in a TokenStore, and a refresh holds a Redis lock per shop so two workers
+// that see the same expired token spend the refresh token once.
+type SharedTokens struct {
+	// Key names the shop: "shopee:123456".
+	Key    string
+	Store  TokenStore
+	Locker *redislock.Client
+	// Refresher spends a refresh token: the driver's RefreshToken.
+	Refresher func(ctx context.Context, t driver.Token) (driver.Token, error)
+	// LockTTL bounds how long a crashed refresher blocks others (default 30 s).
+	LockTTL time.Duration
+}
+
+var _ Tokens = (*SharedTokens)(nil)
+
+// Token loads the current pair.
+func (s *SharedTokens) Token(ctx context.Context) (driver.Token, error) {
+	return s.Store.LoadToken(ctx, s.Key)
+}
+
+// Refresh replaces stale under the shop's lock. If the stored token is no
+// longer stale, another process refreshed while this one waited: its pair
+// is returned and no refresh token is spent.
+func (s *SharedTokens) Refresh(ctx context.Context, stale driver.Token) (driver.Token, error) {
+	ttl := s.LockTTL
+	if ttl <= 0 {
+		ttl = 30 * time.Second
+	}
+	lock, err := s.Locker.Obtain(ctx, "ocophub:lock:token:"+s.Key, ttl, &redislock.Options{
+		RetryStrategy: redislock.LimitRetry(redislock.LinearBackoff(25*time.Millisecond), int(ttl/(25*time.Millisecond))),
+	})
+	if err != nil {
+		return driver.Token{}, &driver.Error{Code: driver.CodeUnavailable, Message: "token refresh lock: " + err.Error()}
+	}
+	defer func() { _ = lock.Release(context.WithoutCancel(ctx)) }()
+	current, err := s.Store.LoadToken(ctx, s.Key)
+	if err != nil {
+		return driver.Token{}, err
+	}
+	if current.AccessToken != stale.AccessToken {
+		return current, nil
+	}
+	next, err := s.Refresher(ctx, current)
+	if err != nil {
+		return driver.Token{}, fmt.Errorf("refresh token of %s: %w", s.Key, err)
+	}
+	if err := s.Store.SaveToken(ctx, s.Key, next); err != nil {
+		return driver.Token{}, fmt.Errorf("save refreshed token of %s: %w", s.Key, err)
+	}
+	return next, nil
+}
+
+// MemoryTokens is a TokenStore in memory, for one process (tests, dev).
+type MemoryTokens struct {
+	mu     sync.Mutex
+	tokens map[string]driver.Token
+}
+
+// ErrNoToken is returned for a shop with no stored token.
+var ErrNoToken = errors.New("no token stored for this shop")
+
+// LoadToken returns the stored pair.
+func (m *MemoryTokens) LoadToken(_ context.Context, key string) (driver.Token, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.tokens[key]
+	if !ok {
+		return driver.Token{}, &driver.Error{Code: driver.CodeUnauthenticated, Message: "shop is not connected", Err: ErrNoToken}
+	}
+	return t, nil
+}
+
+// SaveToken stores the pair.
+func (m *MemoryTokens) SaveToken(_ context.Context, key string, t driver.Token) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.tokens == nil {
+		m.tokens = map[string]driver.Token{}
+	}
+	m.tokens[key] = t
+	return nil
+}
