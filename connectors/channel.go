@@ -109,11 +109,22 @@ func (c *Channel) call(ctx context.Context, op string, fn func(ctx context.Conte
 	code := driver.CodeOf(err)
 	c.opts.Metrics.observe(c.caps.Platform, op, code, time.Since(start))
 	if err != nil {
-		c.opts.Logger.WarnContext(ctx, "channel call failed", "platform", c.caps.Platform, "op", op,
+		level := slog.LevelWarn
+		if expected[code] {
+			level = slog.LevelDebug
+		}
+		c.opts.Logger.Log(ctx, level, "channel call failed", "platform", c.caps.Platform, "op", op,
 			"code", code, "err", driver.Redact(err.Error()))
 		return fmt.Errorf("%s %s: %w", c.caps.Platform, op, err)
 	}
 	return nil
+}
+
+// expected are answers that are part of normal work (a lookup that finds
+// nothing, a refused stock update): logged at debug, not as warnings.
+var expected = map[driver.Code]bool{
+	driver.CodeNotFound: true, driver.CodeAlreadyExists: true,
+	driver.CodeFailedPrecondition: true, driver.CodeInvalidArgument: true,
 }
 
 func (c *Channel) refresh(ctx context.Context) error {

@@ -1,0 +1,417 @@
+package drivertest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"ocophub/connectors/driver"
+	"ocophub/connectors/sandbox"
+)
+
+// png is a tiny valid PNG for image uploads.
+var png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+
+// RunConformanceTests runs the whole suite against the driver newHarness
+// makes. Each subtest connects its own fresh sandbox shop.
+func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
+	h := newHarness(t)
+	t.Cleanup(h.Close)
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, h Harness)
+	}{
+		{"Capabilities", testCapabilities},
+		{"AuthorizeURL", testAuthorizeURL},
+		{"RefreshRotates", testRefreshRotates},
+		{"UnknownShopIsUnauthenticated", testUnknownShop},
+		{"CreateFindUpdate", testCreateFindUpdate},
+		{"CreateIsIdempotent", testCreateIsIdempotent},
+		{"StockAbsoluteWithPartialFailure", testStockPartialFailure},
+		{"PriceAndActive", testPriceAndActive},
+		{"OrdersPaginateToTheEnd", testOrdersPaginate},
+		{"ShipAndCancel", testShipAndCancel},
+		{"Webhook", testWebhook},
+		{"ThrottleThenSuccess", testThrottle},
+		{"ServerErrorsAndTimeoutsAreUnavailable", testUnavailable},
+		{"ExpiredTokenMidBatchRefreshesOnce", testExpiryMidBatch},
+		{"SecretsNeverInErrors", testSecretsNeverInErrors},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
+	}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+// newListing creates a listing of n variants with seller SKUs prefix-0…
+func newListing(t *testing.T, s *Shop, prefix string, n int, stock int64) driver.Listing {
+	t.Helper()
+	img, err := s.Channel.UploadImage(ctx(t), "che.png", png)
+	require.NoError(t, err, "upload image")
+	require.NotEmpty(t, img)
+	l := driver.Listing{Title: "Chè Tân Cương " + prefix, Description: "Chè búp sao sấy thủ công từ đồi chè Tân Cương, Thái Nguyên.",
+		CategoryID: "100001", Images: []string{img}, Active: true}
+	for i := 0; i < n; i++ {
+		l.Variants = append(l.Variants, driver.Variant{SellerSKU: fmt.Sprintf("%s-%d", prefix, i),
+			Name: fmt.Sprintf("Hộp %dg", 100*(i+1)), Price: int64(95000 + 1000*i), Stock: stock, WeightG: 100 * (i + 1),
+			LengthMM: 100, WidthMM: 80, HeightMM: 60})
+	}
+	out, err := s.Channel.CreateListing(ctx(t), l)
+	require.NoError(t, err, "create listing")
+	require.NotEmpty(t, out.ItemID)
+	return out
+}
+
+func variantBySKU(t *testing.T, l driver.Listing, sku string) driver.Variant {
+	t.Helper()
+	for _, v := range l.Variants {
+		if v.SellerSKU == sku {
+			return v
+		}
+	}
+	t.Fatalf("listing %s has no variant %s (has %+v)", l.ItemID, sku, l.Variants)
+	return driver.Variant{}
+}
+
+func testCapabilities(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	c := s.Driver.Capabilities()
+	require.NotEmpty(t, c.Platform)
+	require.Positive(t, c.StockBatch)
+	require.Positive(t, c.PriceBatch)
+	require.Positive(t, c.OrderBatch)
+}
+
+func testAuthorizeURL(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	u, err := s.Driver.AuthorizeURL("http://127.0.0.1:8080/shops/callback", "st4te")
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(u, h.Sandbox()), "authorization URL %s points at the sandbox", u)
+	resp, err := http.Get(u)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the authorization page opens")
+}
+
+func testRefreshRotates(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	old, err := s.Tokens.Token(ctx(t))
+	require.NoError(t, err)
+	next, err := s.Driver.RefreshToken(ctx(t), old)
+	require.NoError(t, err)
+	require.NotEqual(t, old.AccessToken, next.AccessToken)
+	require.NotEqual(t, old.RefreshToken, next.RefreshToken, "refresh tokens rotate")
+	require.True(t, next.AccessExpiresAt.After(time.Now()), "expiry is known")
+	_, err = s.Driver.RefreshToken(ctx(t), old)
+	require.Equal(t, driver.CodeUnauthenticated, driver.CodeOf(err), "a spent refresh token is refused: %v", err)
+}
+
+func testUnknownShop(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	tok, err := s.Tokens.Token(ctx(t))
+	require.NoError(t, err)
+	tok.AccessToken = "not-a-token-of-this-platform"
+	d := h.MakeDriver(s.ID+1_000_000, staticTokens{tok}, DriverOptions{})
+	_, err = d.FindBySellerSKU(ctx(t), "ANY-SKU")
+	require.Equal(t, driver.CodeUnauthenticated, driver.CodeOf(err), "%v", err)
+}
+
+type staticTokens struct{ t driver.Token }
+
+func (s staticTokens) Token(context.Context) (driver.Token, error) { return s.t, nil }
+
+func testCreateFindUpdate(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	l := newListing(t, s, "CFU", 2, 12)
+	require.Len(t, l.Variants, 2)
+	for _, v := range l.Variants {
+		require.NotEmpty(t, v.ModelID, "variant %s has the platform's id", v.SellerSKU)
+	}
+	found, err := s.Channel.FindBySellerSKU(ctx(t), "CFU-1")
+	require.NoError(t, err)
+	require.Equal(t, l.ItemID, found.ItemID)
+	v := variantBySKU(t, found, "CFU-1")
+	require.Equal(t, int64(96000), v.Price)
+	require.Equal(t, int64(12), v.Stock)
+
+	_, err = s.Channel.FindBySellerSKU(ctx(t), "NO-SUCH-SKU")
+	require.Equal(t, driver.CodeNotFound, driver.CodeOf(err))
+
+	found.Title = "Chè Tân Cương thượng hạng"
+	require.NoError(t, s.Channel.UpdateListing(ctx(t), found))
+	again, err := s.Channel.FindBySellerSKU(ctx(t), "CFU-0")
+	require.NoError(t, err)
+	require.Equal(t, "Chè Tân Cương thượng hạng", again.Title)
+}
+
+func testCreateIsIdempotent(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	first := newListing(t, s, "IDEM", 1, 5)
+	second := newListing(t, s, "IDEM", 1, 5)
+	require.Equal(t, first.ItemID, second.ItemID, "the Channel found the existing item")
+	items := 0
+	for _, it := range s.Control.ShopState().Items {
+		if it.Status != sandbox.ItemDeleted {
+			items++
+		}
+	}
+	require.Equal(t, 1, items)
+
+	l := first
+	l.ItemID = ""
+	_, err := s.Driver.CreateListing(ctx(t), l)
+	require.Equal(t, driver.CodeAlreadyExists, driver.CodeOf(err), "the driver alone reports the duplicate SKU: %v", err)
+}
+
+func testStockPartialFailure(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	l := newListing(t, s, "STK", 2, 10)
+	s.Control.SetReserved("STK-0", 4)
+	var updates []driver.StockUpdate
+	for _, v := range l.Variants {
+		updates = append(updates, driver.StockUpdate{ItemID: l.ItemID, ModelID: v.ModelID, SellerSKU: v.SellerSKU, Quantity: 3})
+	}
+	results, err := s.Channel.SetStock(ctx(t), updates)
+	require.NoError(t, err)
+	require.Len(t, results, 2)
+	bySKU := map[string]error{}
+	for _, r := range results {
+		bySKU[r.SellerSKU] = r.Err
+	}
+	require.Equal(t, driver.CodeFailedPrecondition, driver.CodeOf(bySKU["STK-0"]), "below the promotion reserve: %v", bySKU["STK-0"])
+	require.NoError(t, bySKU["STK-1"])
+	require.Equal(t, int64(10), s.Control.Stock("STK-0"), "the refused SKU kept its stock")
+	require.Equal(t, int64(3), s.Control.Stock("STK-1"), "absolute, not a delta")
+
+	// Absolute means idempotent: the same update twice leaves 3.
+	_, err = s.Channel.SetStock(ctx(t), updates[1:])
+	require.NoError(t, err)
+	require.Equal(t, int64(3), s.Control.Stock("STK-1"))
+}
+
+func testPriceAndActive(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	l := newListing(t, s, "PRC", 2, 10)
+	v := l.Variants[1]
+	results, err := s.Channel.SetPrice(ctx(t), []driver.PriceUpdate{{ItemID: l.ItemID, ModelID: v.ModelID, SellerSKU: v.SellerSKU, Price: 120000}})
+	require.NoError(t, err)
+	require.Len(t, results, 1)
+	require.NoError(t, results[0].Err)
+	found, err := s.Channel.FindBySellerSKU(ctx(t), v.SellerSKU)
+	require.NoError(t, err)
+	require.Equal(t, int64(120000), variantBySKU(t, found, v.SellerSKU).Price)
+
+	require.NoError(t, s.Channel.SetActive(ctx(t), l.ItemID, false))
+	found, err = s.Channel.FindBySellerSKU(ctx(t), v.SellerSKU)
+	require.NoError(t, err)
+	require.False(t, found.Active, "delisted")
+	require.Empty(t, s.Control.PlaceOrder(v.SellerSKU, 1), "a delisted item cannot be bought")
+	require.NoError(t, s.Channel.SetActive(ctx(t), l.ItemID, true))
+	found, err = s.Channel.FindBySellerSKU(ctx(t), v.SellerSKU)
+	require.NoError(t, err)
+	require.True(t, found.Active, "relisted")
+}
+
+func testOrdersPaginate(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{PageSize: 2})
+	from := time.Now().Add(-time.Minute)
+	newListing(t, s, "ORD", 2, 20)
+	placed := map[string]bool{}
+	for i := 0; i < 5; i++ {
+		id := s.Control.PlaceOrder(fmt.Sprintf("ORD-%d", i%2), 2)
+		require.NotEmpty(t, id)
+		placed[id] = true
+	}
+	require.Equal(t, int64(14), s.Control.Stock("ORD-0"), "buys took the channel's own stock")
+	require.Empty(t, s.Control.PlaceOrder("ORD-0", 15), "a buy beyond the channel's stock fails")
+
+	summaries, err := s.Channel.ListOrders(ctx(t), from, time.Now().Add(time.Minute))
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for _, o := range summaries {
+		require.False(t, seen[o.ID], "order %s listed twice", o.ID)
+		seen[o.ID] = true
+	}
+	require.Len(t, seen, 5, "every order, across pages")
+	var ids []string
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	orders, err := s.Channel.GetOrders(ctx(t), ids)
+	require.NoError(t, err)
+	require.Len(t, orders, 5)
+	state := s.Control.ShopState()
+	for _, o := range orders {
+		require.Equal(t, driver.OrderReadyToShip, o.Status, "order %s", o.ID)
+		require.Len(t, o.Lines, 1)
+		require.Contains(t, []string{"ORD-0", "ORD-1"}, o.Lines[0].SellerSKU)
+		require.Equal(t, int64(2), o.Lines[0].Quantity)
+		require.Positive(t, o.Total)
+		matched := false
+		for _, so := range state.Orders {
+			matched = matched || orderMatches(o.ID, so)
+		}
+		require.True(t, matched, "order %s is a sandbox order", o.ID)
+	}
+}
+
+func testShipAndCancel(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	from := time.Now().Add(-time.Minute)
+	newListing(t, s, "SHP", 1, 10)
+	s.Control.PlaceOrder("SHP-0", 1)
+	s.Control.PlaceOrder("SHP-0", 2)
+	summaries, err := s.Channel.ListOrders(ctx(t), from, time.Now().Add(time.Minute))
+	require.NoError(t, err)
+	require.Len(t, summaries, 2)
+	toShip, toCancel := summaries[0].ID, summaries[1].ID
+
+	tracking, err := s.Channel.ShipOrder(ctx(t), driver.Shipment{OrderID: toShip})
+	require.NoError(t, err)
+	require.NotEmpty(t, tracking)
+	orders, err := s.Channel.GetOrders(ctx(t), []string{toShip})
+	require.NoError(t, err)
+	require.Len(t, orders, 1)
+	require.Equal(t, driver.OrderShipped, orders[0].Status)
+
+	if !s.Driver.Capabilities().CanCancel {
+		require.Equal(t, driver.CodeFailedPrecondition, driver.CodeOf(s.Channel.CancelOrder(ctx(t), toCancel, "out of stock")))
+		return
+	}
+	before := s.Control.Stock("SHP-0")
+	require.NoError(t, s.Channel.CancelOrder(ctx(t), toCancel, "out of stock"))
+	orders, err = s.Channel.GetOrders(ctx(t), []string{toCancel})
+	require.NoError(t, err)
+	require.Equal(t, driver.OrderCancelled, orders[0].Status)
+	require.Greater(t, s.Control.Stock("SHP-0"), before, "cancel returned the units to the channel")
+	err = s.Channel.CancelOrder(ctx(t), toShip, "too late")
+	require.Equal(t, driver.CodeFailedPrecondition, driver.CodeOf(err), "a shipped order cannot be cancelled: %v", err)
+}
+
+func testWebhook(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	if !s.Driver.Capabilities().Webhooks {
+		t.Log("platform has no webhooks; polling is the only way in")
+		return
+	}
+	p := newPushes()
+	defer p.srv.Close()
+	require.Equal(t, http.StatusOK, s.Control.post("/_sandbox/push", map[string]any{"url": p.srv.URL + "/webhooks/x", "enabled": true}, nil))
+	newListing(t, s, "WH", 1, 5)
+	orderSN := s.Control.PlaceOrder("WH-0", 1)
+	var push capturedPush
+	select {
+	case push = <-p.ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no push arrived")
+	}
+	events, err := s.Channel.ParseWebhook(push.url, push.header, push.body)
+	require.NoError(t, err)
+	require.NotEmpty(t, events)
+	ev := events[0]
+	require.Equal(t, driver.EventOrderStatus, ev.Kind)
+	require.Equal(t, driver.OrderReadyToShip, ev.Status)
+	require.NotEmpty(t, ev.ID, "events carry an id for de-duplication")
+	var o sandbox.Order
+	for _, so := range s.Control.ShopState().Orders {
+		if so.SN == orderSN {
+			o = so
+		}
+	}
+	require.True(t, orderMatches(ev.OrderID, o), "event names order %s, sandbox has %s/%d", ev.OrderID, o.SN, o.ID)
+
+	tampered := append([]byte(nil), push.body...)
+	tampered[len(tampered)/2] ^= 1
+	_, err = s.Channel.ParseWebhook(push.url, push.header, tampered)
+	require.Equal(t, driver.CodePermissionDenied, driver.CodeOf(err), "tampered body")
+	_, err = s.Channel.ParseWebhook(push.url, http.Header{}, push.body)
+	require.Equal(t, driver.CodePermissionDenied, driver.CodeOf(err), "missing signature")
+}
+
+func testThrottle(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	newListing(t, s, "THR", 1, 5)
+	s.Control.SetFaults(sandbox.Faults{QPS: 5, Burst: 1})
+	var throttled error
+	for i := 0; i < 5 && throttled == nil; i++ {
+		_, err := s.Driver.FindBySellerSKU(ctx(t), "THR-0")
+		if driver.CodeOf(err) == driver.CodeResourceExhausted {
+			throttled = err
+		}
+	}
+	require.Error(t, throttled, "rapid calls over the QPS limit are throttled")
+	for i := 0; i < 4; i++ {
+		_, err := s.Channel.FindBySellerSKU(ctx(t), "THR-0")
+		require.NoError(t, err, "the Channel backs off and succeeds")
+	}
+}
+
+func testUnavailable(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{Timeout: 300 * time.Millisecond})
+	newListing(t, s, "UNV", 1, 5)
+	s.Control.SetFaults(sandbox.Faults{ErrorRate: 1})
+	_, err := s.Driver.FindBySellerSKU(ctx(t), "UNV-0")
+	require.Equal(t, driver.CodeUnavailable, driver.CodeOf(err), "5xx: %v", err)
+	s.Control.SetFaults(sandbox.Faults{TimeoutRate: 1, TimeoutAfterMS: 2000})
+	_, err = s.Driver.FindBySellerSKU(ctx(t), "UNV-0")
+	require.Equal(t, driver.CodeUnavailable, driver.CodeOf(err), "timeout: %v", err)
+	s.Control.SetFaults(sandbox.Faults{})
+	_, err = s.Driver.FindBySellerSKU(ctx(t), "UNV-0")
+	require.NoError(t, err)
+}
+
+// testExpiryMidBatch updates 120 SKUs; the sandbox expires the token
+// halfway, and the Channel refreshes exactly once and finishes.
+func testExpiryMidBatch(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	caps := s.Driver.Capabilities()
+	const total = 120
+	perListing := min(caps.StockBatch, 40)
+	var updates []driver.StockUpdate
+	for n := 0; len(updates) < total; n++ {
+		l := newListing(t, s, fmt.Sprintf("EXP%d", n), min(perListing, total-len(updates)), 1)
+		for _, v := range l.Variants {
+			updates = append(updates, driver.StockUpdate{ItemID: l.ItemID, ModelID: v.ModelID, SellerSKU: v.SellerSKU, Quantity: 7})
+		}
+	}
+	mid := &expireMidway{Shop: s, after: callsFor(caps, total)}
+	ch := s.withTokens(mid)
+	results, err := ch.SetStock(ctx(t), updates)
+	require.NoError(t, err)
+	require.Len(t, results, total)
+	for _, r := range results {
+		require.NoError(t, r.Err, "SKU %s", r.SellerSKU)
+	}
+	require.True(t, mid.expired.Load(), "the token was expired mid-batch")
+	require.Equal(t, int32(1), s.Refreshes.Load(), "exactly one refresh")
+	for _, u := range updates {
+		require.Equal(t, int64(7), s.Control.Stock(u.SellerSKU))
+	}
+}
+
+func testSecretsNeverInErrors(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{Timeout: 300 * time.Millisecond})
+	tok, err := s.Tokens.Token(ctx(t))
+	require.NoError(t, err)
+	s.Control.SetFaults(sandbox.Faults{TimeoutRate: 1, TimeoutAfterMS: 2000})
+	_, err = s.Driver.FindBySellerSKU(ctx(t), "ANY")
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), tok.AccessToken)
+	s.Control.SetFaults(sandbox.Faults{})
+	s.Control.ExpireTokens()
+	_, err = s.Driver.FindBySellerSKU(ctx(t), "ANY")
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), tok.AccessToken)
+	require.NotContains(t, fmt.Sprintf("%v %+v %#v", tok, tok, tok), tok.AccessToken)
+	require.NotContains(t, fmt.Sprintf("%v", tok), tok.RefreshToken)
+}

@@ -1,0 +1,151 @@
+package mem
+
+import (
+	"context"
+	"strconv"
+
+	"ocophub/connectors/driver"
+	"ocophub/connectors/sandbox"
+)
+
+// UploadImage stores the image in the engine.
+func (d *Driver) UploadImage(ctx context.Context, _ string, data []byte) (string, error) {
+	ctx, cancel, err := d.enter(ctx)
+	defer cancel()
+	if err != nil {
+		return "", err
+	}
+	id, err := d.cfg.Engine.UploadImage(data)
+	if err != nil {
+		return "", mapErr(err)
+	}
+	return id, nil
+}
+
+// CreateListing creates an item.
+func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Listing, error) {
+	ctx, cancel, err := d.enter(ctx)
+	defer cancel()
+	if err != nil {
+		return driver.Listing{}, err
+	}
+	in := sandbox.NewItem{Name: l.Title, Description: l.Description, Images: l.Images, Status: sandbox.ItemLive}
+	if !l.Active {
+		in.Status = sandbox.ItemInactive
+	}
+	for _, v := range l.Variants {
+		in.SKUs = append(in.SKUs, sandbox.NewSKU{SellerSKU: v.SellerSKU, Price: v.Price, Stock: v.Stock,
+			Extra: map[string]any{"name": v.Name}})
+	}
+	it, err := d.cfg.Engine.CreateItem(d.cfg.ShopID, in)
+	if err != nil {
+		return driver.Listing{}, mapErr(err)
+	}
+	return toListing(it), nil
+}
+
+func toListing(it sandbox.Item) driver.Listing {
+	l := driver.Listing{ItemID: strconv.FormatInt(it.ID, 10), Title: it.Name, Description: it.Description,
+		Images: it.Images, Active: it.Status == sandbox.ItemLive}
+	for _, k := range it.SKUs {
+		name, _ := k.Extra["name"].(string)
+		l.Variants = append(l.Variants, driver.Variant{ModelID: strconv.FormatInt(k.ID, 10), SellerSKU: k.SellerSKU,
+			Name: name, Price: k.Price, Stock: k.Stock, Reserved: k.Reserved})
+	}
+	return l
+}
+
+// UpdateListing changes the item's content.
+func (d *Driver) UpdateListing(ctx context.Context, l driver.Listing) error {
+	ctx, cancel, err := d.enter(ctx)
+	defer cancel()
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(l.ItemID, 10, 64)
+	if err != nil {
+		return driver.Errorf(driver.CodeInvalidArgument, "bad_item_id", "item id %q is not a number", l.ItemID)
+	}
+	_, err = d.cfg.Engine.UpdateItem(d.cfg.ShopID, id, func(it *sandbox.Item) error {
+		it.Name, it.Description = l.Title, l.Description
+		if len(l.Images) > 0 {
+			it.Images = l.Images
+		}
+		return nil
+	})
+	return mapIfErr(err)
+}
+
+// FindBySellerSKU looks the SKU up in the engine.
+func (d *Driver) FindBySellerSKU(ctx context.Context, sellerSKU string) (driver.Listing, error) {
+	ctx, cancel, err := d.enter(ctx)
+	defer cancel()
+	if err != nil {
+		return driver.Listing{}, err
+	}
+	it, _, err := d.cfg.Engine.ItemBySellerSKU(d.cfg.ShopID, sellerSKU)
+	if err != nil {
+		return driver.Listing{}, mapErr(err)
+	}
+	return toListing(it), nil
+}
+
+// SetStock sets absolute quantities; each SKU succeeds or fails alone.
+func (d *Driver) SetStock(ctx context.Context, updates []driver.StockUpdate) ([]driver.Result, error) {
+	ctx, cancel, err := d.enter(ctx)
+	defer cancel()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]driver.Result, len(updates))
+	for i, u := range updates {
+		_, err := d.cfg.Engine.SetStock(d.cfg.ShopID, ref(u.ModelID, u.SellerSKU), u.Quantity)
+		out[i] = driver.Result{SellerSKU: u.SellerSKU, ModelID: u.ModelID, Err: mapIfErr(err)}
+	}
+	return out, nil
+}
+
+// SetPrice sets prices; each SKU succeeds or fails alone.
+func (d *Driver) SetPrice(ctx context.Context, updates []driver.PriceUpdate) ([]driver.Result, error) {
+	ctx, cancel, err := d.enter(ctx)
+	defer cancel()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]driver.Result, len(updates))
+	for i, u := range updates {
+		_, err := d.cfg.Engine.SetPrice(d.cfg.ShopID, ref(u.ModelID, u.SellerSKU), u.Price)
+		out[i] = driver.Result{SellerSKU: u.SellerSKU, ModelID: u.ModelID, Err: mapIfErr(err)}
+	}
+	return out, nil
+}
+
+// SetActive lists or delists.
+func (d *Driver) SetActive(ctx context.Context, itemID string, active bool) error {
+	ctx, cancel, err := d.enter(ctx)
+	defer cancel()
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(itemID, 10, 64)
+	if err != nil {
+		return driver.Errorf(driver.CodeInvalidArgument, "bad_item_id", "item id %q is not a number", itemID)
+	}
+	status := sandbox.ItemInactive
+	if active {
+		status = sandbox.ItemLive
+	}
+	return mapIfErr(d.cfg.Engine.SetItemStatus(d.cfg.ShopID, id, status))
+}
+
+func ref(modelID, sellerSKU string) sandbox.SKURef {
+	id, _ := strconv.ParseInt(modelID, 10, 64)
+	return sandbox.SKURef{ID: id, SellerSKU: sellerSKU}
+}
+
+func mapIfErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return mapErr(err)
+}
