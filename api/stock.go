@@ -81,4 +81,4 @@ func (h handlers) movements(c *gin.Context) {
 
 // actor names who made a change, for the ledger. Until accounts exist it is
 // the API itself.
-func actor(c *gin.Context) string { return "api" }
+func actor(*gin.Context) string { return "api" }

@@ -114,5 +114,3 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
-
-func setDefaultLogger(l *slog.Logger) { slog.SetDefault(l) }

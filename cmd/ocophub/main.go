@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -66,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		logger := newLogger(cfg, stderr)
-		setDefaultLogger(logger)
+		slog.SetDefault(logger)
 		return c.run(ctx, cfg, rest, stdout)
 	}
 	usage(stderr)
