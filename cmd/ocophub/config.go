@@ -33,6 +33,9 @@ type Config struct {
 	// TrustedProxies is a comma-separated list of proxy addresses or CIDRs
 	// whose X-Forwarded-For is believed (OCOPHUB_TRUSTED_PROXIES); default none.
 	TrustedProxies string
+	// Sandbox*Addr are where `sandbox` and `dev` serve the marketplace
+	// sandboxes (OCOPHUB_SANDBOX_SHOPEE_ADDR …); defaults 127.0.0.1:9101–9103.
+	SandboxShopeeAddr, SandboxLazadaAddr, SandboxZaloAddr string
 }
 
 type setting struct {
@@ -48,6 +51,9 @@ var settings = []setting{
 	{"log-level", "OCOPHUB_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }},
 	{"log-format", "OCOPHUB_LOG_FORMAT", "text", "text or json", func(c *Config) *string { return &c.LogFormat }},
 	{"trusted-proxies", "OCOPHUB_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs trusted for X-Forwarded-For", func(c *Config) *string { return &c.TrustedProxies }},
+	{"sandbox-shopee-addr", "OCOPHUB_SANDBOX_SHOPEE_ADDR", "127.0.0.1:9101", "address of the Shopee sandbox (sandbox, dev)", func(c *Config) *string { return &c.SandboxShopeeAddr }},
+	{"sandbox-lazada-addr", "OCOPHUB_SANDBOX_LAZADA_ADDR", "127.0.0.1:9102", "address of the Lazada sandbox (sandbox, dev)", func(c *Config) *string { return &c.SandboxLazadaAddr }},
+	{"sandbox-zalo-addr", "OCOPHUB_SANDBOX_ZALO_ADDR", "127.0.0.1:9103", "address of the Zalo sandbox (sandbox, dev)", func(c *Config) *string { return &c.SandboxZaloAddr }},
 }
 
 // loadConfig reads the environment, then the command's flags, and returns

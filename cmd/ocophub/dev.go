@@ -23,6 +23,11 @@ func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	if err := seedDemo(ctx, st); err != nil {
 		return err
 	}
+	sb, err := startSandboxes(cfg)
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
 	return serveHTTP(ctx, cfg, st, func(addr string) {
 		base := "http://" + addr
 		fmt.Fprintf(out, `
@@ -34,6 +39,10 @@ OCOP Hub is running (embedded: %s, in-process Redis). Ctrl-C stops it.
   Metrics        %[2]s/metrics
 
 `, cfg.DatabaseURL, base)
+		for _, l := range sb.lines {
+			fmt.Fprintln(out, l)
+		}
+		fmt.Fprintln(out)
 	})
 }
 

@@ -4,6 +4,7 @@
 //	ocophub serve    the HTTP API
 //	ocophub migrate  apply database migrations
 //	ocophub import   import a catalog CSV/xlsx file
+//	ocophub sandbox  the marketplace sandboxes: Shopee, Lazada, Zalo
 //
 // Configuration comes from OCOPHUB_* environment variables and flags; the
 // defaults are the embedded ones, so every command works with no set-up.
@@ -47,6 +48,7 @@ var commands = []command{
 	{"serve", "serve the HTTP API (production: set OCOPHUB_DATABASE_URL and OCOPHUB_REDIS_URL)", runServe},
 	{"migrate", "apply database migrations and exit", runMigrate},
 	{"import", "import a catalog file: ocophub import [-skip-invalid] [-dry-run] FILE.csv|FILE.xlsx", runImport},
+	{"sandbox", "serve the Shopee, Lazada and Zalo sandboxes (fake marketplaces for tests and demos)", runSandbox},
 }
 
 // run parses the subcommand and its flags and runs it until ctx ends.

@@ -47,7 +47,8 @@ func TestDevServesDemoCatalog(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"dev", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, noEnv, &stdout, &stderr)
+		done <- run(ctx, []string{"dev", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir(),
+			"-sandbox-shopee-addr", "127.0.0.1:0", "-sandbox-lazada-addr", "127.0.0.1:0", "-sandbox-zalo-addr", "127.0.0.1:0"}, noEnv, &stdout, &stderr)
 	}()
 	urlRE := regexp.MustCompile(`Products API\s+(http://\S+)/api/v1/products`)
 	var base string
@@ -82,6 +83,22 @@ func TestDevServesDemoCatalog(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.StatusCode, path)
 	}
 
+	sandboxRE := regexp.MustCompile(`(Shopee|Lazada|Zalo)\s+sandbox (http://\S+)`)
+	found := sandboxRE.FindAllStringSubmatch(stdout.String(), -1)
+	require.Len(t, found, 3, "dev prints the three sandboxes:\n%s", stdout.String())
+	for _, m := range found {
+		r, err := http.Get(m[2] + "/_sandbox/state")
+		require.NoError(t, err, m[1])
+		var st struct {
+			Platform string
+			Shops    []struct{ Name string }
+		}
+		require.NoError(t, json.NewDecoder(r.Body).Decode(&st))
+		r.Body.Close()
+		require.Equal(t, strings.ToLower(m[1]), st.Platform)
+		require.Len(t, st.Shops, 1, "one demo shop")
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -90,6 +107,28 @@ func TestDevServesDemoCatalog(t *testing.T) {
 		t.Fatal("dev did not stop after Ctrl-C")
 	}
 	require.Contains(t, stderr.String(), "demo catalog imported")
+}
+
+// TestSandboxCommand starts `ocophub sandbox` on free ports and reads the
+// state of each marketplace.
+func TestSandboxCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"sandbox", "-sandbox-shopee-addr", "127.0.0.1:0", "-sandbox-lazada-addr", "127.0.0.1:0",
+			"-sandbox-zalo-addr", "127.0.0.1:0"}, noEnv, &stdout, &stderr)
+	}()
+	re := regexp.MustCompile(`(Shopee|Lazada|Zalo)\s+sandbox (http://\S+)`)
+	require.Eventually(t, func() bool { return len(re.FindAllString(stdout.String(), -1)) == 3 }, 10*time.Second, 20*time.Millisecond)
+	for _, m := range re.FindAllStringSubmatch(stdout.String(), -1) {
+		r, err := http.Get(m[2] + "/_sandbox/shops")
+		require.NoError(t, err)
+		r.Body.Close()
+		require.Equal(t, http.StatusOK, r.StatusCode, m[1])
+	}
+	cancel()
+	require.NoError(t, <-done)
 }
 
 // TestImportCommand runs `ocophub migrate` and `ocophub import` on both
