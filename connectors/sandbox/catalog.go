@@ -39,6 +39,12 @@ type SKU struct {
 	StockChangedAt time.Time `json:"stock_changed_at,omitzero"`
 	// Sold counts units bought by buyers.
 	Sold int64 `json:"sold"`
+	// Unpaid and Unshipped are units bought but still in the seller's
+	// warehouse: in unpaid orders, and in paid orders not shipped yet. They
+	// are no longer in Stock; a platform whose stock call sets the
+	// warehouse total (Lazada quantity) counts them (SetTotalStock).
+	Unpaid    int64 `json:"unpaid"`
+	Unshipped int64 `json:"unshipped"`
 }
 
 // NewSKU describes a SKU to create.

@@ -108,6 +108,7 @@ func (e *Engine) PlaceOrder(shopID int64, buyer string, buys []Buy, status strin
 		o.Total += p.q * p.k.Price
 	}
 	e.orders[o.SN] = o
+	s.hold(o, o.Status, 1)
 	e.push.orderChanged(s, *o)
 	return *o, nil
 }
@@ -134,6 +135,8 @@ func (e *Engine) SetOrderStatus(shopID int64, sn, status, reason string) (Order,
 		}
 		o.CancelReason = reason
 	}
+	e.shops[shopID].hold(o, o.Status, -1)
+	e.shops[shopID].hold(o, status, 1)
 	o.Status = status
 	o.UpdatedAt = e.now()
 	e.push.orderChanged(e.shops[shopID], *o)

@@ -104,11 +104,12 @@ func (f *front) api(h apiHandler) http.HandlerFunc {
 		if token == "" {
 			token = r.URL.Query().Get("access_token")
 		}
-		oa, err := f.e.Authenticate("", token)
-		switch {
-		case token == "":
+		if token == "" {
 			writeError(w, codeInvalidToken, "Access token is required")
 			return
+		}
+		oa, err := f.e.Authenticate("", token)
+		switch {
 		case errors.Is(err, sandbox.ErrTokenExpired):
 			writeError(w, codeInvalidToken, "Access token has expired")
 			return

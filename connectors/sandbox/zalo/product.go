@@ -212,7 +212,8 @@ func (f *front) updateProduct(w http.ResponseWriter, r *http.Request, oa int64) 
 	}
 	hasExtras := len(in.PackageSize) > 0 || len(in.Categories) > 0 || len(in.Industry) > 0
 	it, err := f.e.UpdateItem(oa, id, func(it *sandbox.Item) error {
-		// The engine lock is held: validate everything, then change.
+		// The engine lock is held. Every check that can fail runs before
+		// the first change, and ApplyStock changes nothing when it fails.
 		if len(it.SKUs) == 0 {
 			return sandbox.ErrNotFound
 		}
@@ -220,8 +221,10 @@ func (f *front) updateProduct(w http.ResponseWriter, r *http.Request, oa int64) 
 		if in.Code != nil && *in.Code != k.SellerSKU {
 			return sandbox.Invalidf("code cannot be changed; remove the product and create it again")
 		}
-		if in.Quantity != nil && int64(*in.Quantity) < k.Reserved {
-			return sandbox.ErrBelowReserved
+		if in.Quantity != nil {
+			if err := f.e.ApplyStock(k, int64(*in.Quantity)); err != nil {
+				return err
+			}
 		}
 		if in.Name != nil {
 			it.Name = *in.Name
@@ -240,10 +243,6 @@ func (f *front) updateProduct(w http.ResponseWriter, r *http.Request, oa int64) 
 		}
 		if in.Price != nil {
 			k.Price = int64(*in.Price)
-		}
-		if in.Quantity != nil {
-			k.Stock = int64(*in.Quantity)
-			k.StockChangedAt = f.e.Now()
 		}
 		return nil
 	})

@@ -79,6 +79,8 @@ func NewEngine(opts Options) *sandbox.Engine {
 
 // Handler serves the Zalo protocol for e: the OAuth v4 endpoints and the
 // Store API v2.0. The control API is not included (sandbox.Serve adds it).
+// Make one handler per engine: the PKCE challenges of pending codes live in
+// it.
 func Handler(e *sandbox.Engine) http.Handler {
 	f := &front{e: e, challenges: newChallengeStore()}
 	f.routes = map[string]route{
