@@ -1,0 +1,484 @@
+package shopee
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ocophub/connectors/driver"
+)
+
+const (
+	pathUploadImage  = "/api/v2/media_space/upload_image"
+	pathAddItem      = "/api/v2/product/add_item"
+	pathInitTier     = "/api/v2/product/init_tier_variation"
+	pathUpdateItem   = "/api/v2/product/update_item"
+	pathDeleteItem   = "/api/v2/product/delete_item"
+	pathUnlistItem   = "/api/v2/product/unlist_item"
+	pathSearchItem   = "/api/v2/product/search_item"
+	pathItemBaseInfo = "/api/v2/product/get_item_base_info"
+	pathModelList    = "/api/v2/product/get_model_list"
+)
+
+// tierName is the one variation tier of a listing with several variants
+// ("Quy cách": the Vietnamese seller's word for pack size or grade).
+const tierName = "Quy cách"
+
+// noModel is the ModelID of the one variant of an item without models:
+// Shopee's model_id 0, which update_stock and update_price take.
+const noModel = "0"
+
+// UploadImage is media_space/upload_image (public signature, multipart
+// field "image", JPG/PNG ≤ 10 MB) and returns the image_id listings use.
+func (d *Driver) UploadImage(ctx context.Context, name string, data []byte) (string, error) {
+	if name == "" {
+		name = "image.jpg"
+	}
+	var out struct {
+		ImageInfo struct {
+			ImageID string `json:"image_id"`
+		} `json:"image_info"`
+	}
+	r := request{method: http.MethodPost, path: pathUploadImage, public: true, image: data, imageName: name}
+	if err := d.send(ctx, r, &out); err != nil {
+		return "", err
+	}
+	if out.ImageInfo.ImageID == "" {
+		return "", driver.Errorf(driver.CodeInternal, "", "upload_image answered without image_id")
+	}
+	return out.ImageInfo.ImageID, nil
+}
+
+// itemBody is the add_item / update_item body.
+type itemBody struct {
+	ItemID        int64        `json:"item_id,omitempty"`
+	ItemName      string       `json:"item_name,omitempty"`
+	Description   string       `json:"description,omitempty"`
+	OriginalPrice int64        `json:"original_price,omitempty"`
+	Weight        float64      `json:"weight,omitempty"` // kg
+	Dimension     *dimension   `json:"dimension,omitempty"`
+	CategoryID    int64        `json:"category_id,omitempty"`
+	Image         *imageList   `json:"image,omitempty"`
+	LogisticInfo  []logistic   `json:"logistic_info,omitempty"`
+	ItemSKU       string       `json:"item_sku,omitempty"`
+	ItemStatus    string       `json:"item_status,omitempty"`
+	SellerStock   []stockValue `json:"seller_stock,omitempty"`
+	Condition     string       `json:"condition,omitempty"`
+	Brand         *brand       `json:"brand,omitempty"`
+	AttributeList []attribute  `json:"attribute_list,omitempty"`
+	GTINCode      string       `json:"gtin_code,omitempty"`
+}
+
+type (
+	dimension struct {
+		PackageLength int `json:"package_length"`
+		PackageWidth  int `json:"package_width"`
+		PackageHeight int `json:"package_height"`
+	}
+	imageList struct {
+		ImageIDList []string `json:"image_id_list"`
+	}
+	logistic struct {
+		LogisticID int64 `json:"logistic_id"`
+		Enabled    bool  `json:"enabled"`
+	}
+	brand struct {
+		BrandID           int64  `json:"brand_id"`
+		OriginalBrandName string `json:"original_brand_name"`
+	}
+	attribute struct {
+		AttributeID        int64            `json:"attribute_id"`
+		AttributeValueList []attributeValue `json:"attribute_value_list"`
+	}
+	attributeValue struct {
+		ValueID           int64  `json:"value_id"`
+		OriginalValueName string `json:"original_value_name"`
+	}
+)
+
+// kg is Shopee's weight unit.
+func kg(grams int) float64 { return float64(grams) / 1000 }
+
+// cm rounds millimetres up to whole centimetres (Shopee's dimension unit).
+func cm(mm int) int { return (mm + 9) / 10 }
+
+func dimensionOf(v driver.Variant) *dimension {
+	if v.LengthMM <= 0 || v.WidthMM <= 0 || v.HeightMM <= 0 {
+		return nil
+	}
+	return &dimension{PackageLength: cm(v.LengthMM), PackageWidth: cm(v.WidthMM), PackageHeight: cm(v.HeightMM)}
+}
+
+func itemStatus(active bool) string {
+	if active {
+		return "NORMAL"
+	}
+	return "UNLIST"
+}
+
+// category parses a listing's category id ("" means the configured one).
+func (d *Driver) category(s string) (int64, error) {
+	if s == "" {
+		return d.cfg.CategoryID, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, driver.Errorf(driver.CodeInvalidArgument, "", "category id %q is not a Shopee category id", s)
+	}
+	return id, nil
+}
+
+// content fills the fields add_item and update_item share. Brand goes as
+// Shopee's "No brand" id 0 with the name; Attributes whose key is a Shopee
+// attribute_id (a number) go as free-text values, other keys are not
+// Shopee's and are left out.
+func content(b *itemBody, l driver.Listing) {
+	b.ItemName, b.Description = l.Title, l.Description
+	if len(l.Images) > 0 {
+		b.Image = &imageList{ImageIDList: l.Images}
+	}
+	if l.Brand != "" {
+		b.Brand = &brand{OriginalBrandName: l.Brand}
+	}
+	keys := make([]string, 0, len(l.Attributes))
+	for k := range l.Attributes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if id, err := strconv.ParseInt(k, 10, 64); err == nil && id > 0 {
+			b.AttributeList = append(b.AttributeList, attribute{AttributeID: id,
+				AttributeValueList: []attributeValue{{OriginalValueName: l.Attributes[k]}}})
+		}
+	}
+}
+
+// CreateListing is add_item, then — for more than one variant —
+// init_tier_variation with one tier (tierName) whose options are the
+// variant names and one model per variant. A single variant is an item
+// without models: its seller SKU is the item_sku and its ModelID noModel.
+//
+// The two calls are made as atomic as Shopee allows: if the variants are
+// refused (a model_sku already used is CodeAlreadyExists), the new item is
+// deleted before the error is returned, so a retry starts clean. If even
+// the delete fails, the error's message names the item left behind.
+func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Listing, error) {
+	if len(l.Variants) == 0 {
+		return driver.Listing{}, driver.Errorf(driver.CodeInvalidArgument, "", "a listing needs at least one variant")
+	}
+	categoryID, err := d.category(l.CategoryID)
+	if err != nil {
+		return driver.Listing{}, err
+	}
+	first := l.Variants[0]
+	body := itemBody{OriginalPrice: first.Price, Weight: kg(first.WeightG), Dimension: dimensionOf(first),
+		CategoryID: categoryID, LogisticInfo: []logistic{{LogisticID: d.cfg.LogisticID, Enabled: true}},
+		ItemStatus: itemStatus(l.Active), SellerStock: []stockValue{{Stock: first.Stock}}, Condition: "NEW"}
+	content(&body, l)
+	single := len(l.Variants) == 1
+	if single {
+		body.ItemSKU, body.GTINCode = first.SellerSKU, first.GTIN
+	}
+	o := d.op()
+	var added struct {
+		ItemID int64 `json:"item_id"`
+	}
+	if err := o.do(ctx, post(pathAddItem, body), &added); err != nil {
+		return driver.Listing{}, err
+	}
+	out := l
+	out.ItemID = strconv.FormatInt(added.ItemID, 10)
+	out.CategoryID = strconv.FormatInt(categoryID, 10)
+	out.Variants = append([]driver.Variant(nil), l.Variants...)
+	if single {
+		out.Variants[0].ModelID = noModel
+		return out, nil
+	}
+	models, err := d.initTierVariation(ctx, o, added.ItemID, l.Variants)
+	if err != nil {
+		// WithoutCancel: a caller that gave up still should not be left
+		// with half an item.
+		if derr := o.do(context.WithoutCancel(ctx), post(pathDeleteItem, map[string]int64{"item_id": added.ItemID}), nil); derr != nil {
+			return driver.Listing{}, leftBehind(err, added.ItemID, derr)
+		}
+		return driver.Listing{}, err
+	}
+	for i := range out.Variants {
+		out.Variants[i].ModelID = models[out.Variants[i].SellerSKU]
+	}
+	return out, nil
+}
+
+// leftBehind adds to err that item could not be removed after a failure.
+func leftBehind(err error, itemID int64, cause error) error {
+	de, ok := err.(*driver.Error)
+	if !ok {
+		return fmt.Errorf("%w (item %d was created without its variants and could not be removed: %v)", err, itemID, cause)
+	}
+	cp := *de
+	cp.Message = fmt.Sprintf("%s (item %d was created without its variants and could not be removed: %v)", de.Message, itemID, cause)
+	return &cp
+}
+
+// initTierVariation gives item one model per variant and returns their
+// model ids by seller SKU.
+func (d *Driver) initTierVariation(ctx context.Context, o *op, itemID int64, variants []driver.Variant) (map[string]string, error) {
+	type model struct {
+		TierIndex     []int        `json:"tier_index"`
+		ModelSKU      string       `json:"model_sku"`
+		OriginalPrice int64        `json:"original_price"`
+		SellerStock   []stockValue `json:"seller_stock"`
+		Weight        float64      `json:"weight,omitempty"`
+		GTINCode      string       `json:"gtin_code,omitempty"`
+	}
+	body := struct {
+		ItemID        int64   `json:"item_id"`
+		TierVariation []tier  `json:"tier_variation"`
+		Model         []model `json:"model"`
+	}{ItemID: itemID, TierVariation: []tier{{Name: tierName}}}
+	used := make(map[string]bool, len(variants))
+	for i, v := range variants {
+		// Options must be non-empty and distinct: fall back to the SKU.
+		name := strings.TrimSpace(v.Name)
+		if name == "" || used[name] {
+			name = v.SellerSKU
+		}
+		used[name] = true
+		body.TierVariation[0].OptionList = append(body.TierVariation[0].OptionList, tierOption{Option: name})
+		body.Model = append(body.Model, model{TierIndex: []int{i}, ModelSKU: v.SellerSKU, OriginalPrice: v.Price,
+			SellerStock: []stockValue{{Stock: v.Stock}}, Weight: kg(v.WeightG), GTINCode: v.GTIN})
+	}
+	var out struct {
+		Model []struct {
+			ModelID  int64  `json:"model_id"`
+			ModelSKU string `json:"model_sku"`
+		} `json:"model"`
+	}
+	if err := o.do(ctx, post(pathInitTier, body), &out); err != nil {
+		return nil, err
+	}
+	ids := make(map[string]string, len(out.Model))
+	for _, m := range out.Model {
+		ids[m.ModelSKU] = strconv.FormatInt(m.ModelID, 10)
+	}
+	for _, v := range variants {
+		if ids[v.SellerSKU] == "" {
+			return nil, driver.Errorf(driver.CodeInternal, "", "init_tier_variation answered without a model for %s", v.SellerSKU)
+		}
+	}
+	return ids, nil
+}
+
+// UpdateListing is update_item with the listing's content: title,
+// description, category, brand, attributes and images (those given).
+func (d *Driver) UpdateListing(ctx context.Context, l driver.Listing) error {
+	itemID, err := parseID("item", l.ItemID)
+	if err != nil {
+		return err
+	}
+	body := itemBody{ItemID: itemID}
+	content(&body, l)
+	if l.CategoryID != "" {
+		if body.CategoryID, err = d.category(l.CategoryID); err != nil {
+			return err
+		}
+	}
+	return d.send(ctx, post(pathUpdateItem, body), nil)
+}
+
+// parseID reads one of Shopee's numeric ids.
+func parseID(what, s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 0 {
+		return 0, driver.Errorf(driver.CodeInvalidArgument, "", "%s id %q is not a Shopee id", what, s)
+	}
+	return id, nil
+}
+
+// SetActive is unlist_item: active lists the item (unlist false), inactive
+// delists it.
+func (d *Driver) SetActive(ctx context.Context, itemID string, active bool) error {
+	id, err := parseID("item", itemID)
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		ItemID int64 `json:"item_id"`
+		Unlist bool  `json:"unlist"`
+	}
+	body := map[string][]entry{"item_list": {{ItemID: id, Unlist: !active}}}
+	var out struct {
+		requestID
+		FailureList []failureEntry `json:"failure_list"`
+	}
+	if err := d.send(ctx, post(pathUnlistItem, body), &out); err != nil {
+		return err
+	}
+	if reason, failed := failures(out.FailureList, true)[id]; failed {
+		return failure("unlist_item", reason, out.id)
+	}
+	return nil
+}
+
+// itemInfo is one item of get_item_base_info.
+type itemInfo struct {
+	ItemID      int64  `json:"item_id"`
+	ItemName    string `json:"item_name"`
+	Description string `json:"description"`
+	CategoryID  int64  `json:"category_id"`
+	ItemSKU     string `json:"item_sku"`
+	ItemStatus  string `json:"item_status"`
+	HasModel    bool   `json:"has_model"`
+	GTINCode    string `json:"gtin_code"`
+	Image       struct {
+		ImageIDList []string `json:"image_id_list"`
+	} `json:"image"`
+	PriceInfo   []priceInfo `json:"price_info"`
+	StockInfoV2 stockInfo   `json:"stock_info_v2"`
+	Weight      number      `json:"weight"`
+	Dimension   struct {
+		PackageLength number `json:"package_length"`
+		PackageWidth  number `json:"package_width"`
+		PackageHeight number `json:"package_height"`
+	} `json:"dimension"`
+	Brand struct {
+		OriginalBrandName string `json:"original_brand_name"`
+	} `json:"brand"`
+	AttributeList []struct {
+		AttributeID        int64 `json:"attribute_id"`
+		AttributeValueList []struct {
+			OriginalValueName string `json:"original_value_name"`
+		} `json:"attribute_value_list"`
+	} `json:"attribute_list"`
+}
+
+// modelList is get_model_list.
+type modelList struct {
+	TierVariation []tier `json:"tier_variation"`
+	Model         []struct {
+		ModelID     int64       `json:"model_id"`
+		TierIndex   []int       `json:"tier_index"`
+		ModelSKU    string      `json:"model_sku"`
+		PriceInfo   []priceInfo `json:"price_info"`
+		StockInfoV2 stockInfo   `json:"stock_info_v2"`
+		Weight      number      `json:"weight"`
+		GTINCode    string      `json:"gtin_code"`
+	} `json:"model"`
+}
+
+func (m modelList) has(sku string) bool {
+	for _, x := range m.Model {
+		if x.ModelSKU == sku {
+			return true
+		}
+	}
+	return false
+}
+
+// FindBySellerSKU is search_item by item_sku, then get_item_base_info of
+// the hits and get_model_list of an item with models. A hit counts only if
+// its item_sku or one of its model_sku equals sellerSKU exactly (Shopee's
+// search may match more loosely).
+func (d *Driver) FindBySellerSKU(ctx context.Context, sellerSKU string) (driver.Listing, error) {
+	return d.find(ctx, d.op(), sellerSKU)
+}
+
+func (d *Driver) find(ctx context.Context, o *op, sku string) (driver.Listing, error) {
+	notFound := driver.Errorf(driver.CodeNotFound, "", "no listing has seller SKU %q", sku)
+	q := url.Values{"item_sku": {sku}, "offset": {"0"}, "page_size": {"50"}, "item_status": {"NORMAL", "UNLIST"}}
+	var hits struct {
+		ItemIDList []int64 `json:"item_id_list"`
+	}
+	if err := o.do(ctx, get(pathSearchItem, q), &hits); err != nil {
+		return driver.Listing{}, err
+	}
+	if len(hits.ItemIDList) == 0 {
+		return driver.Listing{}, notFound
+	}
+	ids := make([]string, len(hits.ItemIDList))
+	for i, id := range hits.ItemIDList {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	var base struct {
+		ItemList []itemInfo `json:"item_list"`
+	}
+	if err := o.do(ctx, get(pathItemBaseInfo, url.Values{"item_id_list": {strings.Join(ids, ",")}}), &base); err != nil {
+		return driver.Listing{}, err
+	}
+	for _, it := range base.ItemList {
+		if !it.HasModel && it.ItemSKU == sku {
+			return listingOf(it, modelList{}), nil
+		}
+	}
+	for _, it := range base.ItemList {
+		if !it.HasModel {
+			continue
+		}
+		var models modelList
+		q := url.Values{"item_id": {strconv.FormatInt(it.ItemID, 10)}}
+		if err := o.do(ctx, get(pathModelList, q), &models); err != nil {
+			return driver.Listing{}, err
+		}
+		if models.has(sku) || it.ItemSKU == sku {
+			return listingOf(it, models), nil
+		}
+	}
+	return driver.Listing{}, notFound
+}
+
+// listingOf is an item in the hub's terms.
+func listingOf(it itemInfo, models modelList) driver.Listing {
+	l := driver.Listing{ItemID: strconv.FormatInt(it.ItemID, 10), Title: it.ItemName, Description: it.Description,
+		Brand: it.Brand.OriginalBrandName, Images: it.Image.ImageIDList, Active: it.ItemStatus == "NORMAL"}
+	if it.CategoryID != 0 {
+		l.CategoryID = strconv.FormatInt(it.CategoryID, 10)
+	}
+	for _, a := range it.AttributeList {
+		var values []string
+		for _, v := range a.AttributeValueList {
+			values = append(values, v.OriginalValueName)
+		}
+		if l.Attributes == nil {
+			l.Attributes = map[string]string{}
+		}
+		l.Attributes[strconv.FormatInt(a.AttributeID, 10)] = strings.Join(values, ",")
+	}
+	weight := int(float64(it.Weight)*1000 + 0.5)
+	mm := func(n number) int { return int(float64(n) * 10) }
+	dim := func(v *driver.Variant) {
+		v.WeightG, v.LengthMM, v.WidthMM, v.HeightMM = weight, mm(it.Dimension.PackageLength), mm(it.Dimension.PackageWidth), mm(it.Dimension.PackageHeight)
+	}
+	if !it.HasModel {
+		v := driver.Variant{ModelID: noModel, SellerSKU: it.ItemSKU, Price: priceOf(it.PriceInfo), GTIN: it.GTINCode}
+		v.Stock, v.Reserved = stockOf(it.StockInfoV2)
+		dim(&v)
+		l.Variants = []driver.Variant{v}
+		return l
+	}
+	for _, m := range models.Model {
+		v := driver.Variant{ModelID: strconv.FormatInt(m.ModelID, 10), SellerSKU: m.ModelSKU,
+			Name: optionName(models.TierVariation, m.TierIndex), Price: priceOf(m.PriceInfo), GTIN: m.GTINCode}
+		v.Stock, v.Reserved = stockOf(m.StockInfoV2)
+		dim(&v)
+		if m.Weight > 0 {
+			v.WeightG = int(float64(m.Weight)*1000 + 0.5)
+		}
+		l.Variants = append(l.Variants, v)
+	}
+	return l
+}
+
+// optionName joins a model's option names ("Hộp 100g", "Đỏ,XL").
+func optionName(tiers []tier, index []int) string {
+	var parts []string
+	for level, i := range index {
+		if level < len(tiers) && i >= 0 && i < len(tiers[level].OptionList) {
+			parts = append(parts, tiers[level].OptionList[i].Option)
+		}
+	}
+	return strings.Join(parts, ",")
+}
