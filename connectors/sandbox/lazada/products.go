@@ -19,7 +19,7 @@ const (
 
 // skuCoreFields are the SKU fields the engine holds itself; every other
 // field of a Sku is kept and echoed back.
-var skuCoreFields = map[string]bool{"sellersku": true, "skuid": true, "quantity": true, "price": true, "images": true}
+var skuCoreFields = map[string]bool{"sellersku": true, "skuid": true, "quantity": true, "price": true, "images": true, "status": true}
 
 // newSKU is a parsed Skus.Sku entry of /product/create.
 type newSKU struct {
@@ -273,12 +273,21 @@ func (f *front) updateProduct(c *call) error {
 	}
 	var changes []skuChange
 	var fails []detail
+	statusOf := map[int64]string{} // SkuId → engine status its Status field asks for
 	for _, v := range list(path(prod, "Skus", "Sku")) {
 		k := findSKU(item, v)
 		if k == nil {
 			label, _ := text(field(v, "SellerSku"))
 			fails = append(fails, detail{Field: "SkuId", SellerSKU: label, Message: "4216: skuId is a mandatory field and must be filled in (no such SKU in this item)"})
 			continue
+		}
+		if s, ok := text(field(v, "Status")); ok && strings.TrimSpace(s) != "" {
+			st, known := skuStatusValues[strings.ToLower(strings.TrimSpace(s))]
+			if !known {
+				fails = append(fails, detail{Field: "Status", SellerSKU: k.SellerSKU, Message: fmt.Sprintf("Status %q must be active or inactive (remove a product with /product/remove)", s)})
+				continue
+			}
+			statusOf[k.ID] = st
 		}
 		ch := skuChange{sku: k, extra: map[string]any{}}
 		if present(field(v, "price")) {
@@ -315,6 +324,10 @@ func (f *front) updateProduct(c *call) error {
 			ch.extra["special_price"] = special
 		}
 		changes = append(changes, ch)
+	}
+	wantStatus, d := itemStatusChange(item, statusOf)
+	if d != nil {
+		fails = append(fails, *d)
 	}
 	_, err = f.e.UpdateItem(c.shop, itemID, func(it *sandbox.Item) error {
 		if attrs != nil {
@@ -363,6 +376,11 @@ func (f *front) updateProduct(c *call) error {
 			}
 		}
 	}
+	if wantStatus != "" && wantStatus != item.Status {
+		if err := f.e.SetItemStatus(c.shop, itemID, wantStatus); err != nil {
+			fails = append(fails, detail{Field: "Status", Message: err.Error()})
+		}
+	}
 	if len(fails) > 0 {
 		return batchFailed("501", "E501: Update product failed", fails)
 	}
@@ -371,6 +389,29 @@ func (f *front) updateProduct(c *call) error {
 		return err
 	}
 	return c.ok(map[string]any{"item_status": itemStatus(item.Status), "variation": map[string]any{}})
+}
+
+// skuStatusValues are the Status values /product/update takes on a Sku
+// (update-a-product guide: 'active', 'inactive' or 'deleted') and the
+// engine status each means; deleted is left to /product/remove.
+var skuStatusValues = map[string]string{"active": sandbox.ItemLive, "inactive": sandbox.ItemInactive}
+
+// itemStatusChange reads the Sku Status fields of an update as the item
+// status they ask for ("" for none). The engine lists and delists whole
+// items (as /product/deactivate), so a change must name every SKU of the
+// item with the same value (sandbox limit).
+func itemStatusChange(item sandbox.Item, statusOf map[int64]string) (string, *detail) {
+	want := ""
+	for _, st := range statusOf {
+		if want != "" && st != want {
+			return "", &detail{Field: "Status", Message: "sandbox: SKUs of one item with different statuses are not simulated"}
+		}
+		want = st
+	}
+	if want != "" && want != item.Status && len(statusOf) < len(item.SKUs) {
+		return "", &detail{Field: "Status", Message: fmt.Sprintf("sandbox: changing the status of some SKUs of an item is not simulated; name all %d SKUs of item %d", len(item.SKUs), item.ID)}
+	}
+	return want, nil
 }
 
 // findSKU finds the SKU a Sku entry names by SkuId, else SellerSku.
