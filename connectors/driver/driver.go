@@ -12,6 +12,7 @@ package driver
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -26,9 +27,11 @@ type Driver interface {
 	// platform redirects to redirect with a code (and state where the
 	// platform supports it).
 	AuthorizeURL(redirect, state string) (string, error)
-	// ExchangeCode turns the code of the redirect into tokens. shopID is
-	// what the redirect carried (Shopee shop_id), "" where it carries none.
-	ExchangeCode(ctx context.Context, code, shopID string) (Token, error)
+	// ExchangeCode turns the redirect's code into tokens. The callback also
+	// carries the shop id where the platform sends one (Shopee shop_id,
+	// Zalo oa_id) and the state of AuthorizeURL (Zalo derives its PKCE
+	// verifier from it).
+	ExchangeCode(ctx context.Context, cb Callback) (Token, error)
 	// RefreshToken spends a refresh token for a new pair. Refresh tokens
 	// are single-use on every platform: persist both before use.
 	RefreshToken(ctx context.Context, t Token) (Token, error)
@@ -74,6 +77,26 @@ type Driver interface {
 	// time and returns its events; a bad signature is CodePermissionDenied.
 	// callbackURL is the URL the platform posted to (Shopee signs it).
 	ParseWebhook(callbackURL string, header http.Header, body []byte) ([]Event, error)
+}
+
+// Callback is what the platform's redirect brought back to the hub.
+type Callback struct {
+	Code   string
+	ShopID string
+	State  string
+}
+
+// CallbackFromQuery reads a redirect's query: code, state, and the shop id
+// under whichever name the platform uses.
+func CallbackFromQuery(q url.Values) Callback {
+	cb := Callback{Code: q.Get("code"), State: q.Get("state")}
+	for _, k := range []string{"shop_id", "oa_id", "seller_id", "main_account_id"} {
+		if v := q.Get(k); v != "" {
+			cb.ShopID = v
+			break
+		}
+	}
+	return cb
 }
 
 // Capabilities describe a platform to the portable layer and the sync

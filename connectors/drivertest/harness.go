@@ -225,7 +225,7 @@ func connectShop(t *testing.T, h Harness, opt DriverOptions) *Shop {
 	key := fmt.Sprintf("%s:%d:%d", t.Name(), shop.ID, time.Now().UnixNano())
 	tokens := &connectors.SharedTokens{Key: key, Store: store, Locker: redisLocker(t)}
 	d := h.MakeDriver(shop.ID, tokens, opt)
-	tok, err := d.ExchangeCode(context.Background(), code.Code, strconv.FormatInt(shop.ID, 10))
+	tok, err := d.ExchangeCode(context.Background(), driver.Callback{Code: code.Code, ShopID: strconv.FormatInt(shop.ID, 10)})
 	require.NoError(t, err, "exchange the authorization code")
 	require.NotEmpty(t, tok.AccessToken)
 	require.NotEmpty(t, tok.RefreshToken)

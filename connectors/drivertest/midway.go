@@ -39,7 +39,7 @@ func (s *Shop) withTokens(ts connectors.Tokens) *connectors.Channel {
 func callsFor(c driver.Capabilities, n int) int32 {
 	per := max(c.StockBatch, 1)
 	if c.StockBatchPerItem {
-		per = min(per, 40)
+		per = min(per, 50)
 	}
 	return int32((n+per-1)/per)/2 + 1
 }

@@ -3,7 +3,10 @@ package drivertest
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +30,7 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		fn   func(t *testing.T, h Harness)
 	}{
 		{"Capabilities", testCapabilities},
-		{"AuthorizeURL", testAuthorizeURL},
+		{"AuthorizeThroughThePage", testAuthorizeThroughThePage},
 		{"RefreshRotates", testRefreshRotates},
 		{"UnknownShopIsUnauthenticated", testUnknownShop},
 		{"CreateFindUpdate", testCreateFindUpdate},
@@ -92,15 +95,43 @@ func testCapabilities(t *testing.T, h Harness) {
 	require.Positive(t, c.OrderBatch)
 }
 
-func testAuthorizeURL(t *testing.T, h Harness) {
+// testAuthorizeThroughThePage is the seller's journey: open AuthorizeURL,
+// pick the shop and approve on the platform's page, come back to the
+// redirect with a code (and the state), exchange it, and call the API.
+func testAuthorizeThroughThePage(t *testing.T, h Harness) {
 	s := connectShop(t, h, DriverOptions{})
-	u, err := s.Driver.AuthorizeURL("http://127.0.0.1:8080/shops/callback", "st4te")
+	const redirect, state = "http://127.0.0.1:1/shops/callback", "st4te-Xy9"
+	u, err := s.Driver.AuthorizeURL(redirect, state)
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(u, h.Sandbox()), "authorization URL %s points at the sandbox", u)
 	resp, err := http.Get(u)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode, "the authorization page opens")
+	require.Contains(t, string(page), strconv.FormatInt(s.ID, 10), "the page offers the test shop")
+
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err = noFollow.PostForm(u, url.Values{"shop_id": {strconv.FormatInt(s.ID, 10)}, "approve": {"1"}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusFound, resp.StatusCode, "approving redirects back to the hub")
+	back, err := url.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(back.String(), redirect), "redirected to %s", back)
+	cb := driver.CallbackFromQuery(back.Query())
+	require.NotEmpty(t, cb.Code)
+	require.Equal(t, state, cb.State, "the state comes back")
+	if cb.ShopID == "" {
+		cb.ShopID = strconv.FormatInt(s.ID, 10) // platforms whose redirect names no shop
+	}
+	tok, err := s.Driver.ExchangeCode(ctx(t), cb)
+	require.NoError(t, err)
+	d := h.MakeDriver(s.ID, staticTokens{tok}, DriverOptions{})
+	_, err = d.FindBySellerSKU(ctx(t), "NOTHING-YET")
+	require.Equal(t, driver.CodeNotFound, driver.CodeOf(err), "the new token works: %v", err)
+	_, err = s.Driver.ExchangeCode(ctx(t), cb)
+	require.Equal(t, driver.CodeUnauthenticated, driver.CodeOf(err), "a code is single-use")
 }
 
 func testRefreshRotates(t *testing.T, h Harness) {
@@ -370,13 +401,13 @@ func testUnavailable(t *testing.T, h Harness) {
 	require.NoError(t, err)
 }
 
-// testExpiryMidBatch updates 120 SKUs; the sandbox expires the token
+// testExpiryMidBatch updates 500 SKUs; the sandbox expires the token
 // halfway, and the Channel refreshes exactly once and finishes.
 func testExpiryMidBatch(t *testing.T, h Harness) {
 	s := connectShop(t, h, DriverOptions{})
 	caps := s.Driver.Capabilities()
-	const total = 120
-	perListing := min(caps.StockBatch, 40)
+	const total = 500
+	perListing := min(caps.StockBatch, 50)
 	var updates []driver.StockUpdate
 	for n := 0; len(updates) < total; n++ {
 		l := newListing(t, s, fmt.Sprintf("EXP%d", n), min(perListing, total-len(updates)), 1)
@@ -394,8 +425,14 @@ func testExpiryMidBatch(t *testing.T, h Harness) {
 	}
 	require.True(t, mid.expired.Load(), "the token was expired mid-batch")
 	require.Equal(t, int32(1), s.Refreshes.Load(), "exactly one refresh")
+	stock := map[string]int64{}
+	for _, it := range s.Control.ShopState().Items {
+		for _, k := range it.SKUs {
+			stock[k.SellerSKU] = k.Stock
+		}
+	}
 	for _, u := range updates {
-		require.Equal(t, int64(7), s.Control.Stock(u.SellerSKU))
+		require.Equal(t, int64(7), stock[u.SellerSKU], "SKU %s", u.SellerSKU)
 	}
 }
 

@@ -46,13 +46,13 @@ type countryUser struct {
 
 // ExchangeCode spends an authorization code (/auth/token/create). Lazada's
 // redirect carries no seller id; the token's ShopID is the seller id of
-// the answer, else shopID, else Config.ShopID. A spent or expired code is
+// the answer, else the callback's, else Config.ShopID. A spent or expired code is
 // CodeUnauthenticated.
-func (d *Driver) ExchangeCode(ctx context.Context, code, shopID string) (driver.Token, error) {
-	if code == "" {
+func (d *Driver) ExchangeCode(ctx context.Context, cb driver.Callback) (driver.Token, error) {
+	if cb.Code == "" {
 		return driver.Token{}, &driver.Error{Code: driver.CodeInvalidArgument, Message: "the authorization code is empty"}
 	}
-	return d.tokenCall(ctx, "/auth/token/create", map[string]string{"code": code}, shopID)
+	return d.tokenCall(ctx, "/auth/token/create", map[string]string{"code": cb.Code}, cb.ShopID)
 }
 
 // RefreshToken spends t's refresh token (/auth/token/refresh) for a new

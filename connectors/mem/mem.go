@@ -119,9 +119,9 @@ func toToken(p sandbox.TokenPair) driver.Token {
 }
 
 // ExchangeCode spends an authorization code.
-func (d *Driver) ExchangeCode(_ context.Context, code, shopID string) (driver.Token, error) {
-	want, _ := strconv.ParseInt(shopID, 10, 64)
-	p, err := d.cfg.Engine.ExchangeCode(d.cfg.App.Key, code, want)
+func (d *Driver) ExchangeCode(_ context.Context, cb driver.Callback) (driver.Token, error) {
+	want, _ := strconv.ParseInt(cb.ShopID, 10, 64)
+	p, err := d.cfg.Engine.ExchangeCode(d.cfg.App.Key, cb.Code, want)
 	if err != nil {
 		return driver.Token{}, mapErr(err)
 	}

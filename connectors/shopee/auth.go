@@ -73,8 +73,9 @@ func (d *Driver) shopIDOr(s string) (int64, error) {
 
 // ExchangeCode spends the redirect's code (single use, 10 minutes) for the
 // first token pair. A used or expired code is CodeUnauthenticated.
-func (d *Driver) ExchangeCode(ctx context.Context, code, shopID string) (driver.Token, error) {
-	shop, err := d.shopIDOr(shopID)
+func (d *Driver) ExchangeCode(ctx context.Context, cb driver.Callback) (driver.Token, error) {
+	code := cb.Code
+	shop, err := d.shopIDOr(cb.ShopID)
 	if err != nil {
 		return driver.Token{}, err
 	}

@@ -47,7 +47,7 @@ func connect(t testing.TB) *sandboxShop {
 	ts := &heldToken{}
 	d := shopee.New(shopee.Config{BaseURL: srv.URL, PartnerID: defaultPartnerID(), PartnerKey: shopeesb.DefaultApp.Secret,
 		ShopID: shop.ID}, ts)
-	tok, err := d.ExchangeCode(context.Background(), code, fmt.Sprint(shop.ID))
+	tok, err := d.ExchangeCode(context.Background(), driver.Callback{Code: code, ShopID: fmt.Sprint(shop.ID)})
 	require.NoError(t, err)
 	ts.t = tok
 	img, err := d.UploadImage(context.Background(), "che.png", onePixelPNG)

@@ -32,7 +32,7 @@ func TestSignature(t *testing.T) {
 			return err
 		}, http.MethodPost, "/api/v2/media_space/upload_image", "2001887/api/v2/media_space/upload_image1763798400", false},
 		{"token exchange is public", func(d *shopee.Driver) error {
-			_, err := d.ExchangeCode(context.Background(), "code-1", "14701711")
+			_, err := d.ExchangeCode(context.Background(), driver.Callback{Code: "code-1", ShopID: "14701711"})
 			return err
 		}, http.MethodPost, "/api/v2/auth/token/get", "2001887/api/v2/auth/token/get1763798400", false},
 		{"refresh is public", func(d *shopee.Driver) error {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -21,21 +20,6 @@ const (
 	fallbackAccessTTL  = time.Hour
 	fallbackRefreshTTL = 90 * 24 * time.Hour
 )
-
-type stateKey struct{}
-
-// WithState returns ctx carrying the state of the authorization request
-// the seller is coming back from. ExchangeCode needs it to remake the PKCE
-// code_verifier that AuthorizeURL derived from the same state;
-// driver.Driver.ExchangeCode has no parameter for it.
-func WithState(ctx context.Context, state string) context.Context {
-	return context.WithValue(ctx, stateKey{}, state)
-}
-
-func stateFrom(ctx context.Context) (string, bool) {
-	s, ok := ctx.Value(stateKey{}).(string)
-	return s, ok
-}
 
 // codeVerifier is the PKCE verifier of an authorization request: derived
 // from state with the app secret, so nothing is stored between the
@@ -78,21 +62,17 @@ type tokenAnswer struct {
 	Message     string  `json:"message"`
 }
 
-// ExchangeCode spends the redirect's code (shopID is its oa_id) with the
-// PKCE verifier of the state in ctx (WithState). A bad, used or expired
-// code, or a verifier that does not match, is CodeUnauthenticated.
-func (d *Driver) ExchangeCode(ctx context.Context, code, shopID string) (driver.Token, error) {
+// ExchangeCode spends the redirect's code (cb.ShopID is its oa_id) with the
+// PKCE verifier derived from cb.State. A bad, used or expired code, or a
+// verifier that does not match, is CodeUnauthenticated.
+func (d *Driver) ExchangeCode(ctx context.Context, cb driver.Callback) (driver.Token, error) {
+	code, shopID := cb.Code, cb.ShopID
 	if code == "" {
 		return driver.Token{}, invalidArg("authorization code is required")
 	}
-	state, hasState := stateFrom(ctx)
 	tok, err := d.tokenCall(ctx, url.Values{"app_id": {d.cfg.AppID}, "code": {code},
-		"grant_type": {"authorization_code"}, "code_verifier": {d.codeVerifier(state)}})
+		"grant_type": {"authorization_code"}, "code_verifier": {d.codeVerifier(cb.State)}})
 	if err != nil {
-		var de *driver.Error
-		if errors.As(err, &de) && de.Vendor == "-14005" && !hasState {
-			de.Message += " (if the authorization request had a state, pass it with zalo.WithState)"
-		}
 		return driver.Token{}, err
 	}
 	if shopID == "" {

@@ -51,9 +51,8 @@
 // not stored: verifier = base64url(HMAC-SHA256(app secret, "ocophub zalo
 // pkce" + app id + state)), 43 characters as RFC 7636 asks. Only the
 // server, which holds the app secret, can make it, and any process of the
-// fleet can remake it from the state. driver.Driver.ExchangeCode carries no
-// state, so the callback hands it over with WithState(ctx, state); without
-// it the verifier of the empty state is sent. A code issued without a
+// fleet can remake it from the state, which comes back in the redirect
+// (driver.Callback.State). A code issued without a
 // challenge (the sandbox's POST /_sandbox/authorize) is exchanged the same
 // way: Zalo checks a verifier only against a challenge.
 //

@@ -74,7 +74,7 @@ func connect(t *testing.T) connected {
 	code, err := srv.Engine.IssueCode(zalosandbox.DefaultApp.Key, shop.ID, "http://127.0.0.1/cb")
 	require.NoError(t, err)
 	oa := strconv.FormatInt(shop.ID, 10)
-	tok, err := newDriver(srv.URL, oa, nil, 0, 0).ExchangeCode(context.Background(), code, oa)
+	tok, err := newDriver(srv.URL, oa, nil, 0, 0).ExchangeCode(context.Background(), driver.Callback{Code: code, ShopID: oa})
 	require.NoError(t, err)
 	return connected{srv: srv, d: newDriver(srv.URL, oa, staticTokens{tok}, 0, 0), shop: shop.ID, token: tok}
 }
@@ -216,17 +216,17 @@ func TestPKCEThroughTheAuthorizationPage(t *testing.T) {
 	}
 
 	back := approve("csrf-1")
-	_, err := d.ExchangeCode(context.Background(), back.Get("code"), back.Get("oa_id"))
+	_, err := d.ExchangeCode(context.Background(), driver.Callback{Code: back.Get("code"), ShopID: back.Get("oa_id")})
 	require.Equal(t, driver.CodeUnauthenticated, driver.CodeOf(err), "without the state the verifier cannot be remade: %v", err)
-	_, err = d.ExchangeCode(zalo.WithState(context.Background(), "csrf-2"), back.Get("code"), back.Get("oa_id"))
+	_, err = d.ExchangeCode(context.Background(), driver.Callback{Code: back.Get("code"), ShopID: back.Get("oa_id"), State: "csrf-2"})
 	require.Equal(t, driver.CodeUnauthenticated, driver.CodeOf(err), "another state's verifier: %v", err)
-	tok, err := d.ExchangeCode(zalo.WithState(context.Background(), "csrf-1"), back.Get("code"), back.Get("oa_id"))
+	tok, err := d.ExchangeCode(context.Background(), driver.Callback{Code: back.Get("code"), ShopID: back.Get("oa_id"), State: "csrf-1"})
 	require.NoError(t, err, "the right verifier still finds the code unspent")
 	require.Equal(t, strconv.FormatInt(shop.ID, 10), tok.ShopID)
 
 	// Without oa_id in the redirect, the driver asks Zalo whose token it is.
 	back = approve("csrf-3")
-	tok, err = d.ExchangeCode(zalo.WithState(context.Background(), "csrf-3"), back.Get("code"), "")
+	tok, err = d.ExchangeCode(context.Background(), driver.Callback{Code: back.Get("code"), State: "csrf-3"})
 	require.NoError(t, err)
 	require.Equal(t, strconv.FormatInt(shop.ID, 10), tok.ShopID)
 }
