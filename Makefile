@@ -6,7 +6,7 @@ GO    ?= go
 PKGS  := ./...
 FUZZTIME ?= 10s
 
-.PHONY: run build test vet services fuzz bench-api clean
+.PHONY: run build test vet services fuzz bench-api bench-sandbox clean
 
 run:
 	$(GO) run ./cmd/ocophub dev
@@ -36,6 +36,11 @@ fuzz:
 # bench-api: 100,000 generated products on PostgreSQL, 500 req/s for 30 s.
 bench-api: services
 	$(GO) run ./cmd/ocophub-bench api
+
+# bench-sandbox: signed single-SKU stock updates through each driver
+# against its sandbox on loopback (target ≥ 5,000 req/s per platform).
+bench-sandbox:
+	$(GO) run ./cmd/ocophub-bench sandbox
 
 clean:
 	rm -rf bin var

@@ -61,7 +61,7 @@ func TestProductValidateCollectsEveryField(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, map[string]string{
 		"coop_id":                  "co-op is required",
-		"code": "code may contain only A-Z, 0-9, '-', '_' and '.', found 'È'",
+		"code":                     "code may contain only A-Z, 0-9, '-', '_' and '.', found 'È'",
 		"name.vi":                  "name.vi is required",
 		"group":                    `"drinks" is not an OCOP group code`,
 		"stars":                    "OCOP stars must be 3, 4 or 5, got 6",
