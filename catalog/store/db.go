@@ -36,6 +36,7 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	now     func() time.Time
+	keys    *Keys
 }
 
 var _ catalog.Store = (*Store)(nil)
@@ -46,6 +47,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Keys encrypt channel tokens at rest; without them saving a token
+	// fails.
+	Keys *Keys
 }
 
 // Open connects to databaseURL: "postgres://…" (or "postgresql://…") for
@@ -111,7 +115,7 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open store %s: %w", RedactURL(databaseURL), err)
 	}
-	return &Store{db: db, dialect: dialect, now: opts.Now}, nil
+	return &Store{db: db, dialect: dialect, now: opts.Now, keys: opts.Keys}, nil
 }
 
 // postgresDSN asks PostgreSQL to plan every execution of a prepared

@@ -49,8 +49,12 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 	if len(l.Variants) == 0 {
 		return driver.Listing{}, &driver.Error{Code: driver.CodeInvalidArgument, Message: "a listing needs at least one variant"}
 	}
+	category := l.CategoryID
+	if category == "" {
+		category = d.cfg.CategoryID
+	}
 	p := map[string]any{
-		"PrimaryCategory": l.CategoryID,
+		"PrimaryCategory": category,
 		"Attributes":      attributes(l),
 		"Skus":            map[string]any{"Sku": newSKUs(l.Variants)},
 	}

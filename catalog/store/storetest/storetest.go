@@ -49,6 +49,12 @@ func Each(t *testing.T, body func(t *testing.T, s *store.Store)) {
 // `make test` starts one, and a skipped store test proves nothing.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
+	return OpenWith(t, d, store.Options{})
+}
+
+// OpenWith is Open with store options (secret keys, a clock).
+func OpenWith(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
+	t.Helper()
 	ctx := context.Background()
 	var databaseURL string
 	switch d {
@@ -59,7 +65,7 @@ func Open(t testing.TB, d store.Dialect) *store.Store {
 	default:
 		t.Fatalf("unknown dialect %q", d)
 	}
-	s, err := store.Open(ctx, databaseURL, store.Options{})
+	s, err := store.Open(ctx, databaseURL, opts)
 	require.NoError(t, err, "open %s store (is PostgreSQL running? run `make test`, which starts it)", d)
 	t.Cleanup(func() { _ = s.Close() })
 	_, err = s.Migrate(ctx)

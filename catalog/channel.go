@@ -1,0 +1,180 @@
+package catalog
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Platform names a marketplace.
+type Platform string
+
+// The platforms the hub connects.
+const (
+	PlatformShopee Platform = "shopee"
+	PlatformLazada Platform = "lazada"
+	PlatformZalo   Platform = "zalo"
+	PlatformMem    Platform = "mem" // the in-memory marketplace of tests
+)
+
+// ParsePlatform accepts a platform name in any case.
+func ParsePlatform(s string) (Platform, error) {
+	p := Platform(strings.ToLower(strings.TrimSpace(s)))
+	switch p {
+	case PlatformShopee, PlatformLazada, PlatformZalo, PlatformMem:
+		return p, nil
+	}
+	return "", Errorf(CodeInvalidArgument, "%q is not a supported platform (shopee, lazada, zalo)", s)
+}
+
+// Shop is a co-op's account on one marketplace (a channel). Its OAuth
+// tokens are kept by the store, encrypted, and never travel in this type.
+type Shop struct {
+	ID         int64     `json:"id"`
+	CoopID     int64     `json:"coop_id"`
+	Platform   Platform  `json:"platform"`
+	ExternalID string    `json:"external_id"` // the platform's shop / seller / OA id
+	Name       string    `json:"name"`
+	Rule       StockRule `json:"stock_rule"`
+	// Connected is false once the seller's grant is gone (revoked,
+	// refresh token expired): pushes stop and the UI asks to reconnect.
+	Connected bool `json:"connected"`
+	// AccessExpiresAt and RefreshExpiresAt are the token pair's expiries;
+	// AuthorizedUntil is the seller's grant (Shopee: 365 days).
+	AccessExpiresAt  time.Time `json:"access_expires_at,omitzero"`
+	RefreshExpiresAt time.Time `json:"refresh_expires_at,omitzero"`
+	AuthorizedUntil  time.Time `json:"authorized_until,omitzero"`
+	// OrdersCursor is where the polling backstop resumes.
+	OrdersCursor time.Time `json:"orders_cursor,omitzero"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Key names the shop for token locks and logs: "shopee:12345".
+func (s Shop) Key() string { return fmt.Sprintf("%s:%d", s.Platform, s.ID) }
+
+// StockRule decides how much of the co-op's available stock a shop shows.
+// It protects against overselling when no livestream hold is running: a
+// buffer held back on every channel, a share of the rest, and a cap.
+type StockRule struct {
+	// BufferUnits are kept back from this shop.
+	BufferUnits int64 `json:"buffer_units"`
+	// RatioPercent of what is left is shown (1–100; 0 means 100).
+	RatioPercent int64 `json:"ratio_percent"`
+	// MaxShown caps the quantity shown (0: no cap).
+	MaxShown int64 `json:"max_shown"`
+	// WarehouseIDs feed the shop (empty: every warehouse of the co-op).
+	WarehouseIDs []int64 `json:"warehouse_ids,omitempty"`
+}
+
+// Validate checks the rule's ranges.
+func (r StockRule) Validate() error {
+	fe := FieldErrors{}
+	if r.BufferUnits < 0 {
+		fe.Add("stock_rule.buffer_units", "buffer must not be negative")
+	}
+	if r.RatioPercent < 0 || r.RatioPercent > 100 {
+		fe.Add("stock_rule.ratio_percent", "ratio must be between 1 and 100 percent")
+	}
+	if r.MaxShown < 0 {
+		fe.Add("stock_rule.max_shown", "cap must not be negative")
+	}
+	return fe.Err()
+}
+
+// ChannelQuantity is what the shop may show for a variant with the given
+// on-hand and reserved units in the warehouses that feed it:
+// max(0, on_hand − reserved − buffer) × ratio, capped.
+func (r StockRule) ChannelQuantity(onHand, reserved int64) int64 {
+	q := onHand - reserved - r.BufferUnits
+	if q <= 0 {
+		return 0
+	}
+	if r.RatioPercent > 0 && r.RatioPercent < 100 {
+		q = q * r.RatioPercent / 100
+	}
+	if r.MaxShown > 0 && q > r.MaxShown {
+		q = r.MaxShown
+	}
+	return q
+}
+
+// Feeds reports whether warehouse w feeds the shop.
+func (r StockRule) Feeds(w int64) bool {
+	if len(r.WarehouseIDs) == 0 {
+		return true
+	}
+	for _, id := range r.WarehouseIDs {
+		if id == w {
+			return true
+		}
+	}
+	return false
+}
+
+// ListingStatus is where a listing is in its life on a channel.
+type ListingStatus string
+
+// Listing statuses: draft → publishing → live | error(message) → delisted.
+const (
+	ListingDraft      ListingStatus = "draft"
+	ListingPublishing ListingStatus = "publishing"
+	ListingLive       ListingStatus = "live"
+	ListingError      ListingStatus = "error"
+	ListingDelisted   ListingStatus = "delisted"
+)
+
+// Listing is one variant offered in one shop, with the channel's ids and
+// what was last pushed there.
+type Listing struct {
+	ID        int64 `json:"id"`
+	ShopID    int64 `json:"shop_id"`
+	CoopID    int64 `json:"coop_id"`
+	ProductID int64 `json:"product_id"`
+	VariantID int64 `json:"variant_id"`
+	// Per-channel overrides; zero values take the catalog's.
+	Title      string            `json:"title,omitempty"`
+	Price      VND               `json:"price,omitempty"`
+	CategoryID string            `json:"category_id,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	// The channel's ids, once published.
+	ExternalItemID  string        `json:"external_item_id,omitempty"`
+	ExternalModelID string        `json:"external_model_id,omitempty"`
+	Status          ListingStatus `json:"status"`
+	// Error is the channel's own message when Status is error.
+	Error string `json:"error,omitempty"`
+	// PushedVersion is the stock version last pushed: a push of an older
+	// version is skipped, so a stale retry never overwrites newer stock.
+	PushedVersion  int64      `json:"pushed_version"`
+	PushedQuantity int64      `json:"pushed_quantity"`
+	PushedAt       *time.Time `json:"pushed_at,omitempty"`
+	// SoldSincePush counts units of this listing's orders ingested since
+	// the last push: with the channel's current stock it tells how many
+	// units the channel sold that the hub has not seen yet.
+	SoldSincePush int64     `json:"sold_since_push"`
+	Version       int64     `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// UnseenSales is how many units a channel sold that the hub has not
+// ingested yet: the channel shows current where the hub last pushed
+// pushed, and only soldSincePush of the difference are known orders.
+func UnseenSales(pushed, current, soldSincePush int64) int64 {
+	if u := pushed - current - soldSincePush; u > 0 {
+		return u
+	}
+	return 0
+}
+
+// PushQuantity is the absolute quantity to send to a shop: the rule's
+// quantity less the channel's unseen sales, so an absolute push never
+// hands back units the channel has just sold.
+func PushQuantity(rule StockRule, onHand, reserved, unseen int64) int64 {
+	q := rule.ChannelQuantity(onHand, reserved) - unseen
+	if q < 0 {
+		return 0
+	}
+	return q
+}

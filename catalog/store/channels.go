@@ -1,0 +1,494 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"ocophub/catalog"
+)
+
+type shopRow struct {
+	ID               int64 `gorm:"primaryKey"`
+	CoopID           int64
+	Platform         string
+	ExternalID       string
+	Name             string
+	BufferUnits      int64
+	RatioPercent     int64
+	MaxShown         int64
+	WarehouseIDs     string `gorm:"column:warehouse_ids"`
+	Connected        bool
+	TokenKeyID       string `gorm:"column:token_key_id"`
+	TokenCiphertext  []byte `gorm:"column:token_ciphertext"`
+	AccessExpiresAt  *time.Time
+	RefreshExpiresAt *time.Time
+	AuthorizedUntil  *time.Time
+	OrdersCursor     *time.Time
+	Version          int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (shopRow) TableName() string { return "shops" }
+
+func (r shopRow) toDomain() catalog.Shop {
+	s := catalog.Shop{ID: r.ID, CoopID: r.CoopID, Platform: catalog.Platform(r.Platform), ExternalID: r.ExternalID,
+		Name: r.Name, Connected: r.Connected, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Rule: catalog.StockRule{BufferUnits: r.BufferUnits, RatioPercent: r.RatioPercent, MaxShown: r.MaxShown,
+			WarehouseIDs: parseIDs(r.WarehouseIDs)}}
+	s.AccessExpiresAt, s.RefreshExpiresAt = deref(r.AccessExpiresAt), deref(r.RefreshExpiresAt)
+	s.AuthorizedUntil, s.OrdersCursor = deref(r.AuthorizedUntil), deref(r.OrdersCursor)
+	return s
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func ptr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func formatIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseIDs(s string) []int64 {
+	var out []int64
+	for _, p := range strings.Split(s, ",") {
+		if id, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+var shops = entity[shopRow, catalog.Shop]{what: "shop", table: "shops",
+	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "shops") },
+	toDomain: shopRow.toDomain, id: func(r shopRow) int64 { return r.ID }}
+
+// ConnectShop records a shop the seller just authorized, with its token
+// (opaque bytes, sealed here), or refreshes the grant of a shop connected
+// before (same platform and external id, same co-op).
+func (s *Store) ConnectShop(ctx context.Context, sh *catalog.Shop, token []byte, accessExp, refreshExp, authorizedUntil time.Time) error {
+	if _, err := s.Coop(ctx, sh.CoopID); err != nil {
+		return fieldNotFound(err, "coop_id", "co-op not found")
+	}
+	if _, err := catalog.ParsePlatform(string(sh.Platform)); err != nil || sh.ExternalID == "" {
+		return &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "platform and external shop id are required"}
+	}
+	if err := sh.Rule.Validate(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row shopRow
+		err := tx.Where("platform = ? AND external_id = ?", sh.Platform, sh.ExternalID).Take(&row).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			row = shopRow{CoopID: sh.CoopID, Platform: string(sh.Platform), ExternalID: sh.ExternalID, Name: sh.Name,
+				BufferUnits: sh.Rule.BufferUnits, RatioPercent: ratioOrFull(sh.Rule.RatioPercent), MaxShown: sh.Rule.MaxShown,
+				WarehouseIDs: formatIDs(sh.Rule.WarehouseIDs), Connected: true, Version: 1}
+			if err := tx.Create(&row).Error; err != nil {
+				return translate(err, "shop")
+			}
+		case err != nil:
+			return translate(err, "shop")
+		case row.CoopID != sh.CoopID:
+			return &catalog.Error{Code: catalog.CodeConflict, Message: "this marketplace shop is connected to another co-op"}
+		}
+		if err := s.saveToken(tx, row.ID, token, accessExp, refreshExp, authorizedUntil); err != nil {
+			return err
+		}
+		if err := tx.Take(&row, row.ID).Error; err != nil {
+			return translate(err, "shop")
+		}
+		*sh = row.toDomain()
+		return nil
+	})
+}
+
+func ratioOrFull(r int64) int64 {
+	if r == 0 {
+		return 100
+	}
+	return r
+}
+
+// Shop reads a shop in scope.
+func (s *Store) Shop(ctx context.Context, id int64) (catalog.Shop, error) {
+	return shops.get(ctx, s.db, id)
+}
+
+// ListShops lists shops in scope, optionally of one co-op.
+func (s *Store) ListShops(ctx context.Context, q catalog.ListQuery) ([]catalog.Shop, string, error) {
+	return shops.list(ctx, s.db, q, coopFilter("shops", q.CoopID))
+}
+
+// ShopByExternalID finds a shop by the platform's id, for webhooks: the
+// push names the shop, and only a shop connected here is accepted.
+func (s *Store) ShopByExternalID(ctx context.Context, p catalog.Platform, externalID string) (catalog.Shop, error) {
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return catalog.Shop{}, err
+	}
+	var row shopRow
+	err = ownedBy(s.db.WithContext(ctx).Table("shops"), sc, "shops").
+		Where("platform = ? AND external_id = ?", string(p), externalID).Take(&row).Error
+	if err != nil {
+		return catalog.Shop{}, translate(err, "shop")
+	}
+	return row.toDomain(), nil
+}
+
+// SetShopRule changes a shop's stock rule if version is current.
+func (s *Store) SetShopRule(ctx context.Context, id, version int64, rule catalog.StockRule) (catalog.Shop, error) {
+	if err := rule.Validate(); err != nil {
+		return catalog.Shop{}, err
+	}
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return catalog.Shop{}, err
+	}
+	res := ownedBy(s.db.WithContext(ctx).Model(&shopRow{}), sc, "shops").Where("shops.id = ? AND shops.version = ?", id, version).
+		Updates(map[string]any{"buffer_units": rule.BufferUnits, "ratio_percent": ratioOrFull(rule.RatioPercent),
+			"max_shown": rule.MaxShown, "warehouse_ids": formatIDs(rule.WarehouseIDs), "version": version + 1,
+			"updated_at": s.now().UTC()})
+	if res.Error != nil {
+		return catalog.Shop{}, translate(res.Error, "shop")
+	}
+	if res.RowsAffected == 0 {
+		return catalog.Shop{}, shops.staleOrMissing(ctx, s.db, id)
+	}
+	return s.Shop(ctx, id)
+}
+
+// ShopToken opens the shop's sealed token.
+func (s *Store) ShopToken(ctx context.Context, shopID int64) ([]byte, error) {
+	if _, err := s.Shop(ctx, shopID); err != nil {
+		return nil, err
+	}
+	var row shopRow
+	if err := s.db.WithContext(ctx).Select("id", "token_key_id", "token_ciphertext").Take(&row, shopID).Error; err != nil {
+		return nil, translate(err, "shop")
+	}
+	if len(row.TokenCiphertext) == 0 {
+		return nil, &catalog.Error{Code: catalog.CodeFailedPrecondition, Message: "shop has no token: connect it again"}
+	}
+	if s.keys == nil {
+		return nil, &catalog.Error{Code: catalog.CodeInternal, Message: "no secret keys configured"}
+	}
+	plain, err := s.keys.Open(row.TokenKeyID, row.TokenCiphertext, tokenAD(shopID))
+	if err != nil {
+		return nil, &catalog.Error{Code: catalog.CodeInternal, Message: "cannot open the shop's token", Err: err}
+	}
+	return plain, nil
+}
+
+// SaveShopToken seals and stores a new token pair in one write.
+func (s *Store) SaveShopToken(ctx context.Context, shopID int64, token []byte, accessExp, refreshExp time.Time) error {
+	if _, err := s.Shop(ctx, shopID); err != nil {
+		return err
+	}
+	return s.saveToken(s.db.WithContext(ctx), shopID, token, accessExp, refreshExp, time.Time{})
+}
+
+func (s *Store) saveToken(db *gorm.DB, shopID int64, token []byte, accessExp, refreshExp, authorizedUntil time.Time) error {
+	if s.keys == nil {
+		return &catalog.Error{Code: catalog.CodeInternal, Message: "no secret keys configured: set OCOPHUB_SECRET_KEYS"}
+	}
+	keyID, sealed := s.keys.Seal(token, tokenAD(shopID))
+	set := map[string]any{"token_key_id": keyID, "token_ciphertext": sealed, "connected": true,
+		"access_expires_at": ptr(accessExp), "refresh_expires_at": ptr(refreshExp), "updated_at": s.now().UTC()}
+	if !authorizedUntil.IsZero() {
+		set["authorized_until"] = authorizedUntil
+	}
+	return translate(db.Model(&shopRow{}).Where("id = ?", shopID).Updates(set).Error, "shop")
+}
+
+func tokenAD(shopID int64) string { return "shop-token:" + strconv.FormatInt(shopID, 10) }
+
+// SetShopConnected marks a shop (dis)connected: a revoked grant stops
+// pushes until the seller reconnects.
+func (s *Store) SetShopConnected(ctx context.Context, shopID int64, connected bool) error {
+	if _, err := s.Shop(ctx, shopID); err != nil {
+		return err
+	}
+	return translate(s.db.WithContext(ctx).Model(&shopRow{}).Where("id = ?", shopID).
+		Updates(map[string]any{"connected": connected, "updated_at": s.now().UTC()}).Error, "shop")
+}
+
+// SetOrdersCursor persists where the polling backstop resumes.
+func (s *Store) SetOrdersCursor(ctx context.Context, shopID int64, at time.Time) error {
+	if _, err := s.Shop(ctx, shopID); err != nil {
+		return err
+	}
+	return translate(s.db.WithContext(ctx).Model(&shopRow{}).Where("id = ?", shopID).
+		Update("orders_cursor", at.UTC()).Error, "shop")
+}
+
+type listingRow struct {
+	ID              int64 `gorm:"primaryKey"`
+	ShopID          int64
+	CoopID          int64
+	ProductID       int64
+	VariantID       int64
+	Title           string
+	PriceVND        int64 `gorm:"column:price_vnd"`
+	CategoryID      string
+	Attributes      string
+	ExternalItemID  string
+	ExternalModelID string
+	Status          string
+	Error           string
+	PushedVersion   int64
+	PushedQuantity  int64
+	PushedAt        *time.Time
+	SoldSincePush   int64
+	Version         int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+func (listingRow) TableName() string { return "listings" }
+
+func (r listingRow) toDomain() catalog.Listing {
+	l := catalog.Listing{ID: r.ID, ShopID: r.ShopID, CoopID: r.CoopID, ProductID: r.ProductID, VariantID: r.VariantID,
+		Title: r.Title, Price: catalog.VND(r.PriceVND), CategoryID: r.CategoryID, ExternalItemID: r.ExternalItemID,
+		ExternalModelID: r.ExternalModelID, Status: catalog.ListingStatus(r.Status), Error: r.Error,
+		PushedVersion: r.PushedVersion, PushedQuantity: r.PushedQuantity, PushedAt: r.PushedAt,
+		SoldSincePush: r.SoldSincePush, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	if r.Attributes != "" {
+		_ = json.Unmarshal([]byte(r.Attributes), &l.Attributes)
+	}
+	return l
+}
+
+var listings = entity[listingRow, catalog.Listing]{what: "listing", table: "listings",
+	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "listings") },
+	toDomain: listingRow.toDomain, id: func(r listingRow) int64 { return r.ID }}
+
+// AddListing offers a variant in a shop of the same co-op as a draft, or
+// returns the existing listing of that pair.
+func (s *Store) AddListing(ctx context.Context, shopID, variantID int64) (catalog.Listing, error) {
+	sh, err := s.Shop(ctx, shopID)
+	if err != nil {
+		return catalog.Listing{}, fieldNotFound(err, "shop_id", "shop not found")
+	}
+	v, err := s.variant(ctx, s.db, variantID)
+	if err != nil {
+		return catalog.Listing{}, fieldNotFound(err, "variant_id", "variant not found")
+	}
+	if v.CoopID != sh.CoopID {
+		return catalog.Listing{}, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "the shop belongs to another co-op",
+			Fields: map[string]string{"shop_id": "shop of another co-op"}}
+	}
+	row := listingRow{ShopID: shopID, CoopID: sh.CoopID, ProductID: v.ProductID, VariantID: variantID,
+		Status: string(catalog.ListingDraft), Version: 1}
+	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "shop_id"}, {Name: "variant_id"}}, DoNothing: true}).
+		Create(&row).Error
+	if err != nil {
+		return catalog.Listing{}, translate(err, "listing")
+	}
+	var got listingRow
+	if err := s.db.WithContext(ctx).Where("shop_id = ? AND variant_id = ?", shopID, variantID).Take(&got).Error; err != nil {
+		return catalog.Listing{}, translate(err, "listing")
+	}
+	return got.toDomain(), nil
+}
+
+// Listing reads a listing in scope.
+func (s *Store) Listing(ctx context.Context, id int64) (catalog.Listing, error) {
+	return listings.get(ctx, s.db, id)
+}
+
+// ListListings lists listings in scope of a shop (q.CoopID filters by co-op).
+func (s *Store) ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error) {
+	return listings.list(ctx, s.db, q, func(db *gorm.DB) *gorm.DB {
+		db = coopFilter("listings", q.CoopID)(db)
+		if shopID != 0 {
+			db = db.Where("listings.shop_id = ?", shopID)
+		}
+		return db
+	})
+}
+
+// ListingsOfVariant are the listings a change of the variant's stock must
+// reach.
+func (s *Store) ListingsOfVariant(ctx context.Context, variantID int64) ([]catalog.Listing, error) {
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []listingRow
+	if err := ownedBy(s.db.WithContext(ctx).Table("listings"), sc, "listings").Where("variant_id = ?", variantID).
+		Order("id").Find(&rows).Error; err != nil {
+		return nil, translate(err, "listing")
+	}
+	out := make([]catalog.Listing, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// SetListingState records a publish step: status, the channel's message
+// and, once known, its ids.
+func (s *Store) SetListingState(ctx context.Context, id int64, status catalog.ListingStatus, message, itemID, modelID string) error {
+	if _, err := s.Listing(ctx, id); err != nil {
+		return err
+	}
+	set := map[string]any{"status": string(status), "error": message, "updated_at": s.now().UTC()}
+	if itemID != "" {
+		set["external_item_id"] = itemID
+		set["external_model_id"] = modelID
+	}
+	return translate(s.db.WithContext(ctx).Model(&listingRow{}).Where("id = ?", id).Updates(set).Error, "listing")
+}
+
+// VariantStock is a variant's stock in the warehouses that feed a shop,
+// and a version that grows with every change of any of them (the sum of
+// the levels' versions), for the push sequence guard.
+func (s *Store) VariantStock(ctx context.Context, variantID int64, rule catalog.StockRule) (onHand, reserved, version int64, err error) {
+	levels, err := s.StockLevels(ctx, variantID)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, l := range levels {
+		version += l.Version
+		if rule.Feeds(l.WarehouseID) {
+			onHand += l.OnHand
+			reserved += l.Reserved
+		}
+	}
+	return onHand, reserved, version, nil
+}
+
+// PushRecord is the outcome of one push to a channel, for the audit and
+// the listing's sequence guard.
+type PushRecord struct {
+	ListingID int64
+	Kind      string // "stock", "price", "publish"
+	Before    *int64
+	After     *int64
+	Version   int64
+	Result    string // "ok", "skipped", "error"
+	Error     string
+	RequestID string
+	Latency   time.Duration
+	// SoldAccounted is the listing's SoldSincePush the push accounted
+	// for; orders ingested during the push stay counted for the next one.
+	SoldAccounted int64
+}
+
+// RecordPush writes the audit row and, for a successful stock push, moves
+// the listing's pushed_version forward (never back) and takes the sales it
+// accounted for off the listing's count, in one transaction.
+func (s *Store) RecordPush(ctx context.Context, r PushRecord) error {
+	l, err := s.Listing(ctx, r.ListingID)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if r.Kind == "stock" && r.Result == "ok" && r.After != nil {
+			now := s.now().UTC()
+			if err := tx.Model(&listingRow{}).Where("id = ? AND pushed_version <= ?", l.ID, r.Version).
+				Updates(map[string]any{"pushed_version": r.Version, "pushed_quantity": *r.After, "pushed_at": now,
+					"sold_since_push": gorm.Expr("sold_since_push - ?", r.SoldAccounted), "updated_at": now}).Error; err != nil {
+				return translate(err, "listing")
+			}
+		}
+		return translate(tx.Create(&pushAuditRow{ListingID: l.ID, ShopID: l.ShopID, CoopID: l.CoopID, Kind: r.Kind,
+			BeforeQty: r.Before, AfterQty: r.After, Version: r.Version, Result: r.Result, Error: r.Error,
+			RequestID: r.RequestID, LatencyMS: r.Latency.Milliseconds()}).Error, "push audit")
+	})
+}
+
+type pushAuditRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	ListingID int64
+	ShopID    int64
+	CoopID    int64
+	Kind      string
+	BeforeQty *int64
+	AfterQty  *int64
+	Version   int64
+	Result    string
+	Error     string
+	RequestID string
+	LatencyMS int64 `gorm:"column:latency_ms"`
+	CreatedAt time.Time
+}
+
+func (pushAuditRow) TableName() string { return "push_audit" }
+
+// PushAudit is one audited push as the API shows it.
+type PushAudit struct {
+	ID        int64     `json:"id"`
+	ListingID int64     `json:"listing_id"`
+	ShopID    int64     `json:"shop_id"`
+	Kind      string    `json:"kind"`
+	Before    *int64    `json:"before,omitempty"`
+	After     *int64    `json:"after,omitempty"`
+	Version   int64     `json:"version"`
+	Result    string    `json:"result"`
+	Error     string    `json:"error,omitempty"`
+	RequestID string    `json:"request_id,omitempty"`
+	LatencyMS int64     `json:"latency_ms"`
+	At        time.Time `json:"at"`
+}
+
+// PushHistory lists a listing's audited pushes, newest first.
+func (s *Store) PushHistory(ctx context.Context, listingID int64, limit int) ([]PushAudit, error) {
+	if _, err := s.Listing(ctx, listingID); err != nil {
+		return nil, err
+	}
+	var rows []pushAuditRow
+	if err := s.db.WithContext(ctx).Where("listing_id = ?", listingID).Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, translate(err, "push audit")
+	}
+	out := make([]PushAudit, len(rows))
+	for i, r := range rows {
+		out[i] = PushAudit{ID: r.ID, ListingID: r.ListingID, ShopID: r.ShopID, Kind: r.Kind, Before: r.BeforeQty,
+			After: r.AfterQty, Version: r.Version, Result: r.Result, Error: r.Error, RequestID: r.RequestID,
+			LatencyMS: r.LatencyMS, At: r.CreatedAt}
+	}
+	return out, nil
+}
+
+// StaleListings are live listings whose pushed version is behind their
+// variant's stock version: what the relay re-drives after Redis lost its
+// queue or a worker crashed between a change and its push.
+func (s *Store) StaleListings(ctx context.Context, limit int) ([]catalog.Listing, error) {
+	if sc, err := scopeOf(ctx); err != nil || !sc.IsOperator() {
+		return nil, &catalog.Error{Code: catalog.CodePermissionDenied, Message: "the relay runs as the operator"}
+	}
+	var rows []listingRow
+	err := s.db.WithContext(ctx).Raw(`SELECT l.* FROM listings l
+		JOIN (SELECT variant_id, SUM(version) AS v FROM stock_levels GROUP BY variant_id) sv ON sv.variant_id = l.variant_id
+		WHERE l.status = ? AND l.pushed_version < sv.v ORDER BY l.id LIMIT ?`, string(catalog.ListingLive), limit).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "listing")
+	}
+	out := make([]catalog.Listing, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}

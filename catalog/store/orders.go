@@ -1,0 +1,332 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"ocophub/catalog"
+)
+
+type orderRow struct {
+	ID             int64 `gorm:"primaryKey"`
+	ShopID         int64
+	CoopID         int64
+	Platform       string
+	ExternalID     string
+	Status         string
+	PlatformStatus string
+	StockState     string
+	TotalVND       int64 `gorm:"column:total_vnd"`
+	Tracking       string
+	Flagged        string
+	PlacedAt       time.Time
+	Version        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (orderRow) TableName() string { return "orders" }
+
+type orderLineRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	OrderID     int64
+	Position    int
+	SellerSKU   string `gorm:"column:seller_sku"`
+	VariantID   *int64
+	WarehouseID *int64
+	Quantity    int64
+	PriceVND    int64 `gorm:"column:price_vnd"`
+}
+
+func (orderLineRow) TableName() string { return "order_lines" }
+
+func (r orderRow) toDomain(lines []orderLineRow) catalog.Order {
+	o := catalog.Order{ID: r.ID, ShopID: r.ShopID, CoopID: r.CoopID, Platform: catalog.Platform(r.Platform),
+		ExternalID: r.ExternalID, Status: catalog.OrderStatus(r.Status), PlatformStatus: r.PlatformStatus,
+		StockState: catalog.StockState(r.StockState), Total: catalog.VND(r.TotalVND), Tracking: r.Tracking,
+		Flagged: r.Flagged, PlacedAt: r.PlacedAt, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Lines: []catalog.OrderLine{}}
+	for _, l := range lines {
+		ol := catalog.OrderLine{SellerSKU: l.SellerSKU, Quantity: l.Quantity, Price: catalog.VND(l.PriceVND)}
+		if l.VariantID != nil {
+			ol.VariantID = *l.VariantID
+		}
+		if l.WarehouseID != nil {
+			ol.WarehouseID = *l.WarehouseID
+		}
+		o.Lines = append(o.Lines, ol)
+	}
+	return o
+}
+
+var orders = entity[orderRow, orderRow]{what: "order", table: "orders",
+	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "orders") },
+	toDomain: func(r orderRow) orderRow { return r }, id: func(r orderRow) int64 { return r.ID }}
+
+// OrderIn is an order as a channel reports it.
+type OrderIn struct {
+	ShopID         int64
+	ExternalID     string
+	Status         catalog.OrderStatus
+	PlatformStatus string
+	Total          catalog.VND
+	Tracking       string
+	PlacedAt       time.Time
+	Lines          []catalog.OrderLine // SellerSKU, Quantity, Price
+}
+
+// statusRank orders statuses so an older push arriving after a newer one
+// never moves an order back.
+var statusRank = map[catalog.OrderStatus]int{
+	catalog.OrderUnpaid: 1, catalog.OrderReadyToShip: 2, catalog.OrderShipped: 3, catalog.OrderDelivered: 4,
+	catalog.OrderCancelled: 5,
+}
+
+// IngestOrder upserts an order on (shop, external id) and applies the stock
+// operations its new status calls for, in ONE transaction: reserve when new
+// or paid, deduct when shipped, release when cancelled. Re-ingesting the
+// same state changes nothing. Lines whose SKU matches no variant are kept
+// and the order is flagged, never dropped; a line the hub cannot reserve
+// (stock already gone: an oversell) flags the order too. Reserving counts
+// the units on the shop's listing as sold since its last push.
+func (s *Store) IngestOrder(ctx context.Context, in OrderIn) (catalog.Order, bool, error) {
+	sh, err := s.Shop(ctx, in.ShopID)
+	if err != nil {
+		return catalog.Order{}, false, err
+	}
+	if in.ExternalID == "" || statusRank[in.Status] == 0 {
+		return catalog.Order{}, false, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "order id and a known status are required"}
+	}
+	var out catalog.Order
+	changed := false
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row orderRow
+		q := tx
+		if s.dialect == Postgres {
+			q = tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+		}
+		err := q.Where("shop_id = ? AND external_id = ?", sh.ID, in.ExternalID).Take(&row).Error
+		var lines []orderLineRow
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			row = orderRow{ShopID: sh.ID, CoopID: sh.CoopID, Platform: string(sh.Platform), ExternalID: in.ExternalID,
+				Status: string(in.Status), PlatformStatus: in.PlatformStatus, StockState: string(catalog.StockNone),
+				TotalVND: int64(in.Total), Tracking: in.Tracking, PlacedAt: in.PlacedAt, Version: 1}
+			if row.PlacedAt.IsZero() {
+				row.PlacedAt = s.now().UTC()
+			}
+			if err := tx.Create(&row).Error; err != nil {
+				return translate(err, "order")
+			}
+			if lines, err = s.resolveLines(tx, sh, row.ID, in.Lines); err != nil {
+				return err
+			}
+			changed = true
+		case err != nil:
+			return translate(err, "order")
+		default:
+			if err := tx.Where("order_id = ?", row.ID).Order("position").Find(&lines).Error; err != nil {
+				return translate(err, "order line")
+			}
+			if statusRank[in.Status] > statusRank[catalog.OrderStatus(row.Status)] {
+				row.Status, row.PlatformStatus = string(in.Status), in.PlatformStatus
+				changed = true
+			}
+			if in.Tracking != "" && in.Tracking != row.Tracking {
+				row.Tracking = in.Tracking
+				changed = true
+			}
+		}
+		flags, err := s.applyOrderStock(ctx, tx, sh, &row, lines)
+		if err != nil {
+			return err
+		}
+		if flags != "" && flags != row.Flagged {
+			row.Flagged = flags
+			changed = true
+		}
+		if changed {
+			row.Version++
+			row.UpdatedAt = s.now().UTC()
+			if err := tx.Select("*").Omit("created_at").Updates(&row).Error; err != nil {
+				return translate(err, "order")
+			}
+		}
+		out = row.toDomain(lines)
+		return nil
+	})
+	return out, changed, err
+}
+
+// resolveLines stores the lines with their variants (by seller SKU within
+// the co-op) and the warehouse to take stock from.
+func (s *Store) resolveLines(tx *gorm.DB, sh catalog.Shop, orderID int64, in []catalog.OrderLine) ([]orderLineRow, error) {
+	var warehouse int64
+	if len(sh.Rule.WarehouseIDs) > 0 {
+		warehouse = sh.Rule.WarehouseIDs[0]
+	} else {
+		var w warehouseRow
+		if err := tx.Where("coop_id = ?", sh.CoopID).Order("id").Take(&w).Error; err == nil {
+			warehouse = w.ID
+		}
+	}
+	rows := make([]orderLineRow, 0, len(in))
+	for i, l := range in {
+		r := orderLineRow{OrderID: orderID, Position: i, SellerSKU: l.SellerSKU, Quantity: l.Quantity, PriceVND: int64(l.Price)}
+		var v variantRow
+		if err := tx.Where("coop_id = ? AND sku = ?", sh.CoopID, l.SellerSKU).Take(&v).Error; err == nil && warehouse != 0 {
+			r.VariantID, r.WarehouseID = &v.ID, &warehouse
+		}
+		if err := tx.Create(&r).Error; err != nil {
+			return nil, translate(err, "order line")
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// applyOrderStock runs the stock plan of the order's status over its lines
+// and returns the reasons to flag the order ("" when none).
+func (s *Store) applyOrderStock(ctx context.Context, tx *gorm.DB, sh catalog.Shop, row *orderRow, lines []orderLineRow) (string, error) {
+	ops, to := catalog.StockPlan(catalog.StockState(row.StockState), catalog.OrderStatus(row.Status))
+	var flags []string
+	for _, l := range lines {
+		if l.VariantID == nil {
+			flags = append(flags, fmt.Sprintf("SKU %s matches no product of the co-op", l.SellerSKU))
+			continue
+		}
+		for _, op := range ops {
+			_, err := s.changeStock(ctx, tx, catalog.StockChange{Op: op, VariantID: *l.VariantID, WarehouseID: *l.WarehouseID,
+				Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: "order:" + string(sh.Platform), OrderRef: row.ExternalID})
+			if catalog.ErrorCode(err) == catalog.CodeInsufficientStock {
+				flags = append(flags, fmt.Sprintf("SKU %s: %s (oversold)", l.SellerSKU, err.(*catalog.Error).Message))
+				break
+			}
+			if err != nil {
+				return "", err
+			}
+			if op == catalog.OpReserve {
+				if err := tx.Model(&listingRow{}).Where("shop_id = ? AND variant_id = ?", sh.ID, *l.VariantID).
+					Update("sold_since_push", gorm.Expr("sold_since_push + ?", l.Quantity)).Error; err != nil {
+					return "", translate(err, "listing")
+				}
+			}
+		}
+	}
+	row.StockState = string(to)
+	if len(flags) == 0 {
+		return "", nil
+	}
+	return fmt.Sprint(flags), nil
+}
+
+// Order reads an order with its lines.
+func (s *Store) Order(ctx context.Context, id int64) (catalog.Order, error) {
+	row, err := orders.get(ctx, s.db, id)
+	if err != nil {
+		return catalog.Order{}, err
+	}
+	var lines []orderLineRow
+	if err := s.db.WithContext(ctx).Where("order_id = ?", id).Order("position").Find(&lines).Error; err != nil {
+		return catalog.Order{}, translate(err, "order line")
+	}
+	return row.toDomain(lines), nil
+}
+
+// OrderByExternalID finds an order of a shop by the channel's id.
+func (s *Store) OrderByExternalID(ctx context.Context, shopID int64, externalID string) (catalog.Order, error) {
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return catalog.Order{}, err
+	}
+	var row orderRow
+	if err := ownedBy(s.db.WithContext(ctx).Table("orders"), sc, "orders").
+		Where("shop_id = ? AND external_id = ?", shopID, externalID).Take(&row).Error; err != nil {
+		return catalog.Order{}, translate(err, "order")
+	}
+	return s.Order(ctx, row.ID)
+}
+
+// ListOrders lists orders in scope, newest first by id.
+func (s *Store) ListOrders(ctx context.Context, q catalog.ListQuery) ([]catalog.Order, string, error) {
+	rows, next, err := orders.list(ctx, s.db, q, coopFilter("orders", q.CoopID))
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]catalog.Order, 0, len(rows))
+	for _, r := range rows {
+		o, err := s.Order(ctx, r.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, o)
+	}
+	return out, next, nil
+}
+
+// InboxAdd stores a verified webhook event unless its (platform, event id)
+// is already there; added reports whether this delivery is the first.
+func (s *Store) InboxAdd(ctx context.Context, platform catalog.Platform, eventID, shopExtID, orderExtID string, body []byte) (id int64, added bool, err error) {
+	row := inboxRow{Platform: string(platform), EventID: eventID, ShopExtID: shopExtID, OrderExtID: orderExtID, Body: string(body)}
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "platform"}, {Name: "event_id"}}, DoNothing: true}).Create(&row)
+	if res.Error != nil {
+		return 0, false, translate(res.Error, "webhook event")
+	}
+	return row.ID, res.RowsAffected == 1, nil
+}
+
+// InboxProcessed marks an inbox event handled.
+func (s *Store) InboxProcessed(ctx context.Context, id int64) error {
+	return translate(s.db.WithContext(ctx).Model(&inboxRow{}).Where("id = ?", id).Update("processed_at", s.now().UTC()).Error, "webhook event")
+}
+
+type inboxRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	Platform    string
+	EventID     string
+	ShopExtID   string `gorm:"column:shop_ext_id"`
+	OrderExtID  string `gorm:"column:order_ext_id"`
+	Body        string
+	ReceivedAt  time.Time `gorm:"autoCreateTime"`
+	ProcessedAt *time.Time
+}
+
+func (inboxRow) TableName() string { return "webhook_inbox" }
+
+// ClaimOutbox hands up to limit unsent outbox events to send and marks them
+// sent in the same transaction; if send fails nothing is marked. On
+// PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so several relays
+// share the work without sending a row twice at once.
+func (s *Store) ClaimOutbox(ctx context.Context, limit int, send func([]catalog.OutboxEvent) error) (int, error) {
+	n := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Where("sent_at IS NULL").Order("id").Limit(limit)
+		if s.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Options: clause.LockingOptionsSkipLocked})
+		}
+		var rows []outboxRow
+		if err := q.Find(&rows).Error; err != nil {
+			return translate(err, "outbox event")
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		events := make([]catalog.OutboxEvent, len(rows))
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			events[i] = catalog.OutboxEvent{ID: r.ID, Topic: r.Topic, Payload: []byte(r.Payload), CreatedAt: r.CreatedAt}
+			ids[i] = r.ID
+		}
+		if err := send(events); err != nil {
+			return err
+		}
+		n = len(rows)
+		return translate(tx.Model(&outboxRow{}).Where("id IN ?", ids).Update("sent_at", s.now().UTC()).Error, "outbox event")
+	})
+	return n, err
+}

@@ -1,0 +1,112 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hibiken/asynq"
+
+	"ocophub/catalog"
+	"ocophub/connectors/driver"
+)
+
+// handlePublish creates a product's item in a shop with every variant
+// listed there (the Channel finds an item the channel already holds by
+// seller SKU, so a create retried after a timeout never makes a second
+// one), stores the channel's ids, marks the listings live and pushes their
+// stock.
+func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
+	var p ListingPublish
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	sctx := system(ctx)
+	shop, err := w.cfg.Store.Shop(sctx, p.ShopID)
+	if err != nil {
+		return err
+	}
+	product, err := w.cfg.Store.Product(sctx, p.ProductID)
+	if err != nil {
+		return err
+	}
+	all, _, err := w.cfg.Store.ListListings(sctx, shop.ID, catalog.ListQuery{Limit: catalog.MaxLimit})
+	if err != nil {
+		return err
+	}
+	byVariant := map[int64]catalog.Listing{}
+	for _, l := range all {
+		if l.ProductID == product.ID {
+			byVariant[l.VariantID] = l
+		}
+	}
+	if len(byVariant) == 0 {
+		return nil
+	}
+	ch, err := w.cfg.Channels.For(shop)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	listing := driver.Listing{Title: product.Name.VI, Description: describe(product), Active: true}
+	for _, v := range product.Variants {
+		l, ok := byVariant[v.ID]
+		if !ok {
+			continue
+		}
+		if l.Title != "" {
+			listing.Title = l.Title
+		}
+		price := v.Price
+		if l.Price > 0 {
+			price = l.Price
+		}
+		listing.CategoryID = l.CategoryID
+		listing.Variants = append(listing.Variants, driver.Variant{SellerSKU: string(v.SKU), Name: v.Name.VI,
+			Price: int64(price), Stock: 0, WeightG: max(v.NetWeightG, v.Package.WeightG), GTIN: string(v.GTIN),
+			LengthMM: v.Package.LengthMM, WidthMM: v.Package.WidthMM, HeightMM: v.Package.HeightMM})
+		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingPublishing, "", "", "")
+	}
+	img, err := ch.UploadImage(ctx, product.Code+".png", placeholderImage)
+	if err == nil {
+		listing.Images = []string{img}
+		var created driver.Listing
+		if created, err = ch.CreateListing(ctx, listing); err == nil {
+			for _, cv := range created.Variants {
+				for _, v := range product.Variants {
+					if l, ok := byVariant[v.ID]; ok && string(v.SKU) == cv.SellerSKU {
+						if err := w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingLive, "", created.ItemID, cv.ModelID); err != nil {
+							return err
+						}
+						if err := w.enqueuePush(ctx, l.ID); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			return nil
+		}
+	}
+	if driver.Transient(err) {
+		return err
+	}
+	for _, l := range byVariant {
+		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, channelMessage(err), "", "")
+	}
+	return permanent(err)
+}
+
+// describe is the listing description: the product's, with its OCOP rating.
+func describe(p catalog.Product) string {
+	d := p.Description.VI
+	if d == "" {
+		d = p.Name.VI
+	}
+	return fmt.Sprintf("%s\nSản phẩm OCOP %d sao.", d, p.Stars)
+}
+
+// channelMessage is the channel's own words, kept for the seller.
+func channelMessage(err error) string { return driver.Redact(err.Error()) }
+
+// placeholderImage is a 1×1 PNG used until product photos exist: every
+// platform requires an image to list an item.
+var placeholderImage = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")

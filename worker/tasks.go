@@ -1,0 +1,81 @@
+// Package worker is the sync engine: the outbox relay that turns stock
+// changes into pushes, the asynq task handlers that publish listings, push
+// stock and bring orders in, and the scheduler of the polling backstop.
+// asynq delivers at least once and Redis is only a transport: every
+// handler is idempotent and the database is the record.
+package worker
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/hibiken/asynq"
+)
+
+// Task kinds: stable strings, one payload each.
+const (
+	KindStockPush      = "stock:push"      // StockPush; TaskID per listing coalesces
+	KindListingPublish = "listing:publish" // ListingPublish
+	KindOrderIngest    = "order:ingest"    // OrderIngest
+	KindOrdersPoll     = "orders:poll"     // OrdersPoll
+)
+
+// Queues, by urgency: stock pushes jump ahead of everything.
+const (
+	QueueCritical = "critical"
+	QueueDefault  = "default"
+	QueueLow      = "low"
+)
+
+// StockPush pushes the current stock of one listing.
+type StockPush struct {
+	ListingID int64 `json:"listing_id"`
+}
+
+// ListingPublish creates (or finds) a product's item in a shop with the
+// variants listed there.
+type ListingPublish struct {
+	ShopID    int64 `json:"shop_id"`
+	ProductID int64 `json:"product_id"`
+}
+
+// OrderIngest fetches one order from its channel and applies it.
+type OrderIngest struct {
+	ShopID     int64  `json:"shop_id"`
+	ExternalID string `json:"external_id"`
+	InboxID    int64  `json:"inbox_id,omitempty"`
+}
+
+// OrdersPoll lists a shop's recent orders: the backstop for lost pushes.
+type OrdersPoll struct {
+	ShopID int64 `json:"shop_id"`
+}
+
+func newTask(kind string, payload any, opts ...asynq.Option) *asynq.Task {
+	b, _ := json.Marshal(payload)
+	return asynq.NewTask(kind, b, opts...)
+}
+
+// StockPushTask coalesces: at most one push per listing waits in the queue.
+func StockPushTask(listingID int64) *asynq.Task {
+	return newTask(KindStockPush, StockPush{ListingID: listingID}, asynq.Queue(QueueCritical),
+		asynq.TaskID("stock:"+strconv.FormatInt(listingID, 10)), asynq.MaxRetry(20))
+}
+
+// PublishTask publishes a product to a shop.
+func PublishTask(shopID, productID int64) *asynq.Task {
+	return newTask(KindListingPublish, ListingPublish{ShopID: shopID, ProductID: productID}, asynq.Queue(QueueDefault),
+		asynq.TaskID("publish:"+strconv.FormatInt(shopID, 10)+":"+strconv.FormatInt(productID, 10)), asynq.MaxRetry(10))
+}
+
+// IngestTask brings one order in.
+func IngestTask(shopID int64, externalID string, inboxID int64) *asynq.Task {
+	return newTask(KindOrderIngest, OrderIngest{ShopID: shopID, ExternalID: externalID, InboxID: inboxID},
+		asynq.Queue(QueueCritical), asynq.MaxRetry(20))
+}
+
+// PollTask polls one shop's orders.
+func PollTask(shopID int64) *asynq.Task {
+	return newTask(KindOrdersPoll, OrdersPoll{ShopID: shopID}, asynq.Queue(QueueLow),
+		asynq.TaskID("poll:"+strconv.FormatInt(shopID, 10)), asynq.MaxRetry(3))
+}

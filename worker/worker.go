@@ -1,0 +1,217 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"ocophub/catalog"
+	"ocophub/catalog/store"
+)
+
+// Config wires a Worker.
+type Config struct {
+	Store    *store.Store
+	Redis    *redis.Client
+	Channels *Channels
+	Logger   *slog.Logger
+	// Concurrency is the number of task handlers (default 20).
+	Concurrency int
+	// RelayInterval is how often the relay looks at the outbox when
+	// nobody wakes it (default 100 ms); SweepInterval how often it re-drives
+	// listings whose pushed stock is behind (default 2 s); PollInterval how
+	// often each shop's orders are polled (default 60 s).
+	RelayInterval, SweepInterval, PollInterval time.Duration
+}
+
+// Worker runs the asynq server, the outbox relay and the scheduler.
+type Worker struct {
+	cfg    Config
+	client *asynq.Client
+	wake   chan struct{}
+}
+
+// New makes a Worker; Run starts it.
+func New(cfg Config) *Worker {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 20
+	}
+	if cfg.RelayInterval <= 0 {
+		cfg.RelayInterval = 100 * time.Millisecond
+	}
+	if cfg.SweepInterval <= 0 {
+		cfg.SweepInterval = 2 * time.Second
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Minute
+	}
+	return &Worker{cfg: cfg, client: asynq.NewClientFromRedisClient(cfg.Redis), wake: make(chan struct{}, 1)}
+}
+
+// Client enqueues tasks (the API uses it to publish and to ingest).
+func (w *Worker) Client() *asynq.Client { return w.client }
+
+// Wake makes the relay look at the outbox now instead of at its next tick.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run serves tasks and runs the relay until ctx ends.
+func (w *Worker) Run(ctx context.Context) error {
+	srv := asynq.NewServerFromRedisClient(w.cfg.Redis, asynq.Config{
+		Concurrency: w.cfg.Concurrency,
+		// Strict priority: a stock push never waits behind a poll.
+		Queues:         map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
+		StrictPriority: true,
+		// Latency matters more than Redis load here: look for new tasks
+		// every 50 ms instead of asynq's 1 s default.
+		TaskCheckInterval:        50 * time.Millisecond,
+		DelayedTaskCheckInterval: 200 * time.Millisecond,
+		IsFailure:                isFailure,
+		RetryDelayFunc:           retryDelay,
+		Logger:                   asynqLogger{w.cfg.Logger},
+		LogLevel:                 asynq.WarnLevel,
+		ShutdownTimeout:          5 * time.Second,
+	})
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(KindStockPush, w.handleStockPush)
+	mux.HandleFunc(KindListingPublish, w.handlePublish)
+	mux.HandleFunc(KindOrderIngest, w.handleIngest)
+	mux.HandleFunc(KindOrdersPoll, w.handlePoll)
+	if err := srv.Start(mux); err != nil {
+		return fmt.Errorf("start asynq server: %w", err)
+	}
+	done := make(chan struct{})
+	go func() { w.relay(ctx); close(done) }()
+	<-ctx.Done()
+	srv.Shutdown()
+	<-done
+	return nil
+}
+
+// relay moves outbox events into stock pushes: woken by Wake or every
+// RelayInterval, and every SweepInterval it re-drives listings whose pushed
+// version is behind (Redis emptied, a worker killed mid-push, a coalesced
+// enqueue that raced with a running push).
+func (w *Worker) relay(ctx context.Context) {
+	tick := time.NewTicker(w.cfg.RelayInterval)
+	defer tick.Stop()
+	sweep := time.NewTicker(w.cfg.SweepInterval)
+	defer sweep.Stop()
+	poll := time.NewTicker(w.cfg.PollInterval)
+	defer poll.Stop()
+	w.sweep(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.wake:
+		case <-tick.C:
+		case <-sweep.C:
+			w.sweep(ctx)
+			continue
+		case <-poll.C:
+			w.schedulePolls(ctx)
+			continue
+		}
+		for {
+			n, err := w.cfg.Store.ClaimOutbox(system(ctx), 200, func(events []catalog.OutboxEvent) error {
+				return w.fanOut(ctx, events)
+			})
+			if err != nil && ctx.Err() == nil {
+				w.cfg.Logger.Warn("outbox relay", "err", err)
+			}
+			if n < 200 || err != nil {
+				break
+			}
+		}
+	}
+}
+
+// fanOut enqueues one coalesced push per listing of every changed variant.
+func (w *Worker) fanOut(ctx context.Context, events []catalog.OutboxEvent) error {
+	seen := map[int64]bool{}
+	for _, e := range events {
+		if e.Topic != catalog.TopicStockChanged {
+			continue
+		}
+		var p catalog.StockChanged
+		if err := json.Unmarshal(e.Payload, &p); err != nil || seen[p.VariantID] {
+			continue
+		}
+		seen[p.VariantID] = true
+		ls, err := w.cfg.Store.ListingsOfVariant(system(ctx), p.VariantID)
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if l.Status != catalog.ListingLive {
+				continue
+			}
+			if err := w.enqueuePush(ctx, l.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// enqueuePush enqueues a listing's push; if one is already queued or
+// running, it marks the listing dirty so the running push goes round once
+// more with the newest stock.
+func (w *Worker) enqueuePush(ctx context.Context, listingID int64) error {
+	_, err := w.client.EnqueueContext(ctx, StockPushTask(listingID))
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return w.cfg.Redis.Set(ctx, dirtyKey(listingID), 1, time.Minute).Err()
+	}
+	return err
+}
+
+func dirtyKey(listingID int64) string { return fmt.Sprintf("ocophub:push:dirty:%d", listingID) }
+
+func (w *Worker) sweep(ctx context.Context) {
+	stale, err := w.cfg.Store.StaleListings(system(ctx), 1000)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.cfg.Logger.Warn("sweep stale listings", "err", err)
+		}
+		return
+	}
+	for _, l := range stale {
+		if err := w.enqueuePush(ctx, l.ID); err != nil && ctx.Err() == nil {
+			w.cfg.Logger.Warn("re-drive push", "listing", l.ID, "err", err)
+		}
+	}
+}
+
+func (w *Worker) schedulePolls(ctx context.Context) {
+	shops, _, err := w.cfg.Store.ListShops(system(ctx), catalog.ListQuery{Limit: catalog.MaxLimit})
+	if err != nil {
+		return
+	}
+	for _, s := range shops {
+		if s.Connected {
+			_, _ = w.client.EnqueueContext(ctx, PollTask(s.ID))
+		}
+	}
+}
+
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)) }
