@@ -42,7 +42,7 @@ func (h handlers) importCatalog(c *gin.Context) {
 		report.Errors = []catalog.RowError{} // [] in JSON, never null
 	}
 	var ce *catalog.Error
-	if err != nil && len(report.Errors) > 0 && errors.As(err, &ce) {
+	if err != nil && len(report.Errors) > 0 && errors.As(err, &ce) && ce.Code == catalog.CodeInvalidArgument {
 		c.JSON(http.StatusUnprocessableEntity, importResponse{
 			Error: &errorDetail{Code: ce.Code, Message: ce.Message}, Report: report})
 		return

@@ -32,5 +32,5 @@ func Fold(s string) string {
 // one form the hub stores Vietnamese in (input from old phone keyboards and
 // spreadsheets is often decomposed NFD).
 func NormalizeText(s string) string {
-	return strings.TrimSpace(norm.NFC.String(s))
+	return strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(s, "\x00", "")))
 }

@@ -113,12 +113,13 @@ func (v *Variant) validate() FieldErrors {
 	if v.GTIN != "" {
 		fe.Check("gtin13", v.GTIN.Validate())
 	}
-	if v.NetWeightG < 0 {
-		fe.Add("net_weight_g", "net weight must not be negative")
+	if v.NetWeightG < 0 || v.NetWeightG > maxGrams {
+		fe.Add("net_weight_g", "net weight must be between 0 and 1,000,000 g")
 	}
 	d := v.Package
-	if d.LengthMM < 0 || d.WidthMM < 0 || d.HeightMM < 0 || d.WeightG < 0 {
-		fe.Add("package", "package dimensions must not be negative")
+	if d.LengthMM < 0 || d.WidthMM < 0 || d.HeightMM < 0 || d.WeightG < 0 ||
+		d.LengthMM > maxMillimetres || d.WidthMM > maxMillimetres || d.HeightMM > maxMillimetres || d.WeightG > maxGrams {
+		fe.Add("package", "package dimensions must be between 0 and 10,000 mm and 1,000,000 g")
 	}
 	fe.Check("price", v.Price.Validate())
 	if v.Price == 0 {
@@ -126,6 +127,12 @@ func (v *Variant) validate() FieldErrors {
 	}
 	return fe
 }
+
+// Limits of a parcel: far above any OCOP product, far below the columns'.
+const (
+	maxGrams       = 1_000_000
+	maxMillimetres = 10_000
+)
 
 // Variant returns the variant with the given SKU.
 func (p *Product) Variant(sku SKU) (Variant, bool) {

@@ -84,13 +84,17 @@ func (c *Channel) call(ctx context.Context, op string, fn func(ctx context.Conte
 	refreshed := false
 	var err error
 	for attempt := 1; ; attempt++ {
+		var used driver.Token
+		if c.tokens != nil {
+			used, _ = c.tokens.Token(ctx)
+		}
 		err = fn(ctx)
 		code := driver.CodeOf(err)
 		switch {
 		case err == nil:
 		case code == driver.CodeUnauthenticated && !refreshed && c.tokens != nil:
 			refreshed = true
-			if rerr := c.refresh(ctx); rerr != nil {
+			if rerr := c.refresh(ctx, used); rerr != nil {
 				err = rerr
 				break
 			}
@@ -127,15 +131,12 @@ var expected = map[driver.Code]bool{
 	driver.CodeFailedPrecondition: true, driver.CodeInvalidArgument: true,
 }
 
-func (c *Channel) refresh(ctx context.Context) error {
-	stale, err := c.tokens.Token(ctx)
-	if err != nil {
-		return err
-	}
-	if _, err := c.tokens.Refresh(ctx, stale); err != nil {
-		return err
-	}
-	return nil
+// refresh replaces the token the failed call used. If another process
+// refreshed meanwhile, the store already holds a newer token and Refresh
+// returns it without spending the refresh token again.
+func (c *Channel) refresh(ctx context.Context, used driver.Token) error {
+	_, err := c.tokens.Refresh(ctx, used)
+	return err
 }
 
 // backoff is exponential with full jitter, at least the platform's

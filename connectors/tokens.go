@@ -63,6 +63,10 @@ func (s *SharedTokens) Refresh(ctx context.Context, stale driver.Token) (driver.
 	if current.AccessToken != stale.AccessToken {
 		return current, nil
 	}
+	// Once the platform rotates the pair the old refresh token is spent:
+	// finish and persist even if the caller gives up, within the lock.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ttl*2/3)
+	defer cancel()
 	next, err := s.Refresher(ctx, current)
 	if err != nil {
 		return driver.Token{}, fmt.Errorf("refresh token of %s: %w", s.Key, err)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -198,6 +199,13 @@ func (s *Store) Close() error {
 // orders) that share the same database and transactions.
 func (s *Store) DB() *gorm.DB { return s.db }
 
+// isDataException reports PostgreSQL's SQLSTATE class 22 (a number out of
+// range, a NUL byte in text): bad input, not a server fault.
+func isDataException(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && strings.HasPrefix(pg.Code, "22")
+}
+
 // translate maps gorm and driver errors to catalog errors; what stays
 // unknown becomes internal with the cause kept for logs.
 func translate(err error, what string) error {
@@ -215,6 +223,8 @@ func translate(err error, what string) error {
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
 		return &catalog.Error{Code: catalog.CodeFailedPrecondition,
 			Message: what + " is still in use or refers to something that does not exist", Err: err}
+	case isDataException(err):
+		return &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "a value is out of range or is not valid text", Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &catalog.Error{Code: catalog.CodeUnavailable, Message: "request cancelled or timed out", Err: err}
 	}

@@ -83,6 +83,7 @@ func (e *Engine) PlaceOrder(shopID int64, buyer string, buys []Buy, status strin
 		q  int64
 	}
 	var picks []pick
+	wanted := map[*SKU]int64{}
 	for _, b := range buys {
 		k, it, err := s.sku(b.SKU)
 		if err != nil {
@@ -91,7 +92,8 @@ func (e *Engine) PlaceOrder(shopID int64, buyer string, buys []Buy, status strin
 		if b.Quantity <= 0 {
 			return Order{}, Invalidf("quantity must be positive")
 		}
-		if it.Status != ItemLive || k.Stock < b.Quantity {
+		wanted[k] += b.Quantity
+		if it.Status != ItemLive || k.Stock < wanted[k] {
 			return Order{}, ErrOutOfStock
 		}
 		picks = append(picks, pick{k, it, b.Quantity})
