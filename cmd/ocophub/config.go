@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"ocophub/catalog/store"
+	lazadasb "ocophub/connectors/sandbox/lazada"
+	shopeesb "ocophub/connectors/sandbox/shopee"
+	zalosb "ocophub/connectors/sandbox/zalo"
 )
 
 // Config is the effective configuration. Every field has an environment
@@ -36,6 +39,16 @@ type Config struct {
 	// Sandbox*Addr are where `sandbox` and `dev` serve the marketplace
 	// sandboxes (OCOPHUB_SANDBOX_SHOPEE_ADDR …); defaults 127.0.0.1:9101–9103.
 	SandboxShopeeAddr, SandboxLazadaAddr, SandboxZaloAddr string
+	// SecretKeys seal channel tokens at rest: "id:base64(32 bytes)[,…]",
+	// the first seals (OCOPHUB_SECRET_KEYS). `dev` keeps one in
+	// <data-dir>/secret.keys; `serve` and `worker` require it.
+	SecretKeys string
+	// Marketplace endpoints and app credentials (OCOPHUB_SHOPEE_URL,
+	// OCOPHUB_SHOPEE_APP_KEY, OCOPHUB_SHOPEE_APP_SECRET, … LAZADA, ZALO).
+	// Defaults are the local sandboxes and their test apps.
+	ShopeeURL, ShopeeAppKey, ShopeeAppSecret string
+	LazadaURL, LazadaAppKey, LazadaAppSecret string
+	ZaloURL, ZaloAppKey, ZaloAppSecret       string
 }
 
 type setting struct {
@@ -54,6 +67,16 @@ var settings = []setting{
 	{"sandbox-shopee-addr", "OCOPHUB_SANDBOX_SHOPEE_ADDR", "127.0.0.1:9101", "address of the Shopee sandbox (sandbox, dev)", func(c *Config) *string { return &c.SandboxShopeeAddr }},
 	{"sandbox-lazada-addr", "OCOPHUB_SANDBOX_LAZADA_ADDR", "127.0.0.1:9102", "address of the Lazada sandbox (sandbox, dev)", func(c *Config) *string { return &c.SandboxLazadaAddr }},
 	{"sandbox-zalo-addr", "OCOPHUB_SANDBOX_ZALO_ADDR", "127.0.0.1:9103", "address of the Zalo sandbox (sandbox, dev)", func(c *Config) *string { return &c.SandboxZaloAddr }},
+	{"secret-keys", "OCOPHUB_SECRET_KEYS", "", "keys sealing channel tokens: id:base64key[,…] (dev keeps one under the data dir)", func(c *Config) *string { return &c.SecretKeys }},
+	{"shopee-url", "OCOPHUB_SHOPEE_URL", "http://127.0.0.1:9101", "Shopee Open Platform base URL", func(c *Config) *string { return &c.ShopeeURL }},
+	{"shopee-app-key", "OCOPHUB_SHOPEE_APP_KEY", shopeesb.DefaultApp.Key, "Shopee partner_id", func(c *Config) *string { return &c.ShopeeAppKey }},
+	{"shopee-app-secret", "OCOPHUB_SHOPEE_APP_SECRET", shopeesb.DefaultApp.Secret, "Shopee partner_key", func(c *Config) *string { return &c.ShopeeAppSecret }},
+	{"lazada-url", "OCOPHUB_LAZADA_URL", "http://127.0.0.1:9102", "Lazada base URL (API under /rest)", func(c *Config) *string { return &c.LazadaURL }},
+	{"lazada-app-key", "OCOPHUB_LAZADA_APP_KEY", lazadasb.DefaultApp.Key, "Lazada app_key", func(c *Config) *string { return &c.LazadaAppKey }},
+	{"lazada-app-secret", "OCOPHUB_LAZADA_APP_SECRET", lazadasb.DefaultApp.Secret, "Lazada app_secret", func(c *Config) *string { return &c.LazadaAppSecret }},
+	{"zalo-url", "OCOPHUB_ZALO_URL", "http://127.0.0.1:9103", "Zalo OpenAPI base URL", func(c *Config) *string { return &c.ZaloURL }},
+	{"zalo-app-key", "OCOPHUB_ZALO_APP_KEY", zalosb.DefaultApp.Key, "Zalo app_id", func(c *Config) *string { return &c.ZaloAppKey }},
+	{"zalo-app-secret", "OCOPHUB_ZALO_APP_SECRET", zalosb.DefaultApp.Secret, "Zalo app secret", func(c *Config) *string { return &c.ZaloAppSecret }},
 }
 
 // loadConfig reads the environment, then the command's flags, and returns
@@ -108,6 +131,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("data_dir", c.DataDir),
 		slog.String("log_level", c.LogLevel),
 		slog.String("trusted_proxies", c.TrustedProxies),
+		slog.Bool("secret_keys_set", c.SecretKeys != ""),
+		slog.String("shopee_url", c.ShopeeURL), slog.String("lazada_url", c.LazadaURL), slog.String("zalo_url", c.ZaloURL),
 	)
 }
 

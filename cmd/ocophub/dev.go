@@ -15,6 +15,17 @@ import (
 // defaults, with the demo catalog imported into an empty database.
 func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	slog.Info("starting ocophub dev", "config", cfg)
+	keys, err := devSecretKeys(cfg)
+	if err != nil {
+		return err
+	}
+	cfg.SecretKeys = keys
+	sb, err := startSandboxes(cfg)
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	cfg.ShopeeURL, cfg.LazadaURL, cfg.ZaloURL = sb.servers[0].URL, sb.servers[1].URL, sb.servers[2].URL
 	st, err := openStack(ctx, cfg)
 	if err != nil {
 		return err
@@ -23,11 +34,14 @@ func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	if err := seedDemo(ctx, st); err != nil {
 		return err
 	}
-	sb, err := startSandboxes(cfg)
+	w, err := newWorker(cfg, st)
 	if err != nil {
 		return err
 	}
-	defer sb.Close()
+	workerDone := make(chan error, 1)
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	go func() { workerDone <- w.Run(workerCtx) }()
+	defer func() { stopWorker(); <-workerDone }()
 	return serveHTTP(ctx, cfg, st, func(addr string) {
 		base := "http://" + addr
 		fmt.Fprintf(out, `

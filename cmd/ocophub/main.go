@@ -5,6 +5,7 @@
 //	ocophub migrate  apply database migrations
 //	ocophub import   import a catalog CSV/xlsx file
 //	ocophub sandbox  the marketplace sandboxes: Shopee, Lazada, Zalo
+//	ocophub worker   the sync engine
 //
 // Configuration comes from OCOPHUB_* environment variables and flags; the
 // defaults are the embedded ones, so every command works with no set-up.
@@ -49,6 +50,7 @@ var commands = []command{
 	{"migrate", "apply database migrations and exit", runMigrate},
 	{"import", "import a catalog file: ocophub import [-skip-invalid] [-dry-run] FILE.csv|FILE.xlsx", runImport},
 	{"sandbox", "serve the Shopee, Lazada and Zalo sandboxes (fake marketplaces for tests and demos)", runSandbox},
+	{"worker", "run the sync engine: outbox relay, stock pushes, publishing, orders in (needs OCOPHUB_SECRET_KEYS)", runWorker},
 }
 
 // run parses the subcommand and its flags and runs it until ctx ends.

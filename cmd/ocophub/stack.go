@@ -25,7 +25,15 @@ type stack struct {
 // starting an in-process Redis when no URL is configured.
 func openStack(ctx context.Context, cfg Config) (*stack, error) {
 	st := &stack{}
-	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Logger: slog.Default()})
+	opts := store.Options{Logger: slog.Default()}
+	if cfg.SecretKeys != "" {
+		keys, err := store.ParseKeys(cfg.SecretKeys)
+		if err != nil {
+			return nil, fmt.Errorf("OCOPHUB_SECRET_KEYS: %w", err)
+		}
+		opts.Keys = keys
+	}
+	s, err := store.Open(ctx, cfg.DatabaseURL, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/bsm/redislock"
+
+	"ocophub/catalog"
+	"ocophub/catalog/store"
+	"ocophub/connectors"
+	"ocophub/connectors/driver"
+	"ocophub/connectors/lazada"
+	zalosb "ocophub/connectors/sandbox/zalo"
+	"ocophub/connectors/shopee"
+	"ocophub/connectors/zalo"
+	"ocophub/worker"
+)
+
+// runWorker runs the sync engine: asynq handlers, outbox relay, polling.
+func runWorker(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
+	slog.Info("starting ocophub worker", "config", cfg)
+	if cfg.SecretKeys == "" {
+		return fmt.Errorf("OCOPHUB_SECRET_KEYS is required: channel tokens are sealed with it")
+	}
+	st, err := openStack(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	w, err := newWorker(cfg, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "OCOP Hub worker running (queues critical, default, low). Ctrl-C stops it.")
+	return w.Run(ctx)
+}
+
+func newWorker(cfg Config, st *stack) (*worker.Worker, error) {
+	return worker.New(worker.Config{Store: st.store, Redis: st.redis, Logger: slog.Default(),
+		Channels: &worker.Channels{Store: st.store, Locker: redislock.New(st.redis), Factories: driverFactories(cfg),
+			Options: connectors.Options{Logger: slog.Default()}}}), nil
+}
+
+// driverFactories builds each platform's driver from the configuration.
+func driverFactories(cfg Config) map[catalog.Platform]worker.DriverFactory {
+	return map[catalog.Platform]worker.DriverFactory{
+		catalog.PlatformShopee: func(s catalog.Shop, ts driver.TokenSource) driver.Driver {
+			partner, _ := strconv.ParseInt(cfg.ShopeeAppKey, 10, 64)
+			shopID, _ := strconv.ParseInt(s.ExternalID, 10, 64)
+			return shopee.New(shopee.Config{BaseURL: cfg.ShopeeURL, PartnerID: partner, PartnerKey: cfg.ShopeeAppSecret, ShopID: shopID}, ts)
+		},
+		catalog.PlatformLazada: func(s catalog.Shop, ts driver.TokenSource) driver.Driver {
+			base := strings.TrimSuffix(cfg.LazadaURL, "/")
+			return lazada.New(lazada.Config{BaseURL: base + "/rest", AuthURL: base, AppKey: cfg.LazadaAppKey,
+				AppSecret: cfg.LazadaAppSecret, ShopID: s.ExternalID}, ts)
+		},
+		catalog.PlatformZalo: func(s catalog.Shop, ts driver.TokenSource) driver.Driver {
+			return zalo.New(zalo.Config{BaseURL: cfg.ZaloURL, AppID: cfg.ZaloAppKey, AppSecret: cfg.ZaloAppSecret,
+				OASecretKey: zalosb.DefaultOASecretKey, ShopID: s.ExternalID}, ts)
+		},
+	}
+}
+
+// devSecretKeys returns the configured keys, or the dev key kept under the
+// data folder (created on first start).
+func devSecretKeys(cfg Config) (string, error) {
+	if cfg.SecretKeys != "" {
+		return cfg.SecretKeys, nil
+	}
+	path := filepath.Join(cfg.DataDir, "secret.keys")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return "", err
+	}
+	key := store.NewKey("dev1")
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	slog.Info("generated a development secret key", "path", path)
+	return key, nil
+}
