@@ -17,8 +17,9 @@ import (
 
 // Limits on request bodies: JSON documents are small; catalog files are not.
 const (
-	MaxJSONBody   = 1 << 20
-	MaxImportBody = 32 << 20
+	MaxJSONBody    = 1 << 20
+	MaxImportBody  = 32 << 20
+	MaxWebhookBody = 256 << 10
 )
 
 // Pinger is a dependency /readyz checks.
@@ -35,6 +36,8 @@ type Deps struct {
 	Logger   *slog.Logger
 	// TrustedProxies whose X-Forwarded-For is believed; nil trusts none.
 	TrustedProxies []string
+	// Sync serves shops, listings, orders and webhooks; nil leaves them out.
+	Sync *SyncDeps
 }
 
 // New builds the router with every route of the API.
@@ -71,6 +74,11 @@ func New(d Deps) (*gin.Engine, error) {
 	h := handlers{store: d.Store}
 	h.routes(v1.Group("", limitBody(MaxJSONBody)))
 	v1.POST("/imports", limitBody(MaxImportBody), h.importCatalog)
+	if d.Sync != nil {
+		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry)}
+		sh.routes(v1.Group("", limitBody(MaxJSONBody)))
+		r.POST("/webhooks/:platform", limitBody(MaxWebhookBody), sh.receiveWebhook)
+	}
 	return r, nil
 }
 

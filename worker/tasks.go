@@ -68,7 +68,9 @@ func PublishTask(shopID, productID int64) *asynq.Task {
 		asynq.TaskID("publish:"+strconv.FormatInt(shopID, 10)+":"+strconv.FormatInt(productID, 10)), asynq.MaxRetry(10))
 }
 
-// IngestTask brings one order in.
+// IngestTask brings one order in. It is not coalesced: a push arriving
+// while an earlier ingest of the same order runs must still be read, and
+// ingesting an order twice changes nothing.
 func IngestTask(shopID int64, externalID string, inboxID int64) *asynq.Task {
 	return newTask(KindOrderIngest, OrderIngest{ShopID: shopID, ExternalID: externalID, InboxID: inboxID},
 		asynq.Queue(QueueCritical), asynq.MaxRetry(20))

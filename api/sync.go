@@ -1,0 +1,54 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"ocophub/catalog"
+	"ocophub/catalog/store"
+	"ocophub/connectors/driver"
+)
+
+// SyncDeps are what the channel routes (shops, listings, orders,
+// webhooks) need besides the catalog. A nil *SyncDeps serves the catalog
+// routes only.
+type SyncDeps struct {
+	Store ChannelStore
+	// Tasks enqueues worker tasks (an *asynq.Client).
+	Tasks Enqueuer
+	// Drivers make a platform's driver for app-level calls (authorization
+	// URL, code exchange, webhook verification); shop is zero for those.
+	Drivers map[catalog.Platform]func(shop catalog.Shop) driver.Driver
+	// PublicURL is the hub's base URL as the platforms reach it, for OAuth
+	// redirects and webhook callbacks ("https://hub.example.vn").
+	PublicURL string
+	// Wake tells an in-process worker's relay to look at the outbox now
+	// (nil when the worker runs elsewhere).
+	Wake func()
+}
+
+// Enqueuer is the part of *asynq.Client the API uses.
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+// ChannelStore is the part of the store the channel routes use
+// (*store.Store implements it).
+type ChannelStore interface {
+	ConnectShop(ctx context.Context, sh *catalog.Shop, token []byte, accessExp, refreshExp, authorizedUntil time.Time) error
+	Shop(ctx context.Context, id int64) (catalog.Shop, error)
+	ListShops(ctx context.Context, q catalog.ListQuery) ([]catalog.Shop, string, error)
+	ShopByExternalID(ctx context.Context, p catalog.Platform, externalID string) (catalog.Shop, error)
+	SetShopRule(ctx context.Context, id, version int64, rule catalog.StockRule) (catalog.Shop, error)
+	AddListing(ctx context.Context, shopID, variantID int64) (catalog.Listing, error)
+	Listing(ctx context.Context, id int64) (catalog.Listing, error)
+	ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error)
+	PushHistory(ctx context.Context, listingID int64, limit int) ([]store.PushAudit, error)
+	Order(ctx context.Context, id int64) (catalog.Order, error)
+	ListOrders(ctx context.Context, q catalog.ListQuery) ([]catalog.Order, string, error)
+	InboxAdd(ctx context.Context, platform catalog.Platform, eventID, shopExtID, orderExtID string, body []byte) (int64, bool, error)
+}
+
+var _ ChannelStore = (*store.Store)(nil)

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ocophub/catalog"
+	"ocophub/connectors/driver"
+	"ocophub/worker"
+)
+
+// syncHandlers serve the channel routes.
+type syncHandlers struct {
+	SyncDeps
+	metrics webhookMetrics
+}
+
+type webhookMetrics struct{ received *prometheus.CounterVec }
+
+func newWebhookMetrics(reg *prometheus.Registry) webhookMetrics {
+	m := webhookMetrics{received: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ocophub_webhooks_total", Help: "Marketplace pushes received, by platform and result.",
+	}, []string{"platform", "result"})}
+	reg.MustRegister(m.received)
+	return m
+}
+
+// receiveWebhook takes a marketplace push: verify the signature on the RAW
+// body, store each event in the inbox (unique per event, so a push
+// delivered twice is one event), enqueue its ingestion and answer 200 at
+// once. A bad signature is 401 and nothing is stored. An event for a shop
+// not connected here is acknowledged and dropped with a metric: it cannot
+// be attributed to any co-op.
+func (h syncHandlers) receiveWebhook(c *gin.Context) {
+	platform, err := catalog.ParsePlatform(c.Param("platform"))
+	newDriver, ok := h.Drivers[platform]
+	if err != nil || !ok {
+		abortWithError(c, catalog.Errorf(catalog.CodeNotFound, "no webhook for platform %q", c.Param("platform")))
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		abortWithError(c, tooBigOr(err, err))
+		return
+	}
+	events, err := newDriver(catalog.Shop{}).ParseWebhook(h.callbackURL(c), c.Request.Header, body)
+	if err != nil {
+		result := "invalid"
+		if driver.CodeOf(err) == driver.CodePermissionDenied {
+			result = "bad_signature"
+			h.metrics.received.WithLabelValues(string(platform), result).Inc()
+			abortWithError(c, &catalog.Error{Code: catalog.CodeUnauthenticated, Message: "push signature does not match"})
+			return
+		}
+		h.metrics.received.WithLabelValues(string(platform), result).Inc()
+		abortWithError(c, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "push body is not understood"})
+		return
+	}
+	ctx := catalog.WithScope(c.Request.Context(), catalog.OperatorScope())
+	for _, ev := range events {
+		if ev.Kind != driver.EventOrderStatus || ev.OrderID == "" {
+			h.metrics.received.WithLabelValues(string(platform), "ignored").Inc()
+			continue
+		}
+		shop, err := h.Store.ShopByExternalID(ctx, platform, ev.ShopID)
+		if catalog.ErrorCode(err) == catalog.CodeNotFound {
+			h.metrics.received.WithLabelValues(string(platform), "unknown_shop").Inc()
+			slog.WarnContext(ctx, "push for a shop not connected here", "platform", platform, "shop", ev.ShopID)
+			continue
+		}
+		if err != nil {
+			abortWithError(c, err)
+			return
+		}
+		inboxID, added, err := h.Store.InboxAdd(ctx, platform, ev.ID, ev.ShopID, ev.OrderID, body)
+		if err != nil {
+			abortWithError(c, err)
+			return
+		}
+		result := "duplicate"
+		if added {
+			result = "accepted"
+		}
+		// Enqueued on every delivery: a push retried because the first
+		// enqueue failed still gets its order in; ingesting twice is a no-op.
+		if _, err := h.Tasks.EnqueueContext(ctx, worker.IngestTask(shop.ID, ev.OrderID, inboxID)); err != nil {
+			abortWithError(c, &catalog.Error{Code: catalog.CodeUnavailable, Message: "cannot queue the order; retry", Err: err})
+			return
+		}
+		h.metrics.received.WithLabelValues(string(platform), result).Inc()
+	}
+	c.Status(http.StatusOK)
+}
+
+// callbackURL is the URL the platform posted to, as it signed it (Shopee
+// signs the full callback URL).
+func (h syncHandlers) callbackURL(c *gin.Context) string {
+	if h.PublicURL != "" {
+		return strings.TrimSuffix(h.PublicURL, "/") + c.Request.URL.RequestURI()
+	}
+	scheme := "http"
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host + c.Request.URL.RequestURI()
+}
