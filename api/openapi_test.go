@@ -43,7 +43,9 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	require.Len(t, doc.Servers, 1)
 	require.Equal(t, "/", doc.Servers[0].URL)
 
-	router, err := api.New(api.Deps{Store: storetest.Open(t, store.SQLite)})
+	// With Sync, so the shop, listing, order and webhook routes are there.
+	st := storetest.Open(t, store.SQLite)
+	router, err := api.New(api.Deps{Store: st, Sync: &api.SyncDeps{Store: st, Tasks: &fakeTasks{}}})
 	require.NoError(t, err)
 	routes := map[string]bool{}
 	for _, r := range router.Routes() {
@@ -87,7 +89,8 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	for op := range documented {
 		require.True(t, routes[op], "api/openapi.json documents %s, which the router does not serve", op)
 	}
-	require.Len(t, documented, 4*5+3+1+1+3)
+	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders, webhooks.
+	require.Len(t, documented, 4*5+3+1+1+3+5+5+3+1)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)
@@ -147,6 +150,12 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		"ImportReport": reflect.TypeFor[catalog.ImportReport](),
 		"RowError":     reflect.TypeFor[catalog.RowError](),
 		"Counts":       reflect.TypeFor[catalog.Counts](),
+		"Shop":         reflect.TypeFor[catalog.Shop](),
+		"StockRule":    reflect.TypeFor[catalog.StockRule](),
+		"Listing":      reflect.TypeFor[catalog.Listing](),
+		"PushAudit":    reflect.TypeFor[store.PushAudit](),
+		"Order":        reflect.TypeFor[catalog.Order](),
+		"OrderLine":    reflect.TypeFor[catalog.OrderLine](),
 	} {
 		require.Contains(t, doc.Components.Schemas, name)
 		require.Equal(t, jsonFields(typ), keys(doc.Components.Schemas[name].Properties), "schema %s", name)
@@ -155,6 +164,20 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		keys(doc.Components.Schemas["StockLevel"].Properties))
 	require.ElementsMatch(t, []string{"warehouse_id", "delta", "reason", "note"},
 		keys(doc.Components.Schemas["AdjustmentRequest"].Properties))
+	require.ElementsMatch(t, append(jsonFields(reflect.TypeFor[catalog.StockRule]()), "version"),
+		keys(doc.Components.Schemas["StockRuleRequest"].Properties))
+
+	enum := func(name string, values ...string) {
+		t.Helper()
+		require.ElementsMatch(t, values, doc.Components.Schemas[name].Enum, "enum %s", name)
+	}
+	enum("Platform", string(catalog.PlatformShopee), string(catalog.PlatformLazada), string(catalog.PlatformZalo))
+	enum("ListingStatus", string(catalog.ListingDraft), string(catalog.ListingPublishing), string(catalog.ListingLive),
+		string(catalog.ListingError), string(catalog.ListingDelisted))
+	enum("OrderStatus", string(catalog.OrderUnpaid), string(catalog.OrderReadyToShip), string(catalog.OrderShipped),
+		string(catalog.OrderDelivered), string(catalog.OrderCancelled))
+	enum("StockState", string(catalog.StockNone), string(catalog.StockReserved), string(catalog.StockDeducted),
+		string(catalog.StockReleased))
 
 	var groups []string
 	for _, g := range catalog.Groups {

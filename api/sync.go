@@ -19,7 +19,9 @@ type SyncDeps struct {
 	// Tasks enqueues worker tasks (an *asynq.Client).
 	Tasks Enqueuer
 	// Drivers make a platform's driver for app-level calls (authorization
-	// URL, code exchange, webhook verification); shop is zero for those.
+	// URL, code exchange, webhook verification); shop is zero for those but
+	// for the code exchange, which names the platform and the shop id the
+	// platform's redirect carried. The drivers hold no token.
 	Drivers map[catalog.Platform]func(shop catalog.Shop) driver.Driver
 	// PublicURL is the hub's base URL as the platforms reach it, for OAuth
 	// redirects and webhook callbacks ("https://hub.example.vn").
@@ -27,6 +29,10 @@ type SyncDeps struct {
 	// Wake tells an in-process worker's relay to look at the outbox now
 	// (nil when the worker runs elsewhere).
 	Wake func()
+	// StateKey signs the OAuth state of shop connections (HMAC-SHA256).
+	// Every replica must hold the same key: main derives it from
+	// OCOPHUB_SECRET_KEYS. Empty refuses shop connections.
+	StateKey []byte
 }
 
 // Enqueuer is the part of *asynq.Client the API uses.
@@ -49,6 +55,11 @@ type ChannelStore interface {
 	Order(ctx context.Context, id int64) (catalog.Order, error)
 	ListOrders(ctx context.Context, q catalog.ListQuery) ([]catalog.Order, string, error)
 	InboxAdd(ctx context.Context, platform catalog.Platform, eventID, shopExtID, orderExtID string, body []byte) (int64, bool, error)
+	// Catalog reads: the co-op a shop is connected for, the warehouses of
+	// a stock rule, the variants of a product to list.
+	Coop(ctx context.Context, id int64) (catalog.Coop, error)
+	Warehouse(ctx context.Context, id int64) (catalog.Warehouse, error)
+	Product(ctx context.Context, id int64) (catalog.Product, error)
 }
 
 var _ ChannelStore = (*store.Store)(nil)

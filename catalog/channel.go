@@ -149,20 +149,29 @@ type Listing struct {
 	PushedVersion  int64      `json:"pushed_version"`
 	PushedQuantity int64      `json:"pushed_quantity"`
 	PushedAt       *time.Time `json:"pushed_at,omitempty"`
+	// PushedBase is the quantity pushed plus the sales that were unseen
+	// at that push: what the channel would show now had it sold only what
+	// the hub has ingested since (SoldSincePush).
+	PushedBase int64 `json:"-"`
+	// PushedAvail is what the rule allowed at the last push: if the hub's
+	// quantity has since fallen by exactly this shop's own ingested sales,
+	// the channel already shows it and no push is needed.
+	PushedAvail int64 `json:"-"`
 	// SoldSincePush counts units of this listing's orders ingested since
-	// the last push: with the channel's current stock it tells how many
-	// units the channel sold that the hub has not seen yet.
-	SoldSincePush int64     `json:"sold_since_push"`
+	// the last push.
+	SoldSincePush int64     `json:"-"`
 	Version       int64     `json:"version"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // UnseenSales is how many units a channel sold that the hub has not
-// ingested yet: the channel shows current where the hub last pushed
-// pushed, and only soldSincePush of the difference are known orders.
-func UnseenSales(pushed, current, soldSincePush int64) int64 {
-	if u := pushed - current - soldSincePush; u > 0 {
+// ingested yet. base is the quantity last pushed plus the sales unseen at
+// that push (they arrive later and count in soldSincePush without having
+// lowered the channel after the push); whatever else the channel is short
+// of base is sales still on their way.
+func UnseenSales(base, current, soldSincePush int64) int64 {
+	if u := base - current - soldSincePush; u > 0 {
 		return u
 	}
 	return 0
@@ -170,11 +179,21 @@ func UnseenSales(pushed, current, soldSincePush int64) int64 {
 
 // PushQuantity is the absolute quantity to send to a shop: the rule's
 // quantity less the channel's unseen sales, so an absolute push never
-// hands back units the channel has just sold.
-func PushQuantity(rule StockRule, onHand, reserved, unseen int64) int64 {
-	q := rule.ChannelQuantity(onHand, reserved) - unseen
+// hands back units the channel has just sold, less a margin for the sales
+// the shop may make between the push reading its stock and writing it
+// (the write would erase them). See SellingMargin.
+func PushQuantity(rule StockRule, onHand, reserved, unseen, margin int64) int64 {
+	q := rule.ChannelQuantity(onHand, reserved) - unseen - margin
 	if q < 0 {
 		return 0
 	}
 	return q
 }
+
+// SellingMargin is what a shop that is selling right now keeps back: the
+// larger of its unseen sales and its sales since the last push, both
+// measures of how fast it sells against how fast the hub hears of it. A
+// quiet shop keeps nothing back. The shop may undersell for a moment in a
+// burst, never oversell; a settle push shortly after gives the units back.
+// (A livestream's hold pool is the precise answer for planned bursts.)
+func SellingMargin(unseen, soldSincePush int64) int64 { return max(unseen, soldSincePush) }

@@ -184,7 +184,9 @@ func (c *Channel) UploadImage(ctx context.Context, name string, data []byte) (re
 
 // CreateListing creates a listing, unless one with the first seller SKU
 // already exists (a create retried after a timeout may have succeeded):
-// then it returns that one.
+// then it returns that one. After a create that failed Unavailable, only a
+// lookup answering not_found lets the create be sent again; while the
+// lookup itself fails, the retries repeat the lookup.
 func (c *Channel) CreateListing(ctx context.Context, l driver.Listing) (out driver.Listing, err error) {
 	if err := validateListing(l); err != nil {
 		return driver.Listing{}, err
@@ -196,17 +198,43 @@ func (c *Channel) CreateListing(ctx context.Context, l driver.Listing) (out driv
 	if driver.CodeOf(err) != driver.CodeNotFound {
 		return driver.Listing{}, err
 	}
+	// maybeMade is set while a create failed in a way that does not say
+	// whether it went through (Unavailable: a timeout, a 5xx): until a
+	// lookup answers, sending the create again could make a second item.
+	sku, maybeMade := l.Variants[0].SellerSKU, false
 	err = c.call(ctx, "create_listing", func(ctx context.Context) (err error) {
-		out, err = c.d.CreateListing(ctx, l)
-		if driver.CodeOf(err) == driver.CodeUnavailable {
-			// The create may have gone through before the failure: look
-			// before trying again.
-			if found, ferr := c.d.FindBySellerSKU(ctx, l.Variants[0].SellerSKU); ferr == nil {
-				out, err = found, nil
+		if maybeMade {
+			found, ferr := c.d.FindBySellerSKU(ctx, sku)
+			if ferr == nil {
+				out = found
+				return nil
 			}
+			if driver.CodeOf(ferr) != driver.CodeNotFound {
+				// Throttled, unavailable, …: the Channel's policy retries
+				// the LOOKUP, never the create.
+				return ferr
+			}
+			maybeMade = false // not there: the create did not go through
+		}
+		out, err = c.d.CreateListing(ctx, l)
+		if driver.CodeOf(err) != driver.CodeUnavailable {
+			return err
+		}
+		maybeMade = true
+		found, ferr := c.d.FindBySellerSKU(ctx, sku)
+		switch {
+		case ferr == nil:
+			out, err = found, nil
+		case driver.CodeOf(ferr) == driver.CodeNotFound:
+			maybeMade = false // the next attempt creates again
+		default:
+			err = ferr // the next attempt looks again
 		}
 		return err
 	})
+	if err != nil && maybeMade {
+		err = fmt.Errorf("%w (a create of %s may have gone through; look it up before creating again)", err, sku)
+	}
 	return out, err
 }
 
@@ -331,7 +359,9 @@ func (c *Channel) ListOrders(ctx context.Context, from, to time.Time) ([]driver.
 		if wEnd.After(to) {
 			wEnd = to
 		}
-		cursor := ""
+		// Every cursor of the window: a platform that walks A → B → A
+		// would otherwise page forever.
+		cursor, seen := "", map[string]bool{"": true}
 		for {
 			var page driver.OrderPage
 			err := c.call(ctx, "list_orders", func(ctx context.Context) (err error) {
@@ -345,9 +375,10 @@ func (c *Channel) ListOrders(ctx context.Context, from, to time.Time) ([]driver.
 			if page.Next == "" {
 				break
 			}
-			if page.Next == cursor {
-				return out, &driver.Error{Code: driver.CodeInternal, Message: "platform returned the same cursor twice"}
+			if seen[page.Next] {
+				return out, &driver.Error{Code: driver.CodeInternal, Message: "platform returned a cursor it had returned before in this window: its pages loop"}
 			}
+			seen[page.Next] = true
 			cursor = page.Next
 		}
 	}

@@ -8,6 +8,7 @@ package worker
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/hibiken/asynq"
 )
@@ -30,6 +31,8 @@ const (
 // StockPush pushes the current stock of one listing.
 type StockPush struct {
 	ListingID int64 `json:"listing_id"`
+	// Settle gives a selling margin back once the shop is quiet.
+	Settle bool `json:"settle,omitempty"`
 }
 
 // ListingPublish creates (or finds) a product's item in a shop with the
@@ -62,6 +65,13 @@ func StockPushTask(listingID int64) *asynq.Task {
 		asynq.TaskID("stock:"+strconv.FormatInt(listingID, 10)), asynq.MaxRetry(20))
 }
 
+// SettlePushTask pushes a listing again a moment after a push that kept
+// a selling margin back, so the margin returns to the shop.
+func SettlePushTask(listingID int64) *asynq.Task {
+	return newTask(KindStockPush, StockPush{ListingID: listingID, Settle: true}, asynq.Queue(QueueCritical),
+		asynq.TaskID("stock-settle:"+strconv.FormatInt(listingID, 10)), asynq.ProcessIn(time.Second), asynq.MaxRetry(20))
+}
+
 // PublishTask publishes a product to a shop.
 func PublishTask(shopID, productID int64) *asynq.Task {
 	return newTask(KindListingPublish, ListingPublish{ShopID: shopID, ProductID: productID}, asynq.Queue(QueueDefault),
@@ -80,4 +90,21 @@ func IngestTask(shopID int64, externalID string, inboxID int64) *asynq.Task {
 func PollTask(shopID int64) *asynq.Task {
 	return newTask(KindOrdersPoll, OrdersPoll{ShopID: shopID}, asynq.Queue(QueueLow),
 		asynq.TaskID("poll:"+strconv.FormatInt(shopID, 10)), asynq.MaxRetry(3))
+}
+
+// KindOrderShip ships one order on its channel (OrderShip).
+const KindOrderShip = "order:ship"
+
+// OrderShip asks the order's channel to ship it; TrackingNumber is for
+// sellers who ship themselves (empty: the platform's carrier numbers it).
+type OrderShip struct {
+	OrderID        int64  `json:"order_id"`
+	TrackingNumber string `json:"tracking_number,omitempty"`
+}
+
+// ShipTask ships a hub order. It is coalesced per order: a second click
+// while the first is queued or running is the same shipment.
+func ShipTask(orderID int64, trackingNumber string) *asynq.Task {
+	return newTask(KindOrderShip, OrderShip{OrderID: orderID, TrackingNumber: trackingNumber}, asynq.Queue(QueueDefault),
+		asynq.TaskID("ship:"+strconv.FormatInt(orderID, 10)), asynq.MaxRetry(10))
 }

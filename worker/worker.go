@@ -90,6 +90,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	mux.HandleFunc(KindListingPublish, w.handlePublish)
 	mux.HandleFunc(KindOrderIngest, w.handleIngest)
 	mux.HandleFunc(KindOrdersPoll, w.handlePoll)
+	mux.HandleFunc(KindOrderShip, w.handleShip)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
 	}

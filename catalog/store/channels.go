@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -259,6 +260,8 @@ type listingRow struct {
 	Error           string
 	PushedVersion   int64
 	PushedQuantity  int64
+	PushedBase      int64
+	PushedAvail     int64
 	PushedAt        *time.Time
 	SoldSincePush   int64
 	Version         int64
@@ -272,7 +275,7 @@ func (r listingRow) toDomain() catalog.Listing {
 	l := catalog.Listing{ID: r.ID, ShopID: r.ShopID, CoopID: r.CoopID, ProductID: r.ProductID, VariantID: r.VariantID,
 		Title: r.Title, Price: catalog.VND(r.PriceVND), CategoryID: r.CategoryID, ExternalItemID: r.ExternalItemID,
 		ExternalModelID: r.ExternalModelID, Status: catalog.ListingStatus(r.Status), Error: r.Error,
-		PushedVersion: r.PushedVersion, PushedQuantity: r.PushedQuantity, PushedAt: r.PushedAt,
+		PushedVersion: r.PushedVersion, PushedQuantity: r.PushedQuantity, PushedBase: r.PushedBase, PushedAvail: r.PushedAvail, PushedAt: r.PushedAt,
 		SoldSincePush: r.SoldSincePush, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	if r.Attributes != "" {
 		_ = json.Unmarshal([]byte(r.Attributes), &l.Attributes)
@@ -380,6 +383,42 @@ func (s *Store) VariantStock(ctx context.Context, variantID int64, rule catalog.
 	return onHand, reserved, version, nil
 }
 
+// PushSnapshot reads a listing and its variant's stock (in the warehouses
+// that feed the shop) in ONE read-only transaction, so an order ingested
+// meanwhile is either in both the stock and the listing's count of sales
+// since the push, or in neither.
+func (s *Store) PushSnapshot(ctx context.Context, listingID int64, rule catalog.StockRule) (l catalog.Listing, onHand, reserved, version int64, err error) {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, err := listings.get(ctx, tx, listingID)
+		if err != nil {
+			return err
+		}
+		l = row
+		var levels []stockLevelRow
+		if err := tx.Where("variant_id = ?", l.VariantID).Find(&levels).Error; err != nil {
+			return translate(err, "stock")
+		}
+		for _, lv := range levels {
+			version += lv.Version
+			if rule.Feeds(lv.WarehouseID) {
+				onHand += lv.OnHand
+				reserved += lv.Reserved
+			}
+		}
+		return nil
+	}, &sql.TxOptions{Isolation: s.snapshotIsolation(), ReadOnly: s.dialect == Postgres})
+	return l, onHand, reserved, version, err
+}
+
+// snapshotIsolation is REPEATABLE READ on PostgreSQL (one snapshot for the
+// whole transaction); SQLite's transactions are serializable already.
+func (s *Store) snapshotIsolation() sql.IsolationLevel {
+	if s.dialect == Postgres {
+		return sql.LevelRepeatableRead
+	}
+	return sql.LevelDefault
+}
+
 // PushRecord is the outcome of one push to a channel, for the audit and
 // the listing's sequence guard.
 type PushRecord struct {
@@ -395,6 +434,9 @@ type PushRecord struct {
 	// SoldAccounted is the listing's SoldSincePush the push accounted
 	// for; orders ingested during the push stay counted for the next one.
 	SoldAccounted int64
+	// Base is the quantity pushed plus the sales unseen at the push;
+	// Avail what the rule allowed.
+	Base, Avail int64
 }
 
 // RecordPush writes the audit row and, for a successful stock push, moves
@@ -406,10 +448,10 @@ func (s *Store) RecordPush(ctx context.Context, r PushRecord) error {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if r.Kind == "stock" && r.Result == "ok" && r.After != nil {
+		if r.Kind == "stock" && (r.Result == "ok" || r.Result == "own_sales") && r.After != nil {
 			now := s.now().UTC()
 			if err := tx.Model(&listingRow{}).Where("id = ? AND pushed_version <= ?", l.ID, r.Version).
-				Updates(map[string]any{"pushed_version": r.Version, "pushed_quantity": *r.After, "pushed_at": now,
+				Updates(map[string]any{"pushed_version": r.Version, "pushed_quantity": *r.After, "pushed_base": r.Base, "pushed_avail": r.Avail, "pushed_at": now,
 					"sold_since_push": gorm.Expr("sold_since_push - ?", r.SoldAccounted), "updated_at": now}).Error; err != nil {
 				return translate(err, "listing")
 			}

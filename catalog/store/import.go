@@ -23,6 +23,11 @@ var errRollback = errors.New("roll back the import")
 // another alliance) are reported per row like parse errors. With any row
 // error and without opts.SkipInvalid the transaction rolls back and the
 // error is invalid_argument: nothing is half-imported.
+//
+// Rows are updated "WHERE version = <the version read>", like API updates:
+// an alliance, co-op or product that someone changed between the import's
+// read and its write fails the whole import with conflict instead of being
+// overwritten.
 func (s *Store) Import(ctx context.Context, b *catalog.ImportBatch, opts catalog.ImportOptions) (catalog.ImportReport, error) {
 	sc, err := scopeOf(ctx)
 	if err != nil {
@@ -156,9 +161,10 @@ func (im *importer) alliance(in catalog.ImportAlliance) (int64, error) {
 		im.fail(in.Line, "alliance_code", "permission_denied", fmt.Sprintf("alliance %s can only be changed by the operator or the alliance itself", a.Code))
 		return 0, nil
 	}
-	if err := im.tx.Model(&row).Updates(map[string]any{"name": a.Name, "province": a.Province,
-		"version": row.Version + 1, "updated_at": im.now().UTC()}).Error; err != nil {
-		return 0, translate(err, "alliance "+a.Code)
+	res := im.tx.Model(&row).Where("version = ?", row.Version).Updates(map[string]any{"name": a.Name,
+		"province": a.Province, "version": row.Version + 1, "updated_at": im.now().UTC()})
+	if err := changedSinceRead(res, "alliance "+a.Code); err != nil {
+		return 0, err
 	}
 	im.rep.Alliances.Updated++
 	return row.ID, nil
@@ -206,8 +212,9 @@ func (im *importer) coop(in catalog.ImportCoop, allianceID int64) (int64, error)
 		return row.ID, nil
 	}
 	want.Version, want.UpdatedAt = row.Version+1, im.now().UTC()
-	if err := im.tx.Select("*").Omit("created_at").Updates(&want).Error; err != nil {
-		return 0, translate(err, "co-op "+c.Code)
+	res := im.tx.Where("version = ?", row.Version).Select("*").Omit("created_at").Updates(&want)
+	if err := changedSinceRead(res, "co-op "+c.Code); err != nil {
+		return 0, err
 	}
 	im.rep.Coops.Updated++
 	return row.ID, nil
@@ -309,8 +316,9 @@ func (im *importer) product(in catalog.ImportProduct, coopID, warehouseID int64)
 			im.rep.Products.Unchanged++
 		} else {
 			want.Version, want.UpdatedAt = existing.Version+1, im.now().UTC()
-			if err := im.tx.Select("*").Omit("created_at").Updates(&want).Error; err != nil {
-				return translate(err, "product "+p.Code)
+			res := im.tx.Where("version = ?", existing.Version).Select("*").Omit("created_at").Updates(&want)
+			if err := changedSinceRead(res, "product "+p.Code); err != nil {
+				return err
 			}
 			im.rep.Products.Updated++
 		}
@@ -334,6 +342,22 @@ func (im *importer) product(in catalog.ImportProduct, coopID, warehouseID int64)
 			return err
 		}
 		im.rep.OpeningStockSet++
+	}
+	return nil
+}
+
+// changedSinceRead checks an import's update of a row it read earlier in
+// its transaction, made with "WHERE version = <the version read>": no row
+// matched means someone (an API update) changed the row in between. The
+// import then fails as a whole (its transaction rolls back) rather than
+// overwrite that change.
+func changedSinceRead(res *gorm.DB, what string) error {
+	if res.Error != nil {
+		return translate(res.Error, what)
+	}
+	if res.RowsAffected == 0 {
+		return &catalog.Error{Code: catalog.CodeConflict, Message: what +
+			" was changed by someone else during the import; nothing was imported, import the file again"}
 	}
 	return nil
 }

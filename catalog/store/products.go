@@ -137,6 +137,11 @@ func (s *Store) DeleteProduct(ctx context.Context, id, version int64) error {
 // SKU: new ones are inserted, changed ones updated, dropped ones deleted
 // (refused while they hold stock) unless keepMissing, as an import does.
 // Unchanged rows are not touched. It fills in the variant IDs.
+//
+// Positions: without keepMissing p.Variants is the whole list and its order
+// is the variants' order. With keepMissing (an import naming some of the
+// variants) an existing variant keeps its position and new ones go after
+// the last, so the order never depends on which rows a file names.
 func (s *Store) syncVariants(tx *gorm.DB, p *catalog.Product, keepMissing bool) (catalog.Counts, error) {
 	var counts catalog.Counts
 	if err := checkVariantKeys(tx, p); err != nil {
@@ -147,8 +152,10 @@ func (s *Store) syncVariants(tx *gorm.DB, p *catalog.Product, keepMissing bool) 
 		return counts, translate(err, "variant")
 	}
 	bySKU := map[string]variantRow{}
+	nextPosition := 0
 	for _, r := range existing {
 		bySKU[r.SKU] = r
+		nextPosition = max(nextPosition, r.Position+1)
 	}
 	// Dropped variants go first, so a replacement may take over a dropped
 	// variant's GTIN in the same update.
@@ -169,14 +176,42 @@ func (s *Store) syncVariants(tx *gorm.DB, p *catalog.Product, keepMissing bool) 
 			}
 		}
 	}
-	now := s.now().UTC()
+	type planned struct {
+		row   variantRow
+		old   variantRow
+		found bool
+	}
+	plan := make([]planned, len(p.Variants))
+	var freed []int64 // changed variants giving up their GTIN
 	for i := range p.Variants {
-		v := &p.Variants[i]
-		row := toVariantRow(v, p.ID, p.CoopID, i)
+		row := toVariantRow(&p.Variants[i], p.ID, p.CoopID, i)
 		old, found := bySKU[row.SKU]
-		delete(bySKU, row.SKU)
+		if keepMissing {
+			if found {
+				row.Position = old.Position
+			} else {
+				row.Position = nextPosition
+				nextPosition++
+			}
+		}
+		if found && old.GTIN13 != nil && (row.GTIN13 == nil || *row.GTIN13 != *old.GTIN13) {
+			freed = append(freed, old.ID)
+		}
+		plan[i] = planned{row: row, old: old, found: found}
+	}
+	// GTINs move between variants that stay (a swap): free every GTIN that
+	// changes before writing any, or the unique index refuses the first
+	// write although the end state is valid.
+	if len(freed) > 0 {
+		if err := tx.Table("variants").Where("id IN ?", freed).Update("gtin13", nil).Error; err != nil {
+			return counts, translate(err, "variant")
+		}
+	}
+	now := s.now().UTC()
+	for i := range plan {
+		row, old := plan[i].row, plan[i].old
 		switch {
-		case !found:
+		case !plan[i].found:
 			row.ID = 0
 			if err := tx.Create(&row).Error; err != nil {
 				return counts, translate(err, "variant "+row.SKU)
@@ -192,6 +227,7 @@ func (s *Store) syncVariants(tx *gorm.DB, p *catalog.Product, keepMissing bool) 
 			row.ID = old.ID
 			counts.Unchanged++
 		}
+		v := &p.Variants[i]
 		v.ID, v.ProductID = row.ID, p.ID
 	}
 	return counts, nil
@@ -277,7 +313,8 @@ func (s *Store) variantsOf(ctx context.Context, db *gorm.DB, productIDs []int64)
 	} else {
 		q = q.Where("product_id IN ?", productIDs)
 	}
-	if err := q.Order("product_id, position").Find(&rows).Error; err != nil {
+	// id breaks ties between positions written before imports kept them.
+	if err := q.Order("product_id, position, id").Find(&rows).Error; err != nil {
 		return nil, translate(err, "variant")
 	}
 	out := make(map[int64][]catalog.Variant, len(productIDs))

@@ -5,6 +5,10 @@
 //	                       500 req/s for 30 s on search and product reads
 //	ocophub-bench sandbox  signed single-SKU stock updates through each driver
 //	                       against its sandbox, as fast as they go
+//	ocophub-bench sync     stock propagation: orders on three sandbox shops,
+//	                       brought in by the real worker, pushed to the others
+//	ocophub-bench publish  10,000 listings through the worker to one Shopee
+//	                       sandbox shop limited to 50 calls/s
 //
 // It talks only to loopback: the database, and an API server it starts
 // in-process on 127.0.0.1.
@@ -17,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"time"
 )
 
 func main() {
@@ -35,8 +40,15 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) >= 2 && (os.Args[1] == "sync" || os.Args[1] == "publish") {
+		if err := runHubBench(ctx, os.Args[1], os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "ocophub-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 2 || os.Args[1] != "api" {
-		fmt.Fprintln(os.Stderr, "usage: ocophub-bench api|sandbox [flags]")
+		fmt.Fprintln(os.Stderr, "usage: ocophub-bench api|sandbox|sync|publish [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("api", flag.ExitOnError)
@@ -64,6 +76,62 @@ func main() {
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+}
+
+// runHubBench parses the flags of the benchmarks that run the worker
+// (sync, publish) and runs one.
+func runHubBench(ctx context.Context, name string, args []string) error {
+	fs := flag.NewFlagSet(name, flag.ExitOnError)
+	databaseURL := fs.String("database-url", envOr("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ocophub_test?sslmode=disable"),
+		"PostgreSQL database; the schema bench_"+name+" is dropped and recreated")
+	redisURL := fs.String("redis-url", envOr("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"), "Redis DB for the queues (FLUSHED)")
+	concurrency := fs.Int("concurrency", 0, "worker task handlers (0: the worker's default, 20)")
+	verbose := fs.Bool("v", false, "log warnings and print the sandboxes' calls by endpoint to stderr")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	defer func() {
+		if *cpuProfile != "" {
+			pprof.StopCPUProfile()
+		}
+	}()
+	startProfile := func() error {
+		if *cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		return pprof.StartCPUProfile(f)
+	}
+	if name == "sync" {
+		cfg := syncBenchConfig{}
+		fs.IntVar(&cfg.products, "products", 100, "products of the co-op")
+		fs.IntVar(&cfg.variants, "variants", 10, "variants (SKUs) per product")
+		fs.Int64Var(&cfg.stock, "stock", 1_000_000, "units on hand per SKU")
+		fs.IntVar(&cfg.rate, "rate", 100, "orders per second")
+		fs.DurationVar(&cfg.duration, "duration", time.Minute, "how long to place orders")
+		fs.StringVar(&cfg.ingest, "ingest", ingestPoll, "how orders reach the hub: poll (worker.Poll of the shop after each order), task (enqueue worker.IngestTask, as a webhook handler does), webhook")
+		fs.Int64Var(&cfg.seed, "seed", 1, "seed of the shop and SKU choices")
+		fs.DurationVar(&cfg.lostAfter, "lost-after", 10*time.Second, "an order not reflected on both other shops by then is lost")
+		_ = fs.Parse(args)
+		cfg.databaseURL, cfg.redisURL, cfg.concurrency, cfg.verbose = *databaseURL, *redisURL, *concurrency, *verbose
+		if err := startProfile(); err != nil {
+			return err
+		}
+		return runSyncBench(ctx, cfg, os.Stdout)
+	}
+	cfg := publishBenchConfig{}
+	fs.IntVar(&cfg.listings, "listings", 10_000, "listings (SKUs) to publish")
+	fs.IntVar(&cfg.variants, "variants", 10, "variants per product (the worker publishes per product)")
+	fs.Int64Var(&cfg.stock, "stock", 100, "units on hand per SKU")
+	fs.IntVar(&cfg.qps, "qps", 50, "the shop's rate limit (calls per second, burst the same)")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Minute, "stop waiting and print what was done by then")
+	_ = fs.Parse(args)
+	cfg.databaseURL, cfg.redisURL, cfg.concurrency, cfg.verbose = *databaseURL, *redisURL, *concurrency, *verbose
+	if err := startProfile(); err != nil {
+		return err
+	}
+	return runPublishBench(ctx, cfg, os.Stdout)
 }
 
 func envOr(name, def string) string {

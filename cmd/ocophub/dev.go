@@ -42,7 +42,7 @@ func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	go func() { workerDone <- w.Run(workerCtx) }()
 	defer func() { stopWorker(); <-workerDone }()
-	return serveHTTP(ctx, cfg, st, func(addr string) {
+	return serveHTTP(ctx, cfg, st, w.Wake, func(addr string) {
 		base := "http://" + addr
 		fmt.Fprintf(out, `
 OCOP Hub is running (embedded: %s, in-process Redis). Ctrl-C stops it.

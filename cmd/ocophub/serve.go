@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -24,14 +26,17 @@ func runServe(ctx context.Context, cfg Config, _ []string, out io.Writer) error 
 		return err
 	}
 	defer st.Close()
-	return serveHTTP(ctx, cfg, st, func(addr string) {
+	// The worker runs elsewhere (`ocophub worker`): nothing to wake here.
+	return serveHTTP(ctx, cfg, st, nil, func(addr string) {
 		fmt.Fprintf(out, "OCOP Hub API listening on http://%s/api/v1\n", addr)
 	})
 }
 
 // serveHTTP serves the API until ctx ends, then drains requests for up to
-// 10 s. ready is called with the bound address once it accepts connections.
-func serveHTTP(ctx context.Context, cfg Config, st *stack, ready func(addr string)) error {
+// 10 s. wake is an in-process worker's Wake (nil when the worker runs
+// elsewhere); ready is called with the bound address once it accepts
+// connections.
+func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready func(addr string)) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	router, err := api.New(api.Deps{
@@ -43,6 +48,7 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, ready func(addr strin
 		Registry:       reg,
 		Logger:         slog.Default(),
 		TrustedProxies: splitList(cfg.TrustedProxies),
+		Sync:           syncDeps(cfg, st, wake),
 	})
 	if err != nil {
 		return err
@@ -79,6 +85,27 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, ready func(addr strin
 		return err
 	}
 	return nil
+}
+
+// syncDeps are the shop, listing, order and webhook routes' dependencies.
+// Tasks go to the stack's Redis through an asynq client sharing its
+// connection (st.Close closes it; asynq refuses to close a shared one).
+// OAuth redirects go to the request's own host (PublicURL empty).
+func syncDeps(cfg Config, st *stack, wake func()) *api.SyncDeps {
+	return &api.SyncDeps{Store: st.store, Tasks: asynq.NewClientFromRedisClient(st.redis), Drivers: appDrivers(cfg),
+		Wake: wake, StateKey: stateKey(cfg.SecretKeys)}
+}
+
+// stateKey signs OAuth states. It is derived from OCOPHUB_SECRET_KEYS so
+// every replica holds the same one; the label keeps it apart from any other
+// use of those keys. Without secret keys there is none and connecting a
+// shop is refused (its token could not be sealed anyway).
+func stateKey(secretKeys string) []byte {
+	if secretKeys == "" {
+		return nil
+	}
+	k := sha256.Sum256([]byte("ocophub oauth state key\x00" + secretKeys))
+	return k[:]
 }
 
 func splitList(s string) []string {

@@ -68,6 +68,16 @@ func driverFactories(cfg Config) map[catalog.Platform]worker.DriverFactory {
 	}
 }
 
+// appDrivers are the drivers of app-level calls (authorization URL, code
+// exchange, webhook verification): the platform's factory with no token.
+func appDrivers(cfg Config) map[catalog.Platform]func(catalog.Shop) driver.Driver {
+	out := map[catalog.Platform]func(catalog.Shop) driver.Driver{}
+	for p, factory := range driverFactories(cfg) {
+		out[p] = func(s catalog.Shop) driver.Driver { return factory(s, nil) }
+	}
+	return out
+}
+
 // devSecretKeys returns the configured keys, or the dev key kept under the
 // data folder (created on first start).
 func devSecretKeys(cfg Config) (string, error) {

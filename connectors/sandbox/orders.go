@@ -120,12 +120,22 @@ func (e *Engine) PlaceOrder(shopID int64, buyer string, buys []Buy, status strin
 func (e *Engine) SetOrderStatus(shopID int64, sn, status, reason string) (Order, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.setOrderStatus(shopID, sn, status, reason, nil)
+}
+
+// setOrderStatus is SetOrderStatus for a caller holding mu. change, if
+// given, edits the order once the transition is known to be allowed, in
+// the same locked section.
+func (e *Engine) setOrderStatus(shopID int64, sn, status, reason string, change func(*Order)) (Order, error) {
 	o, ok := e.orders[sn]
 	if !ok || o.ShopID != shopID {
 		return Order{}, ErrNotFound
 	}
 	if !contains(transitions[o.Status], status) {
 		return *o, ErrBadTransition
+	}
+	if change != nil {
+		change(o)
 	}
 	if status == OrderCancelled {
 		s := e.shops[shopID]
@@ -146,18 +156,17 @@ func (e *Engine) SetOrderStatus(shopID int64, sn, status, reason string) (Order,
 }
 
 // Ship marks a ready order shipped with a tracking number (the seller's
-// fulfilment call).
+// fulfilment call), in one locked section: a cancel cannot slip between
+// the tracking number and the status.
 func (e *Engine) Ship(shopID int64, sn, tracking string) (Order, error) {
 	e.mu.Lock()
-	o, ok := e.orders[sn]
-	if ok && o.ShopID == shopID && o.Status == OrderReadyToShip {
+	defer e.mu.Unlock()
+	return e.setOrderStatus(shopID, sn, OrderShipped, "", func(o *Order) {
 		if tracking == "" {
 			tracking = fmt.Sprintf("SBX%010d", o.ID)
 		}
 		o.Tracking = tracking
-	}
-	e.mu.Unlock()
-	return e.SetOrderStatus(shopID, sn, OrderShipped, "")
+	})
 }
 
 // Order returns one order of the shop.

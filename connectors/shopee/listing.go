@@ -162,7 +162,13 @@ func content(b *itemBody, l driver.Listing) {
 // variant names and one model per variant. A single variant is an item
 // without models: its seller SKU is the item_sku and its ModelID noModel.
 //
-// The two calls are made as atomic as Shopee allows: if the variants are
+// Several variants are created as safely as Shopee allows. add_item makes
+// the item UNLISTED with stock 0 and the first variant's seller SKU as its
+// item_sku, so that FindBySellerSKU finds it even before it has models: an
+// add_item that timed out after it went through is found, not made twice
+// (the driver looks right away and carries on with the item it finds).
+// init_tier_variation then gives it its models and their stock, and only
+// then is it listed (unlist_item false) if l.Active. If the variants are
 // refused (a model_sku already used is CodeAlreadyExists), the new item is
 // deleted before the error is returned, so a retry starts clean. If even
 // the delete fails, the error's message names the item left behind.
@@ -175,20 +181,33 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		return driver.Listing{}, err
 	}
 	first := l.Variants[0]
+	single := len(l.Variants) == 1
 	body := itemBody{OriginalPrice: first.Price, Weight: kg(first.WeightG), Dimension: dimensionOf(first),
 		CategoryID: categoryID, LogisticInfo: []logistic{{LogisticID: d.cfg.LogisticID, Enabled: true}},
-		ItemStatus: itemStatus(l.Active), SellerStock: []stockValue{{Stock: first.Stock}}, Condition: "NEW"}
+		ItemStatus: itemStatus(l.Active), SellerStock: []stockValue{{Stock: first.Stock}}, Condition: "NEW",
+		ItemSKU: first.SellerSKU}
 	content(&body, l)
-	single := len(l.Variants) == 1
 	if single {
-		body.ItemSKU, body.GTINCode = first.SellerSKU, first.GTIN
+		body.GTINCode = first.GTIN
+	} else {
+		// Not buyable until its models (and their stock) exist.
+		body.ItemStatus, body.SellerStock = itemStatus(false), []stockValue{{Stock: 0}}
 	}
 	o := d.op()
 	var added struct {
 		ItemID int64 `json:"item_id"`
 	}
 	if err := o.do(ctx, post(pathAddItem, body), &added); err != nil {
-		return driver.Listing{}, err
+		if single || driver.CodeOf(err) != driver.CodeUnavailable {
+			return driver.Listing{}, err
+		}
+		// The add_item may have gone through: carry on with the item if
+		// it is there, bare as add_item left it.
+		id, ok := d.bareItem(ctx, o, l)
+		if !ok {
+			return driver.Listing{}, err
+		}
+		added.ItemID = id
 	}
 	out := l
 	out.ItemID = strconv.FormatInt(added.ItemID, 10)
@@ -210,7 +229,27 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 	for i := range out.Variants {
 		out.Variants[i].ModelID = models[out.Variants[i].SellerSKU]
 	}
+	if l.Active {
+		if err := d.setActive(ctx, o, added.ItemID, true); err != nil {
+			// The item is complete but unlisted: a lookup finds it, and
+			// SetActive lists it.
+			return driver.Listing{}, err
+		}
+	}
 	return out, nil
+}
+
+// bareItem looks for the item an add_item of l that failed Unavailable may
+// have made: unlisted, without models, item_sku the first seller SKU, the
+// same title. Any doubt (the lookup failed, something else holds the SKU)
+// is "not found", and the caller returns the add_item's error.
+func (d *Driver) bareItem(ctx context.Context, o *op, l driver.Listing) (int64, bool) {
+	found, err := d.find(ctx, o, l.Variants[0].SellerSKU)
+	if err != nil || found.Active || found.Title != l.Title || len(found.Variants) != 1 || found.Variants[0].ModelID != noModel {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(found.ItemID, 10, 64)
+	return id, err == nil
 }
 
 // leftBehind adds to err that item could not be removed after a failure.
@@ -306,6 +345,10 @@ func (d *Driver) SetActive(ctx context.Context, itemID string, active bool) erro
 	if err != nil {
 		return err
 	}
+	return d.setActive(ctx, d.op(), id, active)
+}
+
+func (d *Driver) setActive(ctx context.Context, o *op, id int64, active bool) error {
 	type entry struct {
 		ItemID int64 `json:"item_id"`
 		Unlist bool  `json:"unlist"`
@@ -315,7 +358,7 @@ func (d *Driver) SetActive(ctx context.Context, itemID string, active bool) erro
 		requestID
 		FailureList []failureEntry `json:"failure_list"`
 	}
-	if err := d.send(ctx, post(pathUnlistItem, body), &out); err != nil {
+	if err := o.do(ctx, post(pathUnlistItem, body), &out); err != nil {
 		return err
 	}
 	if reason, failed := failures(out.FailureList, true)[id]; failed {
@@ -380,38 +423,63 @@ func (m modelList) has(sku string) bool {
 }
 
 // FindBySellerSKU is search_item by item_sku, then get_item_base_info of
-// the hits and get_model_list of an item with models. A hit counts only if
-// its item_sku or one of its model_sku equals sellerSKU exactly (Shopee's
-// search may match more loosely).
+// the hits and get_model_list of an item with models, page after page. A
+// hit counts only if its item_sku or one of its model_sku equals sellerSKU
+// exactly (Shopee's search may match more loosely).
 func (d *Driver) FindBySellerSKU(ctx context.Context, sellerSKU string) (driver.Listing, error) {
 	return d.find(ctx, d.op(), sellerSKU)
 }
 
 func (d *Driver) find(ctx context.Context, o *op, sku string) (driver.Listing, error) {
-	notFound := driver.Errorf(driver.CodeNotFound, "", "no listing has seller SKU %q", sku)
-	q := url.Values{"item_sku": {sku}, "offset": {"0"}, "page_size": {"50"}, "item_status": {"NORMAL", "UNLIST"}}
-	var hits struct {
-		ItemIDList []int64 `json:"item_id_list"`
+	// Pages are read until the exact SKU is found: Shopee's search may
+	// match more loosely, so the item may be on a later page.
+	offset := 0
+	for {
+		q := url.Values{"item_sku": {sku}, "offset": {strconv.Itoa(offset)}, "page_size": {strconv.Itoa(searchPage)},
+			"item_status": {"NORMAL", "UNLIST"}}
+		var hits struct {
+			ItemIDList []int64 `json:"item_id_list"`
+			NextOffset number  `json:"next_offset"` // a string, "" on the last page
+		}
+		if err := o.do(ctx, get(pathSearchItem, q), &hits); err != nil {
+			return driver.Listing{}, err
+		}
+		if l, ok, err := d.matchSKU(ctx, o, hits.ItemIDList, sku); err != nil || ok {
+			return l, err
+		}
+		next := int(hits.NextOffset)
+		if len(hits.ItemIDList) == 0 || next <= offset {
+			return driver.Listing{}, driver.Errorf(driver.CodeNotFound, "", "no listing has seller SKU %q", sku)
+		}
+		offset = next
 	}
-	if err := o.do(ctx, get(pathSearchItem, q), &hits); err != nil {
-		return driver.Listing{}, err
+}
+
+// searchPage is the page size of search_item: also the most ids
+// get_item_base_info takes at once.
+const searchPage = 50
+
+// matchSKU reads the items of one search page and returns the one whose
+// item_sku or a model_sku is sku exactly, if any. An item without models
+// matches on its item_sku first; an item with models (whose item_sku, when
+// set, is its first variant's seller SKU) on its models or its item_sku.
+func (d *Driver) matchSKU(ctx context.Context, o *op, itemIDs []int64, sku string) (driver.Listing, bool, error) {
+	if len(itemIDs) == 0 {
+		return driver.Listing{}, false, nil
 	}
-	if len(hits.ItemIDList) == 0 {
-		return driver.Listing{}, notFound
-	}
-	ids := make([]string, len(hits.ItemIDList))
-	for i, id := range hits.ItemIDList {
+	ids := make([]string, len(itemIDs))
+	for i, id := range itemIDs {
 		ids[i] = strconv.FormatInt(id, 10)
 	}
 	var base struct {
 		ItemList []itemInfo `json:"item_list"`
 	}
 	if err := o.do(ctx, get(pathItemBaseInfo, url.Values{"item_id_list": {strings.Join(ids, ",")}}), &base); err != nil {
-		return driver.Listing{}, err
+		return driver.Listing{}, false, err
 	}
 	for _, it := range base.ItemList {
 		if !it.HasModel && it.ItemSKU == sku {
-			return listingOf(it, modelList{}), nil
+			return listingOf(it, modelList{}), true, nil
 		}
 	}
 	for _, it := range base.ItemList {
@@ -421,13 +489,13 @@ func (d *Driver) find(ctx context.Context, o *op, sku string) (driver.Listing, e
 		var models modelList
 		q := url.Values{"item_id": {strconv.FormatInt(it.ItemID, 10)}}
 		if err := o.do(ctx, get(pathModelList, q), &models); err != nil {
-			return driver.Listing{}, err
+			return driver.Listing{}, false, err
 		}
 		if models.has(sku) || it.ItemSKU == sku {
-			return listingOf(it, models), nil
+			return listingOf(it, models), true, nil
 		}
 	}
-	return driver.Listing{}, notFound
+	return driver.Listing{}, false, nil
 }
 
 // listingOf is an item in the hub's terms.

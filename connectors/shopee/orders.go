@@ -240,8 +240,9 @@ func (d *Driver) tracking(ctx context.Context, o *op, orderSN string) (string, e
 // CancelOrder is cancel_order as the seller. Shopee takes a reason code,
 // not text: "UNDELIVERABLE_AREA" is passed through, anything else is
 // OUT_OF_STOCK, which needs the order's items — read with get_order_detail
-// first. An order past READY_TO_SHIP is CodeFailedPrecondition; an unknown
-// one CodeNotFound.
+// first. An order already CANCELLED is done (a cancel retried after a
+// timeout that went through, as the Lazada driver does); one past
+// READY_TO_SHIP is CodeFailedPrecondition; an unknown one CodeNotFound.
 func (d *Driver) CancelOrder(ctx context.Context, orderID, reason string) error {
 	o := d.op()
 	list, err := d.details(ctx, o, []string{orderID}, "item_list")
@@ -250,6 +251,9 @@ func (d *Driver) CancelOrder(ctx context.Context, orderID, reason string) error 
 	}
 	if len(list) == 0 {
 		return driver.Errorf(driver.CodeNotFound, "", "order %s not found", orderID)
+	}
+	if list[0].OrderStatus == "CANCELLED" {
+		return nil
 	}
 	type item struct {
 		ItemID  int64 `json:"item_id"`
@@ -267,5 +271,12 @@ func (d *Driver) CancelOrder(ctx context.Context, orderID, reason string) error 
 			body.ItemList = append(body.ItemList, item{ItemID: l.ItemID, ModelID: l.ModelID})
 		}
 	}
-	return o.do(ctx, post(pathCancelOrder, body), nil)
+	err = o.do(ctx, post(pathCancelOrder, body), nil)
+	if driver.CodeOf(err) == driver.CodeFailedPrecondition {
+		// Another cancel (a retry still in flight) may have won the race.
+		if again, derr := d.details(ctx, o, []string{orderID}, "item_list"); derr == nil && len(again) == 1 && again[0].OrderStatus == "CANCELLED" {
+			return nil
+		}
+	}
+	return err
 }

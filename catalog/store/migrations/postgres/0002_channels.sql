@@ -40,6 +40,8 @@ CREATE TABLE listings (
     error             TEXT NOT NULL DEFAULT '',
     pushed_version    BIGINT NOT NULL DEFAULT 0,
     pushed_quantity   BIGINT NOT NULL DEFAULT 0,
+    pushed_base       BIGINT NOT NULL DEFAULT 0,
+    pushed_avail      BIGINT NOT NULL DEFAULT 0,
     pushed_at         TIMESTAMPTZ,
     sold_since_push   BIGINT NOT NULL DEFAULT 0,
     version           BIGINT NOT NULL DEFAULT 1,

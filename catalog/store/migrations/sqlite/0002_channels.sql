@@ -40,6 +40,8 @@ CREATE TABLE listings (
     error             TEXT NOT NULL DEFAULT '',
     pushed_version    INTEGER NOT NULL DEFAULT 0,
     pushed_quantity   INTEGER NOT NULL DEFAULT 0,
+    pushed_base       INTEGER NOT NULL DEFAULT 0,
+    pushed_avail      INTEGER NOT NULL DEFAULT 0,
     pushed_at         DATETIME,
     sold_since_push   INTEGER NOT NULL DEFAULT 0,
     version           INTEGER NOT NULL DEFAULT 1,

@@ -1,0 +1,71 @@
+package catalog
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestChannelQuantity(t *testing.T) {
+	tests := []struct {
+		name             string
+		rule             StockRule
+		onHand, reserved int64
+		want             int64
+	}{
+		{"everything available", StockRule{}, 100, 10, 90},
+		{"buffer held back", StockRule{BufferUnits: 5}, 100, 10, 85},
+		{"ratio of the rest", StockRule{BufferUnits: 10, RatioPercent: 50}, 100, 10, 40},
+		{"cap", StockRule{MaxShown: 20}, 100, 0, 20},
+		{"never negative", StockRule{BufferUnits: 50}, 40, 0, 0},
+		{"reserved beyond on hand", StockRule{}, 3, 5, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, tc.rule.ChannelQuantity(tc.onHand, tc.reserved))
+		})
+	}
+}
+
+// TestUnseenSales walks a burst on one shop: the hub pushed with base 45;
+// the channel sold 12, of which the hub has ingested 3.
+func TestUnseenSales(t *testing.T) {
+	require.Equal(t, int64(9), UnseenSales(45, 33, 3))
+	// The hub pushes with base 42. Later the 9 unseen and 4 new
+	// sales are ingested (13) and the channel sold 4 more (29): nothing is
+	// unseen any more, so nothing is taken off twice.
+	require.Equal(t, int64(0), UnseenSales(42, 29, 13))
+	// A cancellation on the channel raises current above base: clamped.
+	require.Equal(t, int64(0), UnseenSales(10, 12, 0))
+	require.Equal(t, int64(24), PushQuantity(StockRule{}, 45, 3, 9, SellingMargin(9, 3)), "unseen sales and a margin kept back")
+	require.Equal(t, int64(42), PushQuantity(StockRule{}, 45, 3, 0, SellingMargin(0, 0)), "a quiet shop gets everything")
+	require.Equal(t, int64(0), PushQuantity(StockRule{}, 5, 0, 9, 0))
+	require.Equal(t, int64(7), SellingMargin(2, 7))
+}
+
+func TestStockPlan(t *testing.T) {
+	tests := []struct {
+		from   StockState
+		status OrderStatus
+		ops    []StockOp
+		to     StockState
+	}{
+		{StockNone, OrderUnpaid, []StockOp{OpReserve}, StockReserved},
+		{StockNone, OrderReadyToShip, []StockOp{OpReserve}, StockReserved},
+		{StockReserved, OrderReadyToShip, nil, StockReserved},
+		{StockReserved, OrderShipped, []StockOp{OpDeduct}, StockDeducted},
+		{StockNone, OrderShipped, []StockOp{OpReserve, OpDeduct}, StockDeducted},
+		{StockDeducted, OrderDelivered, nil, StockDeducted},
+		{StockReserved, OrderCancelled, []StockOp{OpRelease}, StockReleased},
+		{StockNone, OrderCancelled, nil, StockReleased},
+		{StockDeducted, OrderCancelled, nil, StockDeducted},
+		{StockReleased, OrderCancelled, nil, StockReleased},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.from)+"→"+string(tc.status), func(t *testing.T) {
+			ops, to := StockPlan(tc.from, tc.status)
+			require.Equal(t, tc.ops, ops)
+			require.Equal(t, tc.to, to)
+		})
+	}
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestDevConnectsAShop: in `ocophub dev` the channel routes are wired to
+// the local sandboxes, the generated secret key signs the OAuth state and
+// seals the token: the demo Lazada shop connects through the authorization
+// page like a seller would.
+func TestDevConnectsAShop(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"dev", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir(),
+			"-sandbox-shopee-addr", "127.0.0.1:0", "-sandbox-lazada-addr", "127.0.0.1:0", "-sandbox-zalo-addr", "127.0.0.1:0"}, noEnv, &stdout, &stderr)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(15 * time.Second):
+			t.Fatal("dev did not stop")
+		}
+	}()
+	urlRE := regexp.MustCompile(`Products API\s+(http://\S+)/api/v1/products`)
+	lazadaRE := regexp.MustCompile(`Lazada\s+sandbox (http://\S+) .*demo shop (\d+);`)
+	var base, lazada, demoShop string
+	require.Eventually(t, func() bool {
+		m, l := urlRE.FindStringSubmatch(stdout.String()), lazadaRE.FindStringSubmatch(stdout.String())
+		if m == nil || l == nil {
+			return false
+		}
+		base, lazada, demoShop = m[1], l[1], l[2]
+		return true
+	}, 20*time.Second, 50*time.Millisecond, "dev never printed its URLs; stderr:\n%s", stderr.String())
+
+	getJSON := func(u string, v any) {
+		t.Helper()
+		r, err := http.Get(u)
+		require.NoError(t, err)
+		defer r.Body.Close()
+		require.Equal(t, http.StatusOK, r.StatusCode, u)
+		require.NoError(t, json.NewDecoder(r.Body).Decode(v))
+	}
+	var coops struct{ Items []struct{ ID int64 } }
+	getJSON(base+"/api/v1/coops?limit=1", &coops)
+	require.Len(t, coops.Items, 1)
+	coopID := coops.Items[0].ID
+
+	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	location := func(r *http.Response, err error) string {
+		t.Helper()
+		require.NoError(t, err)
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		require.Equal(t, http.StatusFound, r.StatusCode, "%s", b)
+		return r.Header.Get("Location")
+	}
+	authorize := location(browser.Get(base + "/api/v1/shops/connect/lazada?coop_id=" + strconv.FormatInt(coopID, 10)))
+	require.True(t, strings.HasPrefix(authorize, lazada+"/oauth/authorize?"), authorize)
+	callback := location(browser.PostForm(authorize, url.Values{"shop_id": {demoShop}, "approve": {"1"}}))
+	require.True(t, strings.HasPrefix(callback, base+"/api/v1/shops/callback/lazada?"), callback)
+
+	var shop struct {
+		ID         int64  `json:"id"`
+		CoopID     int64  `json:"coop_id"`
+		ExternalID string `json:"external_id"`
+		Connected  bool   `json:"connected"`
+	}
+	getJSON(callback, &shop)
+	require.Equal(t, coopID, shop.CoopID)
+	require.Equal(t, demoShop, shop.ExternalID)
+	require.True(t, shop.Connected)
+	var shops struct{ Items []struct{ ID int64 } }
+	getJSON(base+"/api/v1/shops", &shops)
+	require.Len(t, shops.Items, 1)
+	require.Equal(t, shop.ID, shops.Items[0].ID)
+}
+
+func TestStateKeyComesFromTheSecretKeys(t *testing.T) {
+	require.Nil(t, stateKey(""))
+	a, b := stateKey("k1:AAAA"), stateKey("k1:AAAA")
+	require.Len(t, a, 32)
+	require.Equal(t, a, b, "every replica derives the same key")
+	require.NotEqual(t, a, stateKey("k1:AAAB"))
+	require.NotContains(t, string(a), "AAAA")
+}

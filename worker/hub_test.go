@@ -1,0 +1,112 @@
+package worker_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/bsm/redislock"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"ocophub/api"
+	"ocophub/catalog"
+	"ocophub/catalog/csvimport"
+	"ocophub/catalog/demo"
+	"ocophub/catalog/store"
+	"ocophub/catalog/store/storetest"
+	"ocophub/connectors"
+	"ocophub/connectors/driver"
+	"ocophub/worker"
+)
+
+// hub is the whole system of a test: PostgreSQL with the demo catalog,
+// Redis, the three sandboxes, a worker, and the HTTP API with webhooks.
+type hub struct {
+	ctx       context.Context
+	st        *store.Store
+	rdb       *redis.Client
+	platforms []*platform
+	w         *worker.Worker
+	api       *httptest.Server
+	shops     map[catalog.Platform]catalog.Shop
+	product   catalog.Product
+	stop      func() // stops the worker
+}
+
+// startHub connects one shop per platform, lists product code on each,
+// and runs a worker until the test ends (or stopWorker).
+func startHub(t *testing.T, productQuery string) *hub {
+	ctx, cancel := context.WithTimeout(storetest.Operator(), 120*time.Second)
+	t.Cleanup(cancel)
+	keys, err := store.ParseKeys(store.NewKey("k1"))
+	require.NoError(t, err)
+	h := &hub{ctx: ctx, shops: map[catalog.Platform]catalog.Shop{}}
+	h.st = storetest.OpenWith(t, store.Postgres, store.Options{Keys: keys})
+	_, err = csvimport.ImportFile(ctx, h.st, demo.CSV, "demo.csv", catalog.ImportOptions{Actor: "test"})
+	require.NoError(t, err)
+	products, _, err := h.st.ListProducts(ctx, catalog.ListQuery{Q: productQuery})
+	require.NoError(t, err)
+	require.Len(t, products, 1)
+	h.product = products[0]
+	h.rdb = testRedis(t)
+	h.platforms = startPlatforms(t)
+	drivers := map[catalog.Platform]func(catalog.Shop) driver.Driver{}
+	for _, p := range h.platforms {
+		h.shops[p.name] = connect(t, ctx, h.st, p, h.product.CoopID)
+		factory := p.factory
+		drivers[p.name] = func(s catalog.Shop) driver.Driver { return factory(s, nil) }
+	}
+	h.startWorker(t)
+	tasks := asynq.NewClientFromRedisClient(h.rdb)
+	router, err := api.New(api.Deps{Store: h.st, Sync: &api.SyncDeps{Store: h.st, Tasks: tasks, Drivers: drivers, Wake: h.w.Wake}})
+	require.NoError(t, err)
+	h.api = httptest.NewServer(router)
+	t.Cleanup(h.api.Close)
+	for _, p := range h.platforms {
+		require.Equal(t, 200, control(t, p, "/_sandbox/push", map[string]any{"url": h.api.URL + "/webhooks/" + string(p.name), "enabled": true}, nil))
+	}
+	return h
+}
+
+func (h *hub) startWorker(t *testing.T) {
+	factories := map[catalog.Platform]worker.DriverFactory{}
+	for _, p := range h.platforms {
+		factories[p.name] = p.factory
+	}
+	h.w = worker.New(worker.Config{Store: h.st, Redis: h.rdb,
+		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Channels:      &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: factories, Options: connectors.Options{}},
+		SweepInterval: 300 * time.Millisecond, PollInterval: time.Hour})
+	runCtx, stop := context.WithCancel(h.ctx)
+	done := make(chan error, 1)
+	go func() { done <- h.w.Run(runCtx) }()
+	h.stop = func() { stop(); <-done }
+	t.Cleanup(func() { h.stop(); h.stop = func() {} })
+}
+
+// publish lists every variant of the product on every shop.
+func (h *hub) publish(t *testing.T) {
+	for _, p := range h.platforms {
+		shop := h.shops[p.name]
+		for _, v := range h.product.Variants {
+			_, err := h.st.AddListing(h.ctx, shop.ID, v.ID)
+			require.NoError(t, err)
+		}
+		_, err := h.w.Client().Enqueue(worker.PublishTask(shop.ID, h.product.ID))
+		require.NoError(t, err)
+	}
+}
+
+func (h *hub) platform(name catalog.Platform) *platform {
+	for _, p := range h.platforms {
+		if p.name == name {
+			return p
+		}
+	}
+	return nil
+}

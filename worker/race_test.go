@@ -1,0 +1,85 @@
+package worker_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"ocophub/catalog"
+	"ocophub/connectors/sandbox"
+)
+
+// TestSellingShopNeverGetsSoldUnitsBack: a burst of buyers on Lazada while
+// the hub keeps pushing stock to every shop, Lazada included. Lazada has
+// already taken its own stock down for orders the hub has not ingested
+// yet; an absolute push computed from the hub's (lagging) stock would hand
+// those units back and Lazada would sell more than exists. The push reads
+// the channel first and subtracts its unseen sales, so it never does.
+func TestSellingShopNeverGetsSoldUnitsBack(t *testing.T) {
+	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-100G: 80, -200G: 45
+	h.publish(t)
+	v := h.product.Variants[1]
+	sku := string(v.SKU)
+	const stock = 45
+	waitAll(t, h, sku, stock, "published")
+
+	lz := h.platform(catalog.PlatformLazada)
+	shopPath := fmt.Sprintf("/_sandbox/shops/%s", h.shops[catalog.PlatformLazada].ExternalID)
+	var res sandbox.BuyerResult
+	require.Equal(t, http.StatusOK, control(t, lz, shopPath+"/buyers",
+		map[string]any{"seller_skus": []string{sku}, "buyers": 120, "rate": 60}, &res))
+	if res.SoldBySKU[sku] > stock {
+		ls, _, _ := h.st.ListListings(h.ctx, h.shops[catalog.PlatformLazada].ID, catalog.ListQuery{})
+		for _, l := range ls {
+			if l.VariantID == v.ID {
+				hist, _ := h.st.PushHistory(h.ctx, l.ID, 50)
+				for i := len(hist) - 1; i >= 0; i-- {
+					a := hist[i]
+					t.Logf("push v%d before=%v after=%v %s %s", a.Version, deref(a.Before), deref(a.After), a.Result, a.Error)
+				}
+			}
+		}
+	}
+	require.LessOrEqual(t, res.SoldBySKU[sku], int64(stock), "Lazada sold %d of %d units", res.SoldBySKU[sku], stock)
+
+	// Everything sold comes in; every shop converges to what is left.
+	require.NoError(t, h.w.Poll(h.ctx, h.shops[catalog.PlatformLazada].ID))
+	left := stock - res.SoldBySKU[sku]
+	defer func() {
+		if t.Failed() {
+			ls, _, _ := h.st.ListListings(h.ctx, h.shops[catalog.PlatformLazada].ID, catalog.ListQuery{})
+			for _, l := range ls {
+				if l.VariantID == v.ID {
+					t.Logf("listing: pushed_qty=%d base=%d sold_since=%d version=%d", l.PushedQuantity, l.PushedBase, l.SoldSincePush, l.PushedVersion)
+					hist, _ := h.st.PushHistory(h.ctx, l.ID, 80)
+					for i := len(hist) - 1; i >= 0; i-- {
+						a := hist[i]
+						t.Logf("push v%d before=%v after=%v %s %s", a.Version, deref(a.Before), deref(a.After), a.Result, a.Error)
+					}
+				}
+			}
+		}
+	}()
+	waitAll(t, h, sku, left, "every shop shows what is left")
+	levels, err := h.st.StockLevels(h.ctx, v.ID)
+	require.NoError(t, err)
+	require.Equal(t, res.SoldBySKU[sku], levels[0].Reserved, "every sold unit is reserved in the hub")
+	orders, _, err := h.st.ListOrders(h.ctx, catalog.ListQuery{Limit: 200})
+	require.NoError(t, err)
+	for _, o := range orders {
+		require.Empty(t, o.Flagged, "no order was oversold: %+v", o)
+	}
+	t.Logf("burst: %d buyers, %d sold, %d refused; hub reserved %d; pushes to Lazada during the burst kept it honest",
+		res.Attempts, res.Succeeded, res.OutOfStock, levels[0].Reserved)
+	time.Sleep(10 * time.Millisecond)
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return -1
+	}
+	return *p
+}
