@@ -114,6 +114,7 @@ func (w *Worker) relay(ctx context.Context) {
 	poll := time.NewTicker(w.cfg.PollInterval)
 	defer poll.Stop()
 	w.sweep(ctx)
+	w.schedulePolls(ctx) // a worker that was down polls at once
 	for {
 		select {
 		case <-ctx.Done():
@@ -194,6 +195,18 @@ func (w *Worker) sweep(ctx context.Context) {
 		if err := w.enqueuePush(ctx, l.ID); err != nil && ctx.Err() == nil {
 			w.cfg.Logger.Warn("re-drive push", "listing", l.ID, "err", err)
 		}
+	}
+	// Pushes acknowledged but never processed: queue their orders again.
+	events, err := w.cfg.Store.UnprocessedInbox(system(ctx), time.Now().Add(-w.cfg.SweepInterval), 500)
+	if err != nil {
+		return
+	}
+	for _, ev := range events {
+		shop, err := w.cfg.Store.ShopByExternalID(system(ctx), ev.Platform, ev.ShopExtID)
+		if err != nil {
+			continue
+		}
+		_, _ = w.client.EnqueueContext(ctx, IngestTask(shop.ID, ev.OrderExtID, ev.ID))
 	}
 }
 

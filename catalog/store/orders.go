@@ -285,6 +285,35 @@ func (s *Store) InboxProcessed(ctx context.Context, id int64) error {
 	return translate(s.db.WithContext(ctx).Model(&inboxRow{}).Where("id = ?", id).Update("processed_at", s.now().UTC()).Error, "webhook event")
 }
 
+// InboxEvent is a stored push not yet processed.
+type InboxEvent struct {
+	ID         int64
+	Platform   catalog.Platform
+	ShopExtID  string
+	OrderExtID string
+	ReceivedAt time.Time
+}
+
+// UnprocessedInbox lists pushes stored before olderThan and never
+// processed: their ingestion task was lost (Redis emptied, a worker killed)
+// and the relay queues them again, so no acknowledged push is dropped.
+func (s *Store) UnprocessedInbox(ctx context.Context, olderThan time.Time, limit int) ([]InboxEvent, error) {
+	if sc, err := scopeOf(ctx); err != nil || !sc.IsOperator() {
+		return nil, &catalog.Error{Code: catalog.CodePermissionDenied, Message: "the relay runs as the operator"}
+	}
+	var rows []inboxRow
+	if err := s.db.WithContext(ctx).Where("processed_at IS NULL AND received_at < ?", olderThan.UTC()).
+		Order("id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, translate(err, "webhook event")
+	}
+	out := make([]InboxEvent, len(rows))
+	for i, r := range rows {
+		out[i] = InboxEvent{ID: r.ID, Platform: catalog.Platform(r.Platform), ShopExtID: r.ShopExtID,
+			OrderExtID: r.OrderExtID, ReceivedAt: r.ReceivedAt}
+	}
+	return out, nil
+}
+
 type inboxRow struct {
 	ID          int64 `gorm:"primaryKey"`
 	Platform    string
