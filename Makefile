@@ -6,7 +6,7 @@ GO    ?= go
 PKGS  := ./...
 FUZZTIME ?= 10s
 
-.PHONY: run build test vet services fuzz bench-api bench-sandbox clean
+.PHONY: run build test vet services fuzz bench-api bench-sandbox bench-sync bench-publish clean
 
 run:
 	$(GO) run ./cmd/ocophub dev
@@ -41,6 +41,19 @@ bench-api: services
 # against its sandbox on loopback (target ≥ 5,000 req/s per platform).
 bench-sandbox:
 	$(GO) run ./cmd/ocophub-bench sandbox
+
+# bench-sync: stock propagation. 1,000 SKUs listed on Shopee, Lazada and Zalo
+# sandboxes; 100 orders/s for 60 s; each order brought in by the real worker
+# and its new stock timed until both other shops show it. Schema bench_sync,
+# Redis DB 15 (flushed). Flags after ARGS=, e.g. make bench-sync ARGS='-ingest task'.
+bench-sync: services
+	$(GO) run ./cmd/ocophub-bench sync $(ARGS)
+
+# bench-publish: 2,000 listings through the worker to one Shopee sandbox shop
+# limited to 50 calls/s; wall time, calls/s against the limit, 429s.
+# Schema bench_publish, Redis DB 15 (flushed).
+bench-publish: services
+	$(GO) run ./cmd/ocophub-bench publish $(ARGS)
 
 clean:
 	rm -rf bin var

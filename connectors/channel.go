@@ -40,6 +40,9 @@ type Options struct {
 	BaseDelay, MaxDelay time.Duration
 	// Sleep waits between attempts; tests shorten it. Default honours ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Wait, when set, is called before every platform call and blocks
+	// until the shop's shared rate limit allows it (see worker.RateLimits).
+	Wait func(ctx context.Context) error
 }
 
 // Channel is one connected shop.
@@ -87,6 +90,12 @@ func (c *Channel) call(ctx context.Context, op string, fn func(ctx context.Conte
 		var used driver.Token
 		if c.tokens != nil {
 			used, _ = c.tokens.Token(ctx)
+		}
+		if c.opts.Wait != nil {
+			if werr := c.opts.Wait(ctx); werr != nil {
+				err = &driver.Error{Code: driver.CodeUnavailable, Message: "cancelled while waiting for the rate limit", Err: werr}
+				break
+			}
 		}
 		err = fn(ctx)
 		code := driver.CodeOf(err)

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/bsm/redislock"
+	"github.com/go-redis/redis_rate/v10"
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
@@ -28,6 +29,9 @@ type Channels struct {
 	Locker    *redislock.Client
 	Factories map[catalog.Platform]DriverFactory
 	Options   connectors.Options
+	// Limiter shares each shop's rate limit (RateLimits) across workers;
+	// nil leaves calls unlimited.
+	Limiter *redis_rate.Limiter
 
 	mu    sync.Mutex
 	cache map[int64]*connectors.Channel
@@ -47,7 +51,13 @@ func (c *Channels) For(shop catalog.Shop) (*connectors.Channel, error) {
 	tokens := &connectors.SharedTokens{Key: shop.Key(), Store: storeTokens{c.Store}, Locker: c.Locker}
 	d := factory(shop, tokens)
 	tokens.Refresher = d.RefreshToken
-	ch := connectors.New(d, tokens, c.Options)
+	opts := c.Options
+	if c.Limiter != nil {
+		if perSecond := RateLimits[shop.Platform]; perSecond > 0 {
+			opts.Wait = shopWaiter(c.Limiter, shop, perSecond)
+		}
+	}
+	ch := connectors.New(d, tokens, opts)
 	if c.cache == nil {
 		c.cache = map[int64]*connectors.Channel{}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bsm/redislock"
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -79,8 +80,9 @@ func (h *hub) startWorker(t *testing.T) {
 		factories[p.name] = p.factory
 	}
 	h.w = worker.New(worker.Config{Store: h.st, Redis: h.rdb,
-		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		Channels:      &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: factories, Options: connectors.Options{}},
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: factories, Options: connectors.Options{},
+			Limiter: redis_rate.NewLimiter(h.rdb)},
 		SweepInterval: 300 * time.Millisecond, PollInterval: time.Hour})
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)

@@ -7,7 +7,7 @@
 //	                       against its sandbox, as fast as they go
 //	ocophub-bench sync     stock propagation: orders on three sandbox shops,
 //	                       brought in by the real worker, pushed to the others
-//	ocophub-bench publish  10,000 listings through the worker to one Shopee
+//	ocophub-bench publish  2,000 listings through the worker to one Shopee
 //	                       sandbox shop limited to 50 calls/s
 //
 // It talks only to loopback: the database, and an API server it starts
@@ -121,7 +121,7 @@ func runHubBench(ctx context.Context, name string, args []string) error {
 		return runSyncBench(ctx, cfg, os.Stdout)
 	}
 	cfg := publishBenchConfig{}
-	fs.IntVar(&cfg.listings, "listings", 10_000, "listings (SKUs) to publish")
+	fs.IntVar(&cfg.listings, "listings", 2_000, "listings (SKUs) to publish (10,000 takes about 9 minutes at 50 calls/s)")
 	fs.IntVar(&cfg.variants, "variants", 10, "variants per product (the worker publishes per product)")
 	fs.Int64Var(&cfg.stock, "stock", 100, "units on hand per SKU")
 	fs.IntVar(&cfg.qps, "qps", 50, "the shop's rate limit (calls per second, burst the same)")

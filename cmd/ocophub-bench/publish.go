@@ -80,7 +80,12 @@ func runPublishBench(ctx context.Context, cfg publishBenchConfig, out io.Writer)
 			return err
 		}
 	}
+	// Done when every listing is live with its stock (or failed for good);
+	// a run that makes no progress for stallAfter stops there, and its
+	// seconds are those of its last progress.
+	const stallAfter = 2 * time.Minute
 	var live, failed int
+	progress, lastProgress := -1, start
 	for {
 		live = 0
 		for _, q := range liveStock(shop) {
@@ -91,12 +96,20 @@ func runPublishBench(ctx context.Context, cfg publishBenchConfig, out io.Writer)
 		if err := hub.st.DB().Raw("SELECT count(*) FROM listings WHERE status = 'error'").Scan(&failed).Error; err != nil {
 			return err
 		}
-		if live+failed >= listings || time.Since(start) > cfg.timeout || ctx.Err() != nil {
+		now := time.Now()
+		if live+failed != progress {
+			progress, lastProgress = live+failed, now
+		}
+		if live+failed >= listings || now.Sub(start) > cfg.timeout || now.Sub(lastProgress) > stallAfter || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	elapsed := time.Since(start)
+	elapsed := lastProgress.Sub(start)
+	if live+failed < listings {
+		fmt.Fprintf(os.Stderr, "bench-publish: only %d of %d listings live (%d failed) when the run stopped; see the listings' states in schema bench_publish\n",
+			live, listings, failed)
+	}
 	calls := shop.srv.Engine.State().Calls
 	var served, throttled int
 	for k, n := range calls {

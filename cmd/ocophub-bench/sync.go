@@ -821,7 +821,7 @@ func (h *benchHub) waitPublished(ctx context.Context, shops []*benchShop, skus [
 				N      int
 			}
 			_ = h.st.DB().Raw("SELECT status, count(*) AS n FROM listings GROUP BY status ORDER BY status").Scan(&states).Error
-			return fmt.Errorf("publishing stalled after %s: %d (shop, SKU) pairs not live with stock %d (e.g. %s); hub listings by status: %v",
+			return fmt.Errorf("publishing stalled after %s: %d (shop, SKU) pairs not live with stock %d (e.g. %s); hub listings by status: %v (listings left in draft were never picked up by their publish task)",
 				time.Since(deadline.Add(-limit)).Round(time.Second), missing, stock, example, states)
 		}
 		if err := sleepCtx(ctx, 500*time.Millisecond); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/bsm/redislock"
+	"github.com/go-redis/redis_rate/v10"
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
@@ -45,6 +46,7 @@ func runWorker(ctx context.Context, cfg Config, _ []string, out io.Writer) error
 func newWorker(cfg Config, st *stack) (*worker.Worker, error) {
 	return worker.New(worker.Config{Store: st.store, Redis: st.redis, Logger: slog.Default(),
 		Channels: &worker.Channels{Store: st.store, Locker: redislock.New(st.redis), Factories: driverFactories(cfg),
+			Limiter: redis_rate.NewLimiter(st.redis),
 			Options: connectors.Options{Logger: slog.Default()}}}), nil
 }
 
