@@ -33,8 +33,9 @@ type Channels struct {
 	// nil leaves calls unlimited.
 	Limiter *redis_rate.Limiter
 
-	mu    sync.Mutex
-	cache map[int64]*connectors.Channel
+	mu     sync.Mutex
+	cache  map[int64]*connectors.Channel
+	tokens map[int64]*connectors.SharedTokens
 }
 
 // For returns the shop's Channel.
@@ -60,9 +61,27 @@ func (c *Channels) For(shop catalog.Shop) (*connectors.Channel, error) {
 	ch := connectors.New(d, tokens, opts)
 	if c.cache == nil {
 		c.cache = map[int64]*connectors.Channel{}
+		c.tokens = map[int64]*connectors.SharedTokens{}
 	}
 	c.cache[shop.ID] = ch
+	c.tokens[shop.ID] = tokens
 	return ch, nil
+}
+
+// RefreshToken renews the shop's stored token now (ahead of expiry),
+// under the same lock as a refresh after an Unauthenticated answer.
+func (c *Channels) RefreshToken(ctx context.Context, shop catalog.Shop) (driver.Token, error) {
+	if _, err := c.For(shop); err != nil {
+		return driver.Token{}, err
+	}
+	c.mu.Lock()
+	tokens := c.tokens[shop.ID]
+	c.mu.Unlock()
+	current, err := tokens.Token(ctx)
+	if err != nil {
+		return driver.Token{}, err
+	}
+	return tokens.Refresh(ctx, current)
 }
 
 // storeTokens keeps driver tokens in the shops table, sealed.

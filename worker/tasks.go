@@ -19,6 +19,7 @@ const (
 	KindListingPublish = "listing:publish" // ListingPublish
 	KindOrderIngest    = "order:ingest"    // OrderIngest
 	KindOrdersPoll     = "orders:poll"     // OrdersPoll
+	KindTokenRefresh   = "token:refresh"   // TokenRefresh
 )
 
 // Queues, by urgency: stock pushes jump ahead of everything.
@@ -84,6 +85,17 @@ func PublishTask(shopID, productID int64) *asynq.Task {
 func IngestTask(shopID int64, externalID string, inboxID int64) *asynq.Task {
 	return newTask(KindOrderIngest, OrderIngest{ShopID: shopID, ExternalID: externalID, InboxID: inboxID},
 		asynq.Queue(QueueCritical), asynq.MaxRetry(20))
+}
+
+// TokenRefresh renews a shop's token before it expires.
+type TokenRefresh struct {
+	ShopID int64 `json:"shop_id"`
+}
+
+// TokenRefreshTask renews one shop's token; one waits per shop.
+func TokenRefreshTask(shopID int64) *asynq.Task {
+	return newTask(KindTokenRefresh, TokenRefresh{ShopID: shopID}, asynq.Queue(QueueDefault),
+		asynq.TaskID("token:"+strconv.FormatInt(shopID, 10)), asynq.MaxRetry(10))
 }
 
 // PollTask polls one shop's orders.

@@ -90,6 +90,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	mux.HandleFunc(KindListingPublish, w.handlePublish)
 	mux.HandleFunc(KindOrderIngest, w.handleIngest)
 	mux.HandleFunc(KindOrdersPoll, w.handlePoll)
+	mux.HandleFunc(KindTokenRefresh, w.handleTokenRefresh)
 	mux.HandleFunc(KindOrderShip, w.handleShip)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
@@ -123,6 +124,7 @@ func (w *Worker) relay(ctx context.Context) {
 		case <-tick.C:
 		case <-sweep.C:
 			w.sweep(ctx)
+			w.scheduleRefreshes(ctx)
 			continue
 		case <-poll.C:
 			w.schedulePolls(ctx)
@@ -218,6 +220,25 @@ func (w *Worker) schedulePolls(ctx context.Context) {
 	for _, s := range shops {
 		if s.Connected {
 			_, _ = w.client.EnqueueContext(ctx, PollTask(s.ID))
+		}
+	}
+}
+
+// RefreshAhead is how long before its access token expires a shop's token
+// is renewed, so no call ever meets an expired token in normal operation.
+const RefreshAhead = 30 * time.Minute
+
+// scheduleRefreshes queues a token refresh for every connected shop whose
+// access token expires within RefreshAhead.
+func (w *Worker) scheduleRefreshes(ctx context.Context) {
+	shops, _, err := w.cfg.Store.ListShops(system(ctx), catalog.ListQuery{Limit: catalog.MaxLimit})
+	if err != nil {
+		return
+	}
+	soon := time.Now().Add(RefreshAhead)
+	for _, s := range shops {
+		if s.Connected && !s.AccessExpiresAt.IsZero() && s.AccessExpiresAt.Before(soon) {
+			_, _ = w.client.EnqueueContext(ctx, TokenRefreshTask(s.ID))
 		}
 	}
 }

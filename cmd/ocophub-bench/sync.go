@@ -63,6 +63,9 @@ func runSyncBench(ctx context.Context, cfg syncBenchConfig, out io.Writer) error
 	if cfg.ingest != ingestPoll && cfg.ingest != ingestTask && cfg.ingest != ingestWebhook {
 		return fmt.Errorf("-ingest must be poll, task or webhook, not %q", cfg.ingest)
 	}
+	if cfg.rate < 1 || cfg.products < 1 || cfg.variants < 1 {
+		return fmt.Errorf("-rate, -products and -variants must be at least 1")
+	}
 	logger := benchLogger(cfg.verbose)
 	setupStart := time.Now()
 	hub, err := startBenchHub(ctx, cfg.databaseURL, "bench_sync", cfg.redisURL, logger)
@@ -224,6 +227,14 @@ func runSyncBench(ctx context.Context, cfg syncBenchConfig, out io.Writer) error
 		oversold += max(0, sold-cfg.stock)
 	}
 
+	// Pushes the sandboxes gave up on (webhook mode: the hub refused or
+	// never answered them) count as errors.
+	var lostPushes int
+	if cfg.ingest == ingestWebhook {
+		for _, s := range shops {
+			lostPushes += s.srv.Engine.State().Push.Lost
+		}
+	}
 	lat, lost := tr.results()
 	p50, p99, worst := percentile(lat, 0.50), percentile(lat, 0.99), percentile(lat, 1)
 	if cfg.verbose {
@@ -233,7 +244,7 @@ func runSyncBench(ctx context.Context, cfg syncBenchConfig, out io.Writer) error
 	}
 	fmt.Fprintf(out, "bench-sync orders=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f lost=%d oversold=%d ingest=%s rate=%d seconds=%.0f skus=%d refused=%d drift=%d errors=%d\n",
 		len(lat)+lost, ms(p50), ms(p99), ms(worst), lost, oversold, cfg.ingest, cfg.rate, cfg.duration.Seconds(), len(skus),
-		rejected.Load(), drift, pollErrors.Load()+ingestErr.Load())
+		rejected.Load(), drift, pollErrors.Load()+ingestErr.Load()+int64(lostPushes))
 	return nil
 }
 
