@@ -20,6 +20,7 @@ const (
 	KindOrderIngest    = "order:ingest"    // OrderIngest
 	KindOrdersPoll     = "orders:poll"     // OrdersPoll
 	KindTokenRefresh   = "token:refresh"   // TokenRefresh
+	KindStockReconcile = "stock:reconcile" // StockReconcile
 )
 
 // Queues, by urgency: stock pushes jump ahead of everything.
@@ -85,6 +86,18 @@ func PublishTask(shopID, productID int64) *asynq.Task {
 func IngestTask(shopID int64, externalID string, inboxID int64) *asynq.Task {
 	return newTask(KindOrderIngest, OrderIngest{ShopID: shopID, ExternalID: externalID, InboxID: inboxID},
 		asynq.Queue(QueueCritical), asynq.MaxRetry(20))
+}
+
+// StockReconcile compares one shop's channel stock with what the hub
+// expects it to show, counts the drift and repairs it.
+type StockReconcile struct {
+	ShopID int64 `json:"shop_id"`
+}
+
+// ReconcileTask reconciles one shop; one waits per shop.
+func ReconcileTask(shopID int64) *asynq.Task {
+	return newTask(KindStockReconcile, StockReconcile{ShopID: shopID}, asynq.Queue(QueueLow),
+		asynq.TaskID("reconcile:"+strconv.FormatInt(shopID, 10)), asynq.MaxRetry(3))
 }
 
 // TokenRefresh renews a shop's token before it expires.

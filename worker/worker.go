@@ -91,6 +91,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	mux.HandleFunc(KindOrderIngest, w.handleIngest)
 	mux.HandleFunc(KindOrdersPoll, w.handlePoll)
 	mux.HandleFunc(KindTokenRefresh, w.handleTokenRefresh)
+	mux.HandleFunc(KindStockReconcile, w.handleReconcile)
 	mux.HandleFunc(KindOrderShip, w.handleShip)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
@@ -220,6 +221,7 @@ func (w *Worker) schedulePolls(ctx context.Context) {
 	for _, s := range shops {
 		if s.Connected {
 			_, _ = w.client.EnqueueContext(ctx, PollTask(s.ID))
+			_, _ = w.client.EnqueueContext(ctx, ReconcileTask(s.ID))
 		}
 	}
 }

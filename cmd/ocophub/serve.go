@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"ocophub/api"
+	"ocophub/worker"
 )
 
 func runServe(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
@@ -39,6 +40,7 @@ func runServe(ctx context.Context, cfg Config, _ []string, out io.Writer) error 
 func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready func(addr string)) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(worker.Collectors()...) // the worker runs in this process under `dev`
 	router, err := api.New(api.Deps{
 		Store: st.store,
 		Ready: map[string]api.Pinger{
