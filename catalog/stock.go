@@ -162,6 +162,16 @@ type StockChanged struct {
 	Version     int64 `json:"version"`
 }
 
+// TopicProductChanged is the outbox topic written when a product's
+// content or prices change: its listings are updated on every channel.
+const TopicProductChanged = "product.changed"
+
+// ProductChanged is the outbox payload of TopicProductChanged.
+type ProductChanged struct {
+	ProductID int64 `json:"product_id"`
+	Version   int64 `json:"version"`
+}
+
 // OutboxEvent is a row of the transactional outbox: written in the same
 // transaction as the change it announces, relayed later.
 type OutboxEvent struct {

@@ -21,6 +21,8 @@ const (
 	KindOrdersPoll     = "orders:poll"     // OrdersPoll
 	KindTokenRefresh   = "token:refresh"   // TokenRefresh
 	KindStockReconcile = "stock:reconcile" // StockReconcile
+	KindListingUpdate  = "listing:update"  // ListingUpdate: content and prices of a product's item in a shop
+	KindListingDelist  = "listing:delist"  // ListingDelist
 )
 
 // Queues, by urgency: stock pushes jump ahead of everything.
@@ -86,6 +88,31 @@ func PublishTask(shopID, productID int64) *asynq.Task {
 func IngestTask(shopID int64, externalID string, inboxID int64) *asynq.Task {
 	return newTask(KindOrderIngest, OrderIngest{ShopID: shopID, ExternalID: externalID, InboxID: inboxID},
 		asynq.Queue(QueueCritical), asynq.MaxRetry(20))
+}
+
+// ListingUpdate sends a product's content and prices to its item in a
+// shop.
+type ListingUpdate struct {
+	ShopID    int64 `json:"shop_id"`
+	ProductID int64 `json:"product_id"`
+}
+
+// UpdateTask updates a product's item in a shop; one waits per pair.
+func UpdateTask(shopID, productID int64) *asynq.Task {
+	return newTask(KindListingUpdate, ListingUpdate{ShopID: shopID, ProductID: productID}, asynq.Queue(QueueDefault),
+		asynq.TaskID("update:"+strconv.FormatInt(shopID, 10)+":"+strconv.FormatInt(productID, 10)), asynq.MaxRetry(10))
+}
+
+// ListingDelist takes a product's item in a shop off sale.
+type ListingDelist struct {
+	ShopID    int64 `json:"shop_id"`
+	ProductID int64 `json:"product_id"`
+}
+
+// DelistTask delists a product's item in a shop.
+func DelistTask(shopID, productID int64) *asynq.Task {
+	return newTask(KindListingDelist, ListingDelist{ShopID: shopID, ProductID: productID}, asynq.Queue(QueueDefault),
+		asynq.MaxRetry(10))
 }
 
 // StockReconcile compares one shop's channel stock with what the hub

@@ -92,6 +92,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	mux.HandleFunc(KindOrdersPoll, w.handlePoll)
 	mux.HandleFunc(KindTokenRefresh, w.handleTokenRefresh)
 	mux.HandleFunc(KindStockReconcile, w.handleReconcile)
+	mux.HandleFunc(KindListingUpdate, w.handleUpdate)
+	mux.HandleFunc(KindListingDelist, w.handleDelist)
 	mux.HandleFunc(KindOrderShip, w.handleShip)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
@@ -149,6 +151,12 @@ func (w *Worker) relay(ctx context.Context) {
 func (w *Worker) fanOut(ctx context.Context, events []catalog.OutboxEvent) error {
 	seen := map[int64]bool{}
 	for _, e := range events {
+		if e.Topic == catalog.TopicProductChanged {
+			if err := w.productChanged(ctx, e.Payload); err != nil {
+				return err
+			}
+			continue
+		}
 		if e.Topic != catalog.TopicStockChanged {
 			continue
 		}

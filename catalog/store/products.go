@@ -110,8 +110,10 @@ func (s *Store) UpdateProduct(ctx context.Context, p *catalog.Product) error {
 		if err := products.update(ctx, tx, p.ID, p.Version, &row, "coop_id"); err != nil {
 			return err
 		}
-		_, err := s.syncVariants(tx, p, false)
-		return err
+		if _, err := s.syncVariants(tx, p, false); err != nil {
+			return err
+		}
+		return writeOutbox(tx, catalog.TopicProductChanged, catalog.ProductChanged{ProductID: p.ID, Version: row.Version})
 	})
 	if err != nil {
 		return err

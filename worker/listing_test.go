@@ -1,0 +1,69 @@
+package worker_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"ocophub/catalog"
+	"ocophub/connectors/sandbox"
+	"ocophub/worker"
+)
+
+// TestPriceAndTitleFollowTheCatalog: the co-op changes a price and the
+// product name in the hub; every shop shows the new price and title. Then
+// the product is delisted from Zalo only.
+func TestPriceAndTitleFollowTheCatalog(t *testing.T) {
+	h := startHub(t, "phu do") // TRA-PHUDO-200G: 160,000 đ
+	h.publish(t)
+	sku := string(h.product.Variants[0].SKU)
+	waitAll(t, h, sku, 50, "published")
+
+	p, err := h.st.Product(h.ctx, h.product.ID)
+	require.NoError(t, err)
+	p.Variants[0].Price = 175000
+	p.Name.VI = "Trà an toàn Phú Đô thượng hạng"
+	require.NoError(t, h.st.UpdateProduct(h.ctx, &p))
+	h.w.Wake()
+	eventually(t, "new price and title everywhere", func() error {
+		for _, pl := range h.platforms {
+			it, k, ok := channelItem(pl, sku)
+			if !ok || k.Price != 175000 || !containsFold(it.Name, "thượng hạng") {
+				return fmt.Errorf("%s shows %q at %d", pl.name, it.Name, k.Price)
+			}
+		}
+		return nil
+	})
+
+	_, err = h.w.Client().Enqueue(worker.DelistTask(h.shops[catalog.PlatformZalo].ID, h.product.ID))
+	require.NoError(t, err)
+	eventually(t, "delisted from Zalo", func() error {
+		it, _, _ := channelItem(h.platform(catalog.PlatformZalo), sku)
+		if it.Status != sandbox.ItemInactive {
+			return fmt.Errorf("Zalo item is %s", it.Status)
+		}
+		return nil
+	})
+	it, _, _ := channelItem(h.platform(catalog.PlatformShopee), sku)
+	require.Equal(t, sandbox.ItemLive, it.Status, "the other shops keep selling")
+	ls, _, err := h.st.ListListings(h.ctx, h.shops[catalog.PlatformZalo].ID, catalog.ListQuery{})
+	require.NoError(t, err)
+	require.Equal(t, catalog.ListingDelisted, ls[0].Status)
+}
+
+func channelItem(p *platform, sku string) (sandbox.Item, sandbox.SKU, bool) {
+	for _, s := range p.srv.Engine.State().Shops {
+		for _, it := range s.Items {
+			for _, k := range it.SKUs {
+				if k.SellerSKU == sku && it.Status != sandbox.ItemDeleted {
+					return it, *k, true
+				}
+			}
+		}
+	}
+	return sandbox.Item{}, sandbox.SKU{}, false
+}
+
+func containsFold(s, sub string) bool { return strings.Contains(catalog.Fold(s), catalog.Fold(sub)) }
