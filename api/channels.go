@@ -37,6 +37,7 @@ func (h syncHandlers) routes(g *gin.RouterGroup) {
 
 	g.GET("/listings/:id", h.getListing)
 	g.POST("/listings/:id/push", h.pushListing)
+	g.POST("/listings/:id/delist", h.delistListing)
 	g.GET("/listings/:id/pushes", h.pushHistory)
 
 	g.GET("/orders", h.listOrders)
@@ -515,6 +516,32 @@ func (h syncHandlers) pushListing(c *gin.Context) {
 	queued, err := h.enqueue(ctx, worker.StockPushTask(l.ID))
 	if err != nil {
 		abortWithError(c, &catalog.Error{Code: catalog.CodeUnavailable, Message: "cannot queue the push; retry", Err: err})
+		return
+	}
+	c.JSON(http.StatusAccepted, accepted(queued))
+}
+
+// delistListing takes the listing's item (the whole product in that shop)
+// off sale on the channel.
+func (h syncHandlers) delistListing(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	l, err := h.Store.Listing(ctx, id)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if l.Status != catalog.ListingLive {
+		abortWithError(c, catalog.Errorf(catalog.CodeFailedPrecondition, "the listing is %s: only a live listing can be delisted", l.Status))
+		return
+	}
+	queued, err := h.enqueue(ctx, worker.DelistTask(l.ShopID, l.ProductID))
+	if err != nil {
+		abortWithError(c, &catalog.Error{Code: catalog.CodeUnavailable, Message: "cannot queue the delisting; retry", Err: err})
 		return
 	}
 	c.JSON(http.StatusAccepted, accepted(queued))
