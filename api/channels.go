@@ -42,6 +42,7 @@ func (h syncHandlers) routes(g *gin.RouterGroup) {
 
 	g.GET("/orders", h.listOrders)
 	g.GET("/orders/:id", h.getOrder)
+	g.GET("/orders/:id/events", h.orderEvents)
 	g.POST("/orders/:id/ship", h.shipOrder)
 }
 
@@ -545,6 +546,21 @@ func (h syncHandlers) delistListing(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, accepted(queued))
+}
+
+// orderEvents lists an order's status and stock changes, oldest first.
+func (h syncHandlers) orderEvents(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	events, err := h.Store.OrderHistory(c.Request.Context(), id)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listResponse[store.OrderEvent]{Items: events})
 }
 
 func (h syncHandlers) pushHistory(c *gin.Context) {

@@ -53,6 +53,7 @@ type ChannelStore interface {
 	ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error)
 	PushHistory(ctx context.Context, listingID int64, limit int) ([]store.PushAudit, error)
 	Order(ctx context.Context, id int64) (catalog.Order, error)
+	OrderHistory(ctx context.Context, orderID int64) ([]store.OrderEvent, error)
 	ListOrders(ctx context.Context, q catalog.ListQuery) ([]catalog.Order, string, error)
 	InboxAdd(ctx context.Context, platform catalog.Platform, eventID, shopExtID, orderExtID string, body []byte) (int64, bool, error)
 	// Catalog reads: the co-op a shop is connected for, the warehouses of

@@ -236,6 +236,17 @@ func TestSyncEndToEnd(t *testing.T) {
 	})
 	levels, _ = st.StockLevels(ctx, product.Variants[0].ID)
 	require.Equal(t, int64(0), levels[0].Reserved)
+
+	// The order's life is in its audit trail.
+	hubOrder, err := st.OrderByExternalID(ctx, shops[catalog.PlatformLazada].ID, strconv.FormatInt(o.ID, 10))
+	require.NoError(t, err)
+	events, err := st.OrderHistory(ctx, hubOrder.ID)
+	require.NoError(t, err)
+	require.Len(t, events, 2)
+	require.Equal(t, catalog.OrderReadyToShip, events[0].Status)
+	require.Equal(t, catalog.StockReserved, events[0].StockState)
+	require.Equal(t, catalog.OrderCancelled, events[1].Status)
+	require.Equal(t, catalog.StockReleased, events[1].StockState)
 }
 
 func eventually(t *testing.T, what string, check func() error) {

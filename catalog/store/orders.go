@@ -156,6 +156,10 @@ func (s *Store) IngestOrder(ctx context.Context, in OrderIn) (catalog.Order, boo
 			if err := tx.Select("*").Omit("created_at").Updates(&row).Error; err != nil {
 				return translate(err, "order")
 			}
+			if err := tx.Create(&orderEventRow{OrderID: row.ID, Status: row.Status, StockState: row.StockState,
+				Tracking: row.Tracking, Flagged: row.Flagged, CreatedAt: row.UpdatedAt}).Error; err != nil {
+				return translate(err, "order event")
+			}
 		}
 		out = row.toDomain(lines)
 		return nil
@@ -267,6 +271,44 @@ func (s *Store) ListOrders(ctx context.Context, q catalog.ListQuery) ([]catalog.
 		out = append(out, o)
 	}
 	return out, next, nil
+}
+
+type orderEventRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	OrderID    int64
+	Status     string
+	StockState string
+	Tracking   string
+	Flagged    string
+	CreatedAt  time.Time
+}
+
+func (orderEventRow) TableName() string { return "order_events" }
+
+// OrderEvent is one recorded change of an order.
+type OrderEvent struct {
+	Status     catalog.OrderStatus `json:"status"`
+	StockState catalog.StockState  `json:"stock_state"`
+	Tracking   string              `json:"tracking,omitempty"`
+	Flagged    string              `json:"flagged,omitempty"`
+	At         time.Time           `json:"at"`
+}
+
+// OrderHistory lists an order's changes, oldest first.
+func (s *Store) OrderHistory(ctx context.Context, orderID int64) ([]OrderEvent, error) {
+	if _, err := orders.get(ctx, s.db, orderID); err != nil {
+		return nil, err
+	}
+	var rows []orderEventRow
+	if err := s.db.WithContext(ctx).Where("order_id = ?", orderID).Order("id").Find(&rows).Error; err != nil {
+		return nil, translate(err, "order event")
+	}
+	out := make([]OrderEvent, len(rows))
+	for i, r := range rows {
+		out[i] = OrderEvent{Status: catalog.OrderStatus(r.Status), StockState: catalog.StockState(r.StockState),
+			Tracking: r.Tracking, Flagged: r.Flagged, At: r.CreatedAt}
+	}
+	return out, nil
 }
 
 // InboxAdd stores a verified webhook event unless its (platform, event id)

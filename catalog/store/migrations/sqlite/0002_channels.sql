@@ -83,6 +83,18 @@ CREATE TABLE order_lines (
 );
 CREATE INDEX order_lines_order ON order_lines (order_id, position);
 
+-- Every change of an order's status or stock state, for the audit.
+CREATE TABLE order_events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id    INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    status      TEXT NOT NULL,
+    stock_state TEXT NOT NULL,
+    tracking    TEXT NOT NULL DEFAULT '',
+    flagged     TEXT NOT NULL DEFAULT '',
+    created_at  DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX order_events_order ON order_events (order_id, id);
+
 -- Every verified push, stored before it is acknowledged; unique per event
 -- so a push delivered twice is processed once.
 CREATE TABLE webhook_inbox (
