@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,9 +87,12 @@ func (h *hub) startWorker(t *testing.T) {
 		SweepInterval: 300 * time.Millisecond, PollInterval: time.Hour})
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)
-	go func() { done <- h.w.Run(runCtx) }()
-	h.stop = func() { stop(); <-done }
-	t.Cleanup(func() { h.stop(); h.stop = func() {} })
+	w := h.w
+	go func() { done <- w.Run(runCtx) }()
+	var once sync.Once
+	h.stop = func() { once.Do(func() { stop(); <-done }) }
+	t.Cleanup(h.stop) // this worker's own stop, even after another started
+
 }
 
 // publish lists every variant of the product on every shop.
