@@ -27,58 +27,26 @@ import (
 
 // routes registers the shop, listing and order routes.
 func (h syncHandlers) routes(g *gin.RouterGroup) {
-	g.GET("/shops", h.listShops)
-	g.GET("/shops/:id", h.getShop)
+	g.GET("/shops", listHandler(h.Store.ListShops))
+	g.GET("/shops/:id", getHandler(h.Store.Shop, func(s *catalog.Shop) int64 { return s.Version }))
 	g.PUT("/shops/:id/stock-rule", h.setStockRule)
 	g.GET("/shops/connect/:platform", h.connectShop)
 	g.GET("/shops/callback/:platform", h.shopCallback)
 	g.POST("/shops/:id/listings", h.addListings)
 	g.GET("/shops/:id/listings", h.shopListings)
 
-	g.GET("/listings/:id", h.getListing)
+	g.GET("/listings/:id", getHandler(h.Store.Listing, func(l *catalog.Listing) int64 { return l.Version }))
 	g.POST("/listings/:id/push", h.pushListing)
 	g.POST("/listings/:id/delist", h.delistListing)
 	g.GET("/listings/:id/pushes", h.pushHistory)
 
-	g.GET("/orders", h.listOrders)
-	g.GET("/orders/:id", h.getOrder)
+	g.GET("/orders", listHandler(h.Store.ListOrders))
+	g.GET("/orders/:id", getHandler(h.Store.Order, func(o *catalog.Order) int64 { return o.Version }))
 	g.GET("/orders/:id/events", h.orderEvents)
 	g.POST("/orders/:id/ship", h.shipOrder)
 }
 
 // ---- shops ----
-
-func (h syncHandlers) listShops(c *gin.Context) {
-	q, err := parseListQuery(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	items, next, err := h.Store.ListShops(c.Request.Context(), q)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	if items == nil {
-		items = []catalog.Shop{}
-	}
-	c.JSON(http.StatusOK, listResponse[catalog.Shop]{Items: items, NextCursor: next})
-}
-
-func (h syncHandlers) getShop(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	shop, err := h.Store.Shop(c.Request.Context(), id)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	c.Header("ETag", etag(shop.Version))
-	c.JSON(http.StatusOK, shop)
-}
 
 // stockRuleRequest is the body of PUT /shops/{id}/stock-rule: the rule and,
 // without If-Match, the version of the shop that was read.
@@ -459,21 +427,6 @@ func (h syncHandlers) shopListings(c *gin.Context) {
 	c.JSON(http.StatusOK, listResponse[catalog.Listing]{Items: items, NextCursor: next})
 }
 
-func (h syncHandlers) getListing(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	l, err := h.Store.Listing(c.Request.Context(), id)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	c.Header("ETag", etag(l.Version))
-	c.JSON(http.StatusOK, l)
-}
-
 // taskAccepted answers a request that queued work: "queued", or
 // "already_queued" when the same work was waiting or running.
 type taskAccepted struct {
@@ -586,38 +539,6 @@ func (h syncHandlers) pushHistory(c *gin.Context) {
 }
 
 // ---- orders ----
-
-func (h syncHandlers) listOrders(c *gin.Context) {
-	q, err := parseListQuery(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	items, next, err := h.Store.ListOrders(c.Request.Context(), q)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	if items == nil {
-		items = []catalog.Order{}
-	}
-	c.JSON(http.StatusOK, listResponse[catalog.Order]{Items: items, NextCursor: next})
-}
-
-func (h syncHandlers) getOrder(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	o, err := h.Store.Order(c.Request.Context(), id)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	c.Header("ETag", etag(o.Version))
-	c.JSON(http.StatusOK, o)
-}
 
 // shipRequest is the optional body of POST /orders/{id}/ship.
 type shipRequest struct {

@@ -35,42 +35,50 @@ type listResponse[T any] struct {
 }
 
 func (r resource[T]) register(g *gin.RouterGroup) {
-	g.GET(r.path, r.handleList)
+	g.GET(r.path, listHandler(r.list))
 	g.POST(r.path, r.handleCreate)
-	g.GET(r.path+"/:id", r.handleGet)
+	g.GET(r.path+"/:id", getHandler(r.get, func(v *T) int64 { _, ver := r.key(v); return *ver }))
 	g.PUT(r.path+"/:id", r.handleUpdate)
 	g.DELETE(r.path+"/:id", r.handleDelete)
 }
 
-func (r resource[T]) handleList(c *gin.Context) {
-	q, err := parseListQuery(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
+// listHandler serves a list endpoint: query parameters in, the
+// {"items", "next_cursor"} envelope out ([] rather than null when empty).
+func listHandler[T any](list func(ctx context.Context, q catalog.ListQuery) ([]T, string, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q, err := parseListQuery(c)
+		if err != nil {
+			abortWithError(c, err)
+			return
+		}
+		items, next, err := list(c.Request.Context(), q)
+		if err != nil {
+			abortWithError(c, err)
+			return
+		}
+		if items == nil {
+			items = []T{}
+		}
+		c.JSON(http.StatusOK, listResponse[T]{Items: items, NextCursor: next})
 	}
-	items, next, err := r.list(c.Request.Context(), q)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	if items == nil {
-		items = []T{}
-	}
-	c.JSON(http.StatusOK, listResponse[T]{Items: items, NextCursor: next})
 }
 
-func (r resource[T]) handleGet(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
+// getHandler serves one object by its path id, with its version as ETag.
+func getHandler[T any](get func(ctx context.Context, id int64) (T, error), version func(*T) int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathID(c)
+		if err != nil {
+			abortWithError(c, err)
+			return
+		}
+		v, err := get(c.Request.Context(), id)
+		if err != nil {
+			abortWithError(c, err)
+			return
+		}
+		c.Header("ETag", etag(version(&v)))
+		c.JSON(http.StatusOK, &v)
 	}
-	v, err := r.get(c.Request.Context(), id)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	r.writeWithETag(c, http.StatusOK, &v)
 }
 
 func (r resource[T]) handleCreate(c *gin.Context) {

@@ -39,7 +39,7 @@ type shopRow struct {
 
 func (shopRow) TableName() string { return "shops" }
 
-func (r shopRow) toDomain() catalog.Shop {
+func (r shopRow) asDomain() catalog.Shop {
 	s := catalog.Shop{ID: r.ID, CoopID: r.CoopID, Platform: catalog.Platform(r.Platform), ExternalID: r.ExternalID,
 		Name: r.Name, Connected: r.Connected, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Rule: catalog.StockRule{BufferUnits: r.BufferUnits, RatioPercent: r.RatioPercent, MaxShown: r.MaxShown,
@@ -83,7 +83,7 @@ func parseIDs(s string) []int64 {
 
 var shops = entity[shopRow, catalog.Shop]{what: "shop", table: "shops",
 	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "shops") },
-	toDomain: shopRow.toDomain, id: func(r shopRow) int64 { return r.ID }}
+	asDomain: shopRow.asDomain, id: func(r shopRow) int64 { return r.ID }}
 
 // ConnectShop records a shop the seller just authorized, with its token
 // (opaque bytes, sealed here), or refreshes the grant of a shop connected
@@ -120,7 +120,7 @@ func (s *Store) ConnectShop(ctx context.Context, sh *catalog.Shop, token []byte,
 		if err := tx.Take(&row, row.ID).Error; err != nil {
 			return translate(err, "shop")
 		}
-		*sh = row.toDomain()
+		*sh = row.asDomain()
 		return nil
 	})
 }
@@ -155,7 +155,7 @@ func (s *Store) ShopByExternalID(ctx context.Context, p catalog.Platform, extern
 	if err != nil {
 		return catalog.Shop{}, translate(err, "shop")
 	}
-	return row.toDomain(), nil
+	return row.asDomain(), nil
 }
 
 // SetShopRule changes a shop's stock rule if version is current.
@@ -271,7 +271,7 @@ type listingRow struct {
 
 func (listingRow) TableName() string { return "listings" }
 
-func (r listingRow) toDomain() catalog.Listing {
+func (r listingRow) asDomain() catalog.Listing {
 	l := catalog.Listing{ID: r.ID, ShopID: r.ShopID, CoopID: r.CoopID, ProductID: r.ProductID, VariantID: r.VariantID,
 		Title: r.Title, Price: catalog.VND(r.PriceVND), CategoryID: r.CategoryID, ExternalItemID: r.ExternalItemID,
 		ExternalModelID: r.ExternalModelID, Status: catalog.ListingStatus(r.Status), Error: r.Error,
@@ -285,7 +285,7 @@ func (r listingRow) toDomain() catalog.Listing {
 
 var listings = entity[listingRow, catalog.Listing]{what: "listing", table: "listings",
 	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "listings") },
-	toDomain: listingRow.toDomain, id: func(r listingRow) int64 { return r.ID }}
+	asDomain: listingRow.asDomain, id: func(r listingRow) int64 { return r.ID }}
 
 // AddListing offers a variant in a shop of the same co-op as a draft, or
 // returns the existing listing of that pair.
@@ -313,7 +313,7 @@ func (s *Store) AddListing(ctx context.Context, shopID, variantID int64) (catalo
 	if err := s.db.WithContext(ctx).Where("shop_id = ? AND variant_id = ?", shopID, variantID).Take(&got).Error; err != nil {
 		return catalog.Listing{}, translate(err, "listing")
 	}
-	return got.toDomain(), nil
+	return got.asDomain(), nil
 }
 
 // Listing reads a listing in scope.
@@ -346,7 +346,7 @@ func (s *Store) ListingsOfVariant(ctx context.Context, variantID int64) ([]catal
 	}
 	out := make([]catalog.Listing, len(rows))
 	for i, r := range rows {
-		out[i] = r.toDomain()
+		out[i] = r.asDomain()
 	}
 	return out, nil
 }
@@ -530,7 +530,7 @@ func (s *Store) StaleListings(ctx context.Context, limit int) ([]catalog.Listing
 	}
 	out := make([]catalog.Listing, len(rows))
 	for i, r := range rows {
-		out[i] = r.toDomain()
+		out[i] = r.asDomain()
 	}
 	return out, nil
 }

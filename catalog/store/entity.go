@@ -15,7 +15,7 @@ type entity[R any, D any] struct {
 	what     string // for messages: "co-op"
 	table    string
 	scope    func(*gorm.DB, catalog.Scope) *gorm.DB
-	toDomain func(R) D
+	asDomain func(R) D
 	id       func(R) int64
 }
 
@@ -30,7 +30,7 @@ func (e entity[R, D]) get(ctx context.Context, db *gorm.DB, id int64) (D, error)
 	if err != nil {
 		return zero, translate(err, e.what)
 	}
-	return e.toDomain(r), nil
+	return e.asDomain(r), nil
 }
 
 func (e entity[R, D]) list(ctx context.Context, db *gorm.DB, q catalog.ListQuery, filter func(*gorm.DB) *gorm.DB) ([]D, string, error) {
@@ -52,7 +52,7 @@ func (e entity[R, D]) list(ctx context.Context, db *gorm.DB, q catalog.ListQuery
 	rows, next := nextCursor(rows, q.Limit, e.id)
 	out := make([]D, len(rows))
 	for i, r := range rows {
-		out[i] = e.toDomain(r)
+		out[i] = e.asDomain(r)
 	}
 	return out, next, nil
 }

@@ -45,7 +45,7 @@ type orderLineRow struct {
 
 func (orderLineRow) TableName() string { return "order_lines" }
 
-func (r orderRow) toDomain(lines []orderLineRow) catalog.Order {
+func (r orderRow) asDomain(lines []orderLineRow) catalog.Order {
 	o := catalog.Order{ID: r.ID, ShopID: r.ShopID, CoopID: r.CoopID, Platform: catalog.Platform(r.Platform),
 		ExternalID: r.ExternalID, Status: catalog.OrderStatus(r.Status), PlatformStatus: r.PlatformStatus,
 		StockState: catalog.StockState(r.StockState), Total: catalog.VND(r.TotalVND), Tracking: r.Tracking,
@@ -66,7 +66,7 @@ func (r orderRow) toDomain(lines []orderLineRow) catalog.Order {
 
 var orders = entity[orderRow, orderRow]{what: "order", table: "orders",
 	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "orders") },
-	toDomain: func(r orderRow) orderRow { return r }, id: func(r orderRow) int64 { return r.ID }}
+	asDomain: func(r orderRow) orderRow { return r }, id: func(r orderRow) int64 { return r.ID }}
 
 // OrderIn is an order as a channel reports it.
 type OrderIn struct {
@@ -161,7 +161,7 @@ func (s *Store) IngestOrder(ctx context.Context, in OrderIn) (catalog.Order, boo
 				return translate(err, "order event")
 			}
 		}
-		out = row.toDomain(lines)
+		out = row.asDomain(lines)
 		return nil
 	})
 	return out, changed, err
@@ -239,7 +239,7 @@ func (s *Store) Order(ctx context.Context, id int64) (catalog.Order, error) {
 	if err := s.db.WithContext(ctx).Where("order_id = ?", id).Order("position").Find(&lines).Error; err != nil {
 		return catalog.Order{}, translate(err, "order line")
 	}
-	return row.toDomain(lines), nil
+	return row.asDomain(lines), nil
 }
 
 // OrderByExternalID finds an order of a shop by the channel's id.

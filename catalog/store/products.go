@@ -14,7 +14,7 @@ import (
 
 var products = entity[productRow, productRow]{what: "product", table: "products",
 	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "products") },
-	toDomain: func(r productRow) productRow { return r }, id: func(r productRow) int64 { return r.ID }}
+	asDomain: func(r productRow) productRow { return r }, id: func(r productRow) int64 { return r.ID }}
 
 // CreateProduct stores p with its variants in one transaction.
 func (s *Store) CreateProduct(ctx context.Context, p *catalog.Product) error {
@@ -51,7 +51,7 @@ func (s *Store) Product(ctx context.Context, id int64) (catalog.Product, error) 
 	if err != nil {
 		return catalog.Product{}, err
 	}
-	return row.toDomain(byProduct[row.ID]), nil
+	return row.asDomain(byProduct[row.ID]), nil
 }
 
 // ListProducts lists products in scope with their variants, filtered by
@@ -83,7 +83,7 @@ func (s *Store) ListProducts(ctx context.Context, q catalog.ListQuery) ([]catalo
 	}
 	out := make([]catalog.Product, len(rows))
 	for i, r := range rows {
-		out[i] = r.toDomain(byProduct[r.ID])
+		out[i] = r.asDomain(byProduct[r.ID])
 	}
 	return out, next, nil
 }
@@ -321,7 +321,7 @@ func (s *Store) variantsOf(ctx context.Context, db *gorm.DB, productIDs []int64)
 	}
 	out := make(map[int64][]catalog.Variant, len(productIDs))
 	for _, r := range rows {
-		out[r.ProductID] = append(out[r.ProductID], r.toDomain())
+		out[r.ProductID] = append(out[r.ProductID], r.asDomain())
 	}
 	return out, nil
 }

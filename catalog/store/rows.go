@@ -25,7 +25,7 @@ func toAllianceRow(a *catalog.Alliance) allianceRow {
 	return allianceRow{ID: a.ID, Code: a.Code, Name: a.Name, Province: a.Province, Version: a.Version}
 }
 
-func (r allianceRow) toDomain() catalog.Alliance {
+func (r allianceRow) asDomain() catalog.Alliance {
 	return catalog.Alliance{ID: r.ID, Code: r.Code, Name: r.Name, Province: r.Province,
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
@@ -50,7 +50,7 @@ func toCoopRow(c *catalog.Coop) coopRow {
 		Commune: c.Commune, TaxCode: c.TaxCode, Version: c.Version}
 }
 
-func (r coopRow) toDomain() catalog.Coop {
+func (r coopRow) asDomain() catalog.Coop {
 	return catalog.Coop{ID: r.ID, AllianceID: r.AllianceID, Code: r.Code, Name: r.Name, Province: r.Province,
 		Commune: r.Commune, TaxCode: r.TaxCode, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
@@ -72,7 +72,7 @@ func toWarehouseRow(w *catalog.Warehouse) warehouseRow {
 	return warehouseRow{ID: w.ID, CoopID: w.CoopID, Code: w.Code, Name: w.Name, Address: w.Address, Version: w.Version}
 }
 
-func (r warehouseRow) toDomain() catalog.Warehouse {
+func (r warehouseRow) asDomain() catalog.Warehouse {
 	return catalog.Warehouse{ID: r.ID, CoopID: r.CoopID, Code: r.Code, Name: r.Name, Address: r.Address,
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
@@ -106,7 +106,7 @@ func toProductRow(p *catalog.Product) productRow {
 		SearchText: p.SearchText(), Version: p.Version}
 }
 
-func (r productRow) toDomain(variants []catalog.Variant) catalog.Product {
+func (r productRow) asDomain(variants []catalog.Variant) catalog.Product {
 	certified, _ := catalog.ParseDate(r.CertifiedOn)
 	expires, _ := catalog.ParseDate(r.ExpiresOn)
 	if variants == nil {
@@ -152,7 +152,7 @@ func toVariantRow(v *catalog.Variant, productID, coopID int64, position int) var
 		PackageWeightG: v.Package.WeightG, PriceVND: int64(v.Price)}
 }
 
-func (r variantRow) toDomain() catalog.Variant {
+func (r variantRow) asDomain() catalog.Variant {
 	v := catalog.Variant{ID: r.ID, ProductID: r.ProductID, SKU: catalog.SKU(r.SKU),
 		Name: catalog.Text{VI: r.NameVI, EN: r.NameEN}, NetWeightG: r.NetWeightG,
 		Package: catalog.Dimensions{LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM, WeightG: r.PackageWeightG},
@@ -186,7 +186,7 @@ type stockLevelRow struct {
 
 func (stockLevelRow) TableName() string { return "stock_levels" }
 
-func (r stockLevelRow) toDomain() catalog.StockLevel {
+func (r stockLevelRow) asDomain() catalog.StockLevel {
 	return catalog.StockLevel{VariantID: r.VariantID, WarehouseID: r.WarehouseID, OnHand: r.OnHand,
 		Reserved: r.Reserved, Version: r.Version, UpdatedAt: r.UpdatedAt}
 }
@@ -209,7 +209,7 @@ type movementRow struct {
 
 func (movementRow) TableName() string { return "stock_movements" }
 
-func (r movementRow) toDomain() catalog.Movement {
+func (r movementRow) asDomain() catalog.Movement {
 	return catalog.Movement{ID: r.ID, VariantID: r.VariantID, WarehouseID: r.WarehouseID, Op: catalog.StockOp(r.Op),
 		OnHandDelta: r.OnHandDelta, ReservedDelta: r.ReservedDelta, Reason: catalog.Reason(r.Reason),
 		Actor: r.Actor, OrderRef: r.OrderRef, Note: r.Note, Version: r.Version, CreatedAt: r.CreatedAt}

@@ -22,7 +22,7 @@ func (s *Store) StockLevels(ctx context.Context, variantID int64) ([]catalog.Sto
 	}
 	out := make([]catalog.StockLevel, len(rows))
 	for i, r := range rows {
-		out[i] = r.toDomain()
+		out[i] = r.asDomain()
 	}
 	return out, nil
 }
@@ -70,7 +70,7 @@ func (s *Store) changeStock(ctx context.Context, tx *gorm.DB, c catalog.StockCha
 	if err := lock.Where("variant_id = ? AND warehouse_id = ?", v.ID, w.ID).Take(&row).Error; err != nil {
 		return catalog.StockLevel{}, translate(err, "stock")
 	}
-	next, onHandDelta, reservedDelta, err := c.Apply(row.toDomain())
+	next, onHandDelta, reservedDelta, err := c.Apply(row.asDomain())
 	if err != nil {
 		return catalog.StockLevel{}, err
 	}
@@ -130,7 +130,7 @@ func (s *Store) Movements(ctx context.Context, variantID int64, q catalog.ListQu
 	rows, next := nextCursor(rows, q.Limit, func(r movementRow) int64 { return r.ID })
 	out := make([]catalog.Movement, len(rows))
 	for i, r := range rows {
-		out[i] = r.toDomain()
+		out[i] = r.asDomain()
 	}
 	return out, next, nil
 }

@@ -10,12 +10,12 @@ import (
 
 var (
 	alliances = entity[allianceRow, catalog.Alliance]{what: "alliance", table: "alliances", scope: alliancesIn,
-		toDomain: allianceRow.toDomain, id: func(r allianceRow) int64 { return r.ID }}
+		asDomain: allianceRow.asDomain, id: func(r allianceRow) int64 { return r.ID }}
 	coops = entity[coopRow, catalog.Coop]{what: "co-op", table: "coops", scope: coopsIn,
-		toDomain: coopRow.toDomain, id: func(r coopRow) int64 { return r.ID }}
+		asDomain: coopRow.asDomain, id: func(r coopRow) int64 { return r.ID }}
 	warehouses = entity[warehouseRow, catalog.Warehouse]{what: "warehouse", table: "warehouses",
 		scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "warehouses") },
-		toDomain: warehouseRow.toDomain, id: func(r warehouseRow) int64 { return r.ID }}
+		asDomain: warehouseRow.asDomain, id: func(r warehouseRow) int64 { return r.ID }}
 )
 
 // CreateAlliance adds an alliance; only the operator may.
@@ -35,7 +35,7 @@ func (s *Store) CreateAlliance(ctx context.Context, a *catalog.Alliance) error {
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return translate(err, "alliance "+a.Code)
 	}
-	*a = row.toDomain()
+	*a = row.asDomain()
 	return nil
 }
 
@@ -96,7 +96,7 @@ func (s *Store) CreateCoop(ctx context.Context, c *catalog.Coop) error {
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return translate(err, "co-op "+c.Code)
 	}
-	*c = row.toDomain()
+	*c = row.asDomain()
 	return nil
 }
 
@@ -164,7 +164,7 @@ func (s *Store) CreateWarehouse(ctx context.Context, w *catalog.Warehouse) error
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return translate(err, "warehouse "+w.Code)
 	}
-	*w = row.toDomain()
+	*w = row.asDomain()
 	return nil
 }
 
