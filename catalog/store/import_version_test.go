@@ -93,7 +93,11 @@ func TestImportDoesNotOverwriteAConcurrentUpdate(t *testing.T) {
 
 				after := takeSnapshot(t, s)
 				if s.Dialect() == store.Postgres {
-					// The API's change is there, the file's is not.
+					// The API's change is there, the file's is not. (A
+					// product update announces itself in the outbox.)
+					if tc.table == "products" {
+						before.Counts["outbox"]++
+					}
 					require.Equal(t, before.Counts, after.Counts)
 					switch tc.table {
 					case "alliances":
