@@ -51,6 +51,9 @@ func (h handlers) importCatalog(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	if report.Written {
+		h.changed()
+	}
 	c.JSON(http.StatusOK, importResponse{Report: report})
 }
 

@@ -71,7 +71,10 @@ func New(d Deps) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1", tenantScope())
 	v1.GET("/openapi.json", serveOpenAPI)
-	h := handlers{store: d.Store}
+	h := handlers{store: d.Store, changed: func() {}}
+	if d.Sync != nil && d.Sync.Wake != nil {
+		h.changed = d.Sync.Wake
+	}
 	h.routes(v1.Group("", limitBody(MaxJSONBody)))
 	v1.POST("/imports", limitBody(MaxImportBody), h.importCatalog)
 	if d.Sync != nil {
@@ -94,6 +97,9 @@ func tenantScope() gin.HandlerFunc {
 
 type handlers struct {
 	store catalog.Store
+	// changed tells the sync engine the outbox has news (stock adjusted,
+	// catalog imported, product edited), so it relays at once.
+	changed func()
 }
 
 func (h handlers) routes(g *gin.RouterGroup) {
@@ -115,8 +121,15 @@ func (h handlers) routes(g *gin.RouterGroup) {
 	}.register(g)
 	resource[catalog.Product]{
 		path: "/products", get: s.Product, list: s.ListProducts, create: s.CreateProduct,
-		update: s.UpdateProduct, remove: s.DeleteProduct,
-		key: func(p *catalog.Product) (*int64, *int64) { return &p.ID, &p.Version },
+		update: func(ctx context.Context, p *catalog.Product) error {
+			err := s.UpdateProduct(ctx, p)
+			if err == nil {
+				h.changed()
+			}
+			return err
+		},
+		remove: s.DeleteProduct,
+		key:    func(p *catalog.Product) (*int64, *int64) { return &p.ID, &p.Version },
 	}.register(g)
 
 	g.GET("/variants/:id/stock", h.stockLevels)

@@ -57,6 +57,7 @@ func (h handlers) adjustStock(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	h.changed()
 	c.JSON(http.StatusOK, stockLevelView{StockLevel: level, Available: level.Available()})
 }
 

@@ -26,8 +26,9 @@ type SyncDeps struct {
 	// PublicURL is the hub's base URL as the platforms reach it, for OAuth
 	// redirects and webhook callbacks ("https://hub.example.vn").
 	PublicURL string
-	// Wake tells an in-process worker's relay to look at the outbox now
-	// (nil when the worker runs elsewhere).
+	// Wake tells the worker's relay the outbox has news: the in-process
+	// worker's Wake under `dev`, a Redis signal (worker.Signal) under
+	// `serve`. Nil: the relay finds it at its next tick.
 	Wake func()
 	// StateKey signs the OAuth state of shop connections (HMAC-SHA256).
 	// Every replica must hold the same key: main derives it from

@@ -100,6 +100,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	done := make(chan struct{})
 	go func() { w.relay(ctx); close(done) }()
+	go w.listenWake(ctx)
 	<-ctx.Done()
 	srv.Shutdown()
 	<-done
@@ -190,6 +191,38 @@ func (w *Worker) enqueuePush(ctx context.Context, listingID int64) error {
 		return w.cfg.Redis.Set(ctx, dirtyKey(listingID), 1, time.Minute).Err()
 	}
 	return err
+}
+
+// WakeChannel is the Redis channel on which API processes tell workers the
+// outbox has news.
+const WakeChannel = "ocophub:outbox:wake"
+
+// Signal returns a Wake function for another process: it publishes on
+// WakeChannel, and every worker's relay looks at the outbox at once.
+func Signal(rdb *redis.Client) func() {
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = rdb.Publish(ctx, WakeChannel, "1").Err()
+	}
+}
+
+// listenWake wakes the relay on every signal from another process.
+func (w *Worker) listenWake(ctx context.Context) {
+	sub := w.cfg.Redis.Subscribe(ctx, WakeChannel)
+	defer sub.Close()
+	ch := sub.Channel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+			w.Wake()
+		}
+	}
 }
 
 func dirtyKey(listingID int64) string { return fmt.Sprintf("ocophub:push:dirty:%d", listingID) }

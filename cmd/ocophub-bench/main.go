@@ -87,6 +87,7 @@ func runHubBench(ctx context.Context, name string, args []string) error {
 	redisURL := fs.String("redis-url", envOr("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"), "Redis DB for the queues (FLUSHED)")
 	concurrency := fs.Int("concurrency", 0, "worker task handlers (0: the worker's default, 20)")
 	verbose := fs.Bool("v", false, "log warnings and print the sandboxes' calls by endpoint to stderr")
+	hubLimits := fs.Bool("hub-limits", true, "wire the worker's per-shop rate limiter (worker.RateLimits) as production does")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	defer func() {
 		if *cpuProfile != "" {
@@ -115,6 +116,7 @@ func runHubBench(ctx context.Context, name string, args []string) error {
 		fs.DurationVar(&cfg.lostAfter, "lost-after", 10*time.Second, "an order not reflected on both other shops by then is lost")
 		_ = fs.Parse(args)
 		cfg.databaseURL, cfg.redisURL, cfg.concurrency, cfg.verbose = *databaseURL, *redisURL, *concurrency, *verbose
+		cfg.hubLimits = *hubLimits
 		if err := startProfile(); err != nil {
 			return err
 		}
@@ -126,8 +128,10 @@ func runHubBench(ctx context.Context, name string, args []string) error {
 	fs.Int64Var(&cfg.stock, "stock", 100, "units on hand per SKU")
 	fs.IntVar(&cfg.qps, "qps", 50, "the shop's rate limit (calls per second, burst the same)")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Minute, "stop waiting and print what was done by then")
+	fs.IntVar(&cfg.hubQPS, "hub-qps", 0, "the hub's own calls/s limit for Shopee shops (0: worker.RateLimits)")
 	_ = fs.Parse(args)
 	cfg.databaseURL, cfg.redisURL, cfg.concurrency, cfg.verbose = *databaseURL, *redisURL, *concurrency, *verbose
+	cfg.hubLimits = *hubLimits
 	if err := startProfile(); err != nil {
 		return err
 	}

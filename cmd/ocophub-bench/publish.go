@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"ocophub/catalog"
 	"ocophub/worker"
 )
 
@@ -22,6 +23,8 @@ type publishBenchConfig struct {
 	qps         int
 	timeout     time.Duration
 	concurrency int
+	hubLimits   bool
+	hubQPS      int // the hub's own Shopee limit; 0 keeps worker.RateLimits
 	verbose     bool
 }
 
@@ -40,6 +43,14 @@ func runPublishBench(ctx context.Context, cfg publishBenchConfig, out io.Writer)
 		return err
 	}
 	defer hub.close()
+	hub.limits = cfg.hubLimits
+	if cfg.hubQPS > 0 {
+		worker.RateLimits[catalog.PlatformShopee] = cfg.hubQPS
+	}
+	hubQPS := 0
+	if cfg.hubLimits {
+		hubQPS = worker.RateLimits[catalog.PlatformShopee]
+	}
 	products := cfg.listings / cfg.variants
 	coopID, catalogProducts, err := seedCatalog(hub.opCtx, hub.st, "P", products, cfg.variants, cfg.stock)
 	if err != nil {
@@ -130,8 +141,8 @@ func runPublishBench(ctx context.Context, cfg publishBenchConfig, out io.Writer)
 		printCalls(os.Stderr, "shopee", calls)
 	}
 	rate := float64(served) / elapsed.Seconds()
-	fmt.Fprintf(out, "bench-publish listings=%d seconds=%.1f efficiency=%.2f throttled=%d calls=%d calls_per_s=%.1f qps=%d live=%d errors=%d variants=%d\n",
-		listings, elapsed.Seconds(), rate/float64(cfg.qps), throttled, served, rate, cfg.qps, live, failed, cfg.variants)
+	fmt.Fprintf(out, "bench-publish listings=%d seconds=%.1f efficiency=%.2f throttled=%d calls=%d calls_per_s=%.1f qps=%d hub_qps=%d live=%d errors=%d variants=%d\n",
+		listings, elapsed.Seconds(), rate/float64(cfg.qps), throttled, served, rate, cfg.qps, hubQPS, live, failed, cfg.variants)
 	return nil
 }
 

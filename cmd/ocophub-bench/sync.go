@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/bsm/redislock"
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"ocophub/api"
@@ -44,6 +45,7 @@ type syncBenchConfig struct {
 	seed        int64
 	concurrency int
 	lostAfter   time.Duration
+	hubLimits   bool
 	verbose     bool
 }
 
@@ -73,6 +75,7 @@ func runSyncBench(ctx context.Context, cfg syncBenchConfig, out io.Writer) error
 		return err
 	}
 	defer hub.close()
+	hub.limits = cfg.hubLimits
 	coopID, products, err := seedCatalog(hub.opCtx, hub.st, "S", cfg.products, cfg.variants, cfg.stock)
 	if err != nil {
 		return err
@@ -242,9 +245,9 @@ func runSyncBench(ctx context.Context, cfg syncBenchConfig, out io.Writer) error
 			printCalls(os.Stderr, s.name, s.srv.Engine.State().Calls)
 		}
 	}
-	fmt.Fprintf(out, "bench-sync orders=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f lost=%d oversold=%d ingest=%s rate=%d seconds=%.0f skus=%d refused=%d drift=%d errors=%d\n",
+	fmt.Fprintf(out, "bench-sync orders=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f lost=%d oversold=%d ingest=%s rate=%d seconds=%.0f skus=%d hub_limits=%v refused=%d drift=%d errors=%d\n",
 		len(lat)+lost, ms(p50), ms(p99), ms(worst), lost, oversold, cfg.ingest, cfg.rate, cfg.duration.Seconds(), len(skus),
-		rejected.Load(), drift, pollErrors.Load()+ingestErr.Load()+int64(lostPushes))
+		cfg.hubLimits, rejected.Load(), drift, pollErrors.Load()+ingestErr.Load()+int64(lostPushes))
 	return nil
 }
 
@@ -544,6 +547,7 @@ type benchHub struct {
 	factories map[catalog.Platform]worker.DriverFactory
 	w         *worker.Worker
 	stopW     func()
+	limits    bool // wire the worker's per-shop rate limiter
 	closers   []func()
 }
 
@@ -627,6 +631,11 @@ func (h *benchHub) startWorker(ctx context.Context, cfg worker.Config) error {
 	cfg.Store, cfg.Redis, cfg.Logger = h.st, h.rdb, h.logger
 	cfg.Channels = &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: h.factories,
 		Options: connectors.Options{Logger: h.logger}}
+	if h.limits {
+		// As production wires it (cmd/ocophub/worker.go): each shop's calls
+		// stay under worker.RateLimits, shared through Redis.
+		cfg.Channels.Limiter = redis_rate.NewLimiter(h.rdb)
+	}
 	h.w = worker.New(cfg)
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

@@ -27,15 +27,15 @@ func runServe(ctx context.Context, cfg Config, _ []string, out io.Writer) error 
 		return err
 	}
 	defer st.Close()
-	// The worker runs elsewhere (`ocophub worker`): nothing to wake here.
-	return serveHTTP(ctx, cfg, st, nil, func(addr string) {
+	// The worker runs elsewhere (`ocophub worker`): wake it through Redis.
+	return serveHTTP(ctx, cfg, st, worker.Signal(st.redis), func(addr string) {
 		fmt.Fprintf(out, "OCOP Hub API listening on http://%s/api/v1\n", addr)
 	})
 }
 
 // serveHTTP serves the API until ctx ends, then drains requests for up to
-// 10 s. wake is an in-process worker's Wake (nil when the worker runs
-// elsewhere); ready is called with the bound address once it accepts
+// 10 s. wake tells the worker the outbox has news (its Wake in-process, a
+// Redis signal otherwise); ready is called with the bound address once it accepts
 // connections.
 func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready func(addr string)) error {
 	reg := prometheus.NewRegistry()
