@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -566,6 +567,10 @@ func benchLogger(verbose bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
+// benchLockKey is the PostgreSQL advisory lock one bench-sync or
+// bench-publish run holds.
+const benchLockKey = 0x0c0b_be4c
+
 func startBenchHub(ctx context.Context, databaseURL, schema, redisURL string, logger *slog.Logger) (*benchHub, error) {
 	slog.SetDefault(logger)
 	h := &benchHub{logger: logger, factories: map[catalog.Platform]worker.DriverFactory{},
@@ -574,12 +579,35 @@ func startBenchHub(ctx context.Context, databaseURL, schema, redisURL string, lo
 	if err != nil {
 		return nil, err
 	}
-	err = admin.DB().Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE").Error
-	if err == nil {
-		err = admin.DB().Exec("CREATE SCHEMA " + schema).Error
-	}
-	_ = admin.Close()
+	h.closers = append(h.closers, func() { _ = admin.Close() })
+	// bench-sync and bench-publish share Redis DB 15: one run at a time,
+	// held by a session advisory lock that ends with this process.
+	sqlDB, err := admin.DB().DB()
 	if err != nil {
+		h.close()
+		return nil, err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		h.close()
+		return nil, err
+	}
+	h.closers = append(h.closers, func() { _ = conn.Close() })
+	var mine bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", benchLockKey).Scan(&mine); err != nil {
+		h.close()
+		return nil, err
+	}
+	if !mine {
+		h.close()
+		return nil, errors.New("another ocophub-bench sync or publish is running against this database (they share Redis DB 15 and would disturb each other); wait for it to finish")
+	}
+	_, err = conn.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "CREATE SCHEMA "+schema)
+	}
+	if err != nil {
+		h.close()
 		return nil, fmt.Errorf("recreate schema %s: %w", schema, err)
 	}
 	u, err := url.Parse(databaseURL)
@@ -595,6 +623,7 @@ func startBenchHub(ctx context.Context, databaseURL, schema, redisURL string, lo
 	}
 	h.st, err = store.Open(ctx, u.String(), store.Options{Logger: logger, Keys: keys})
 	if err != nil {
+		h.close()
 		return nil, err
 	}
 	h.closers = append(h.closers, func() { _ = h.st.Close() })
