@@ -59,14 +59,9 @@ type stockRuleRequest struct {
 // queues a push of every live listing of the shop: the quantity a shop
 // shows changes with its rule, not only with stock.
 func (h syncHandlers) setStockRule(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
 	var req stockRuleRequest
-	if err := decodeJSON(c, &req); err != nil {
-		abortWithError(c, err)
+	id, ok := pathIDAndBody(c, &req)
+	if !ok {
 		return
 	}
 	if err := versionFromRequest(c, &req.Version); err != nil {
@@ -337,14 +332,9 @@ type addListingsRequest struct {
 // addListings offers variants in a shop (drafts; existing listings are
 // returned as they are) and queues one publish per product they belong to.
 func (h syncHandlers) addListings(c *gin.Context) {
-	shopID, err := pathID(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
 	var req addListingsRequest
-	if err := decodeJSON(c, &req); err != nil {
-		abortWithError(c, err)
+	shopID, ok := pathIDAndBody(c, &req)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()

@@ -173,6 +173,20 @@ func versionFromRequest(c *gin.Context, version *int64) error {
 	return nil
 }
 
+// pathIDAndBody reads the path id and the JSON body of a write; when
+// either is bad it has already answered and reports false.
+func pathIDAndBody(c *gin.Context, body any) (int64, bool) {
+	id, err := pathID(c)
+	if err == nil {
+		err = decodeJSON(c, body)
+	}
+	if err != nil {
+		abortWithError(c, err)
+		return 0, false
+	}
+	return id, true
+}
+
 func pathID(c *gin.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {

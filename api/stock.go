@@ -41,14 +41,9 @@ type adjustmentRequest struct {
 }
 
 func (h handlers) adjustStock(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
 	var req adjustmentRequest
-	if err := decodeJSON(c, &req); err != nil {
-		abortWithError(c, err)
+	id, ok := pathIDAndBody(c, &req)
+	if !ok {
 		return
 	}
 	level, err := h.store.ChangeStock(c.Request.Context(), catalog.StockChange{Op: catalog.OpAdjust, VariantID: id,
