@@ -30,14 +30,16 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	all, _, err := w.cfg.Store.ListListings(sctx, shop.ID, catalog.ListQuery{Limit: catalog.MaxLimit})
-	if err != nil {
-		return err
-	}
 	byVariant := map[int64]catalog.Listing{}
-	for _, l := range all {
-		if l.ProductID == product.ID {
-			byVariant[l.VariantID] = l
+	for _, v := range product.Variants {
+		ls, err := w.cfg.Store.ListingsOfVariant(sctx, v.ID)
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if l.ShopID == shop.ID {
+				byVariant[l.VariantID] = l
+			}
 		}
 	}
 	if len(byVariant) == 0 {

@@ -33,8 +33,8 @@ type publishBenchConfig struct {
 // measures the wall time until every listing is live with its stock, the
 // calls the shop served and the calls it throttled (HTTP 429).
 func runPublishBench(ctx context.Context, cfg publishBenchConfig, out io.Writer) error {
-	if cfg.variants < 1 || cfg.listings < cfg.variants {
-		return fmt.Errorf("-listings (%d) must be at least -variants (%d) ≥ 1", cfg.listings, cfg.variants)
+	if cfg.variants < 1 || cfg.listings < cfg.variants || cfg.qps < 1 {
+		return fmt.Errorf("-listings (%d) must be at least -variants (%d) ≥ 1, and -qps at least 1", cfg.listings, cfg.variants)
 	}
 	logger := benchLogger(cfg.verbose)
 	setupStart := time.Now()
@@ -57,7 +57,13 @@ func runPublishBench(ctx context.Context, cfg publishBenchConfig, out io.Writer)
 		return err
 	}
 	listings := products * cfg.variants
-	shop, err := hub.connect(ctx, platforms[0], coopID) // shopee
+	var shopee platformUnderLoad
+	for _, p := range platforms {
+		if p.name == string(catalog.PlatformShopee) {
+			shopee = p
+		}
+	}
+	shop, err := hub.connect(ctx, shopee, coopID)
 	if err != nil {
 		return err
 	}
@@ -138,7 +144,8 @@ func runPublishBench(ctx context.Context, cfg publishBenchConfig, out io.Writer)
 		}
 	}
 	if cfg.verbose {
-		printCalls(os.Stderr, "shopee", calls)
+		fmt.Fprintln(os.Stderr, "sandbox calls while publishing:")
+		printCalls(os.Stderr, "shopee", callsSince(before, calls))
 	}
 	rate := float64(served) / elapsed.Seconds()
 	fmt.Fprintf(out, "bench-publish listings=%d seconds=%.1f efficiency=%.2f throttled=%d calls=%d calls_per_s=%.1f qps=%d hub_qps=%d live=%d errors=%d variants=%d\n",

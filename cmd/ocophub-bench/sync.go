@@ -131,6 +131,10 @@ func runSyncBench(ctx context.Context, cfg syncBenchConfig, out io.Writer) error
 		len(skus), len(shops), cfg.stock, time.Since(setupStart).Round(100*time.Millisecond))
 
 	// Load.
+	callsBefore := make([]map[string]int, len(shops))
+	for i, s := range shops {
+		callsBefore[i] = s.srv.Engine.State().Calls
+	}
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
 	tr := newPropagation(shops, cfg.stock, cfg.lostAfter)
@@ -242,8 +246,9 @@ func runSyncBench(ctx context.Context, cfg syncBenchConfig, out io.Writer) error
 	lat, lost := tr.results()
 	p50, p99, worst := percentile(lat, 0.50), percentile(lat, 0.99), percentile(lat, 1)
 	if cfg.verbose {
-		for _, s := range shops {
-			printCalls(os.Stderr, s.name, s.srv.Engine.State().Calls)
+		fmt.Fprintf(os.Stderr, "sandbox calls from the first order to the end of the settle (%d orders):\n", len(lat)+lost)
+		for i, s := range shops {
+			printCalls(os.Stderr, s.name, callsSince(callsBefore[i], s.srv.Engine.State().Calls))
 		}
 	}
 	fmt.Fprintf(out, "bench-sync orders=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f lost=%d oversold=%d ingest=%s rate=%d seconds=%.0f skus=%d hub_limits=%v refused=%d drift=%d errors=%d\n",
@@ -521,6 +526,17 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 		return 0
 	}
 	return sorted[int(float64(len(sorted)-1)*q)]
+}
+
+// callsSince is after − before, per endpoint and status.
+func callsSince(before, after map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, n := range after {
+		if d := n - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
 }
 
 // printCalls writes a sandbox's calls by endpoint and status.
