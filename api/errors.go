@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"ocophub/catalog"
+	"ocophub/worker/ops"
 )
 
 // statusOf is the ONE table from error code to HTTP status.
@@ -68,6 +69,4 @@ func abortWithError(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, errorBody{Error: detail})
 }
 
-func invalid(field, reason string) error {
-	return &catalog.Error{Code: catalog.CodeInvalidArgument, Message: reason, Fields: map[string]string{field: reason}}
-}
+func invalid(field, reason string) error { return ops.Invalid(field, reason) }

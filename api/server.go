@@ -78,7 +78,7 @@ func New(d Deps) (*gin.Engine, error) {
 	h.routes(v1.Group("", limitBody(MaxJSONBody)))
 	v1.POST("/imports", limitBody(MaxImportBody), h.importCatalog)
 	if d.Sync != nil {
-		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry)}
+		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry), cmds: d.Sync.Commands()}
 		sh.routes(v1.Group("", limitBody(MaxJSONBody)))
 		r.POST("/webhooks/:platform", limitBody(MaxWebhookBody), sh.receiveWebhook)
 	}
