@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,12 +25,15 @@ var statusOf = map[catalog.Code]int{
 	catalog.CodeInternal:           http.StatusInternalServerError,
 	codePayloadTooLarge:            http.StatusRequestEntityTooLarge,
 	codeUnsupportedMedia:           http.StatusUnsupportedMediaType,
+	codeTooManyRequests:            http.StatusTooManyRequests,
+	codeCSRF:                       http.StatusForbidden,
 }
 
 // API-only codes, for failures that happen before the domain is reached.
 const (
 	codePayloadTooLarge  catalog.Code = "payload_too_large"
 	codeUnsupportedMedia catalog.Code = "unsupported_media_type"
+	codeTooManyRequests  catalog.Code = "too_many_requests"
 )
 
 // errorBody is the JSON error envelope:
@@ -51,6 +55,10 @@ func abortWithError(c *gin.Context, err error) {
 	status, ok := statusOf[code]
 	if !ok {
 		status, code = http.StatusInternalServerError, catalog.CodeInternal
+	}
+	var wait retryAfter
+	if errors.As(err, &wait) {
+		c.Header("Retry-After", retrySeconds(time.Duration(wait)))
 	}
 	detail := errorDetail{Code: code, Message: err.Error()}
 	var ce *catalog.Error
