@@ -34,6 +34,10 @@ func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	if err := seedDemo(ctx, st); err != nil {
 		return err
 	}
+	logins, err := demoLogins(ctx, st, cfg.DataDir)
+	if err != nil {
+		return err
+	}
 	w, err := newWorker(cfg, st)
 	if err != nil {
 		return err
@@ -54,6 +58,7 @@ OCOP Hub is running (embedded: %s, in-process Redis). Ctrl-C stops it.
   Metrics        %[2]s/metrics
 
 `, cfg.DatabaseURL, base)
+		printLogins(out, base, logins)
 		for _, l := range sb.lines {
 			fmt.Fprintln(out, l)
 		}

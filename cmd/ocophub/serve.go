@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"ocophub/api"
+	"ocophub/catalog"
 	"ocophub/webui"
 	"ocophub/worker"
 )
@@ -45,7 +46,14 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), devOpera
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(worker.Collectors()...) // the worker runs in this process under `dev`
 	sync := syncDeps(cfg, st, wake)
+	auth, err := api.NewAuth(api.AuthConfig{Accounts: st.store, Limiter: api.NewLoginLimiter(st.redis, api.LoginLimits{}),
+		TrustedProxies: splitList(cfg.TrustedProxies), Logger: slog.Default()})
+	if err != nil {
+		return err
+	}
+	warnIfNoUsers(ctx, st)
 	router, err := api.New(api.Deps{
+		Auth:  auth,
 		Store: st.store,
 		Ready: map[string]api.Pinger{
 			"database": st.store.Ping,
@@ -94,6 +102,15 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), devOpera
 		return err
 	}
 	return nil
+}
+
+// warnIfNoUsers says how to get in when nobody can: a fresh deployment
+// has no users, and the API lets no one in without one.
+func warnIfNoUsers(ctx context.Context, st *stack) {
+	users, _, err := st.store.ListUsers(catalog.WithScope(ctx, catalog.OperatorScope()), catalog.ListQuery{Limit: 1})
+	if err == nil && len(users) == 0 {
+		slog.Warn("no users yet, so nobody can sign in: add the operator with `ocophub create-user -username admin -role operator`")
+	}
 }
 
 // syncDeps are the shop, listing, order and webhook routes' dependencies.
