@@ -1,7 +1,6 @@
 package webui
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -10,36 +9,41 @@ import (
 	"ocophub/catalog"
 )
 
-// The seam for accounts (issue 6): Deps.Authenticate says who a request
-// is, Deps.Login serves sign-in and sign-out. Until they exist, `ocophub
-// dev` sets Deps.DevOperator: signing in on /login then only sets a cookie
-// that lets the browser act as the operator, and every page says so. With
-// neither (`serve` today) nobody gets in: pages fail closed.
+// Accounts are api.Auth's (issue 6): Deps.Authenticate says who a request
+// is by its session cookie, Deps.Login serves the sign-in form's POST, and
+// the router checks every form's CSRF token. Deps.DevOperator is a stand-in
+// for tests and trials without accounts: the button on /login then sets a
+// cookie that lets the browser act as the operator, and every page says
+// so. With neither, nobody gets in: pages fail closed.
 
-const identityKey = "webui.identity"
+const principalKey = "webui.principal"
+
+// principal is the signed-in person of a page request.
+func principal(c *gin.Context) catalog.Principal {
+	p, _ := c.Get(principalKey)
+	pr, _ := p.(catalog.Principal)
+	return pr
+}
 
 // devCookie marks a browser signed in through the development stand-in.
 const devCookie = "ocophub_dev"
 
-// authenticate says who sends the request.
-func (ui *UI) authenticate(r *http.Request) (Identity, error) {
+// authenticate says who sends the request; unauthenticated: nobody.
+func (ui *UI) authenticate(r *http.Request) (catalog.Principal, error) {
 	if ui.d.Authenticate != nil {
 		return ui.d.Authenticate(r)
 	}
-	if !ui.d.DevOperator {
-		return Identity{}, ErrNotSignedIn
+	if c, err := r.Cookie(devCookie); ui.d.DevOperator && err == nil && c.Value == "1" {
+		return catalog.Principal{Name: "operator (dev)", Role: catalog.RoleOperator}, nil
 	}
-	if c, err := r.Cookie(devCookie); err != nil || c.Value != "1" {
-		return Identity{}, ErrNotSignedIn
-	}
-	return Identity{Name: "Operator (dev)", Scope: catalog.OperatorScope()}, nil
+	return catalog.Principal{}, &catalog.Error{Code: catalog.CodeUnauthenticated, Message: "not signed in"}
 }
 
 // requireSignIn puts the person and their scope in the request, or sends
 // the browser to /login and back here afterwards.
 func (ui *UI) requireSignIn(c *gin.Context) {
-	id, err := ui.authenticate(c.Request)
-	if errors.Is(err, ErrNotSignedIn) {
+	p, err := ui.authenticate(c.Request)
+	if catalog.ErrorCode(err) == catalog.CodeUnauthenticated {
 		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		c.Abort()
 		return
@@ -50,9 +54,29 @@ func (ui *UI) requireSignIn(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	c.Set(identityKey, id)
-	c.Request = c.Request.WithContext(catalog.WithScope(c.Request.Context(), id.Scope))
+	c.Set(principalKey, p)
+	c.Request = c.Request.WithContext(catalog.WithScope(c.Request.Context(), p.Scope()))
 	c.Next()
+}
+
+// need refuses a page to a role that may not do p. The store refuses
+// the action anyway; this shows a clear page instead of a half-rendered one.
+func (ui *UI) need(p catalog.Permission) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !principal(c).Role.Can(p) {
+			ui.fail(c, &catalog.Error{Code: catalog.CodePermissionDenied})
+			c.Abort()
+		}
+	}
+}
+
+// operatorOnly keeps the job monitor to the operator: the queues hold
+// every co-op's tasks.
+func (ui *UI) operatorOnly(c *gin.Context) {
+	if principal(c).Role != catalog.RoleOperator {
+		ui.fail(c, &catalog.Error{Code: catalog.CodePermissionDenied})
+		c.Abort()
+	}
 }
 
 // loginData is the login page's data.
@@ -62,11 +86,14 @@ type loginData struct {
 	// `ocophub dev`).
 	Available bool
 	Dev       bool
+	// Problem is why the last sign-in failed (credentials, too_many,
+	// unavailable).
+	Problem string
 }
 
 func (ui *UI) loginPage(c *gin.Context) {
 	d := loginData{Next: localPath(c.Query("next"), "/"), Available: ui.d.Authenticate != nil || ui.d.DevOperator,
-		Dev: ui.d.Authenticate == nil && ui.d.DevOperator}
+		Dev: ui.d.Authenticate == nil && ui.d.DevOperator, Problem: c.Query("error")}
 	status := http.StatusOK
 	if !d.Available {
 		status = http.StatusServiceUnavailable

@@ -173,15 +173,18 @@ func screenshots(t *testing.T, tab context.Context, url, name string) {
 	do(t, tab, chromedp.EmulateViewport(1280, 800))
 }
 
-// login signs in through the login page (the development stand-in until
-// accounts exist) and lands on next.
-func login(t *testing.T, tab context.Context, base, next string) {
+// login signs in through the login page with username and lands on next.
+func login(t *testing.T, tab context.Context, base, username, next string) {
 	t.Helper()
 	do(t, tab, chromedp.Navigate(base+next))
 	loc, err := chromedp.Run(tab, chromedp.Location())
 	require.NoError(t, err)
 	require.Contains(t, loc, "/login", "a page asks for sign-in first")
-	do(t, tab, chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS(".dev-banner")))
+	do(t, tab, chromedp.SendKeys(chromedp.CSS("#username"), username), chromedp.SendKeys(chromedp.CSS("#password"), "sai mật khẩu"),
+		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#login-error")))
+	require.Contains(t, text(t, tab, "#login-error"), "không đúng", "a wrong password is explained")
+	do(t, tab, chromedp.SendKeys(chromedp.CSS("#username"), username), chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS(".who")))
 	loc, err = chromedp.Run(tab, chromedp.Location())
 	require.NoError(t, err)
 	require.True(t, strings.HasSuffix(loc, next), "back on %s after sign-in, got %s", next, loc)

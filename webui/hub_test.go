@@ -94,12 +94,15 @@ func startHub(t *testing.T, seed bool) *hub {
 	_, _ = rand.Read(stateKey)
 	syncDeps := &api.SyncDeps{Store: h.st, Tasks: asynq.NewClientFromRedisClient(rdb), Drivers: drivers,
 		Wake: w.Wake, StateKey: stateKey}
-	router, err := api.New(api.Deps{Store: h.st, Sync: syncDeps, Logger: quiet})
+	auth, err := api.NewAuth(api.AuthConfig{Accounts: h.st, Limiter: api.NewLoginLimiter(rdb, api.LoginLimits{}), Logger: quiet})
+	require.NoError(t, err)
+	router, err := api.New(api.Deps{Store: h.st, Sync: syncDeps, Auth: auth, Logger: quiet})
 	require.NoError(t, err)
 	jobs := asynq.NewInspectorFromRedisClient(rdb)
 	cmds := syncDeps.Commands()
 	cmds.Runner = jobs
-	mount, err := webui.New(webui.Deps{Store: h.st, Commands: cmds, Jobs: jobs, Wake: w.Wake, DevOperator: true, Logger: quiet})
+	mount, err := webui.New(webui.Deps{Store: h.st, Commands: cmds, Jobs: jobs, Wake: w.Wake, Logger: quiet,
+		Authenticate: auth.Authenticate, Login: auth.LoginForm(), CSRFToken: auth.CSRFToken})
 	require.NoError(t, err)
 	mount(router)
 	srv := httptest.NewServer(router)
@@ -218,4 +221,24 @@ func (h *hub) eventually(t *testing.T, what string, check func() error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// password is every test account's.
+const password = "chè-xanh-Tân-Cương-2026"
+
+// addUser creates an account: the operator, or a manager of co-op code.
+func (h *hub) addUser(t *testing.T, username string, role catalog.Role, coopCode string) {
+	t.Helper()
+	u := catalog.User{Username: username, Name: username, Role: role}
+	if coopCode != "" {
+		coops, _, err := h.st.ListCoops(h.ctx, catalog.ListQuery{Limit: catalog.MaxLimit})
+		require.NoError(t, err)
+		for _, c := range coops {
+			if c.Code == coopCode {
+				u.CoopID = c.ID
+			}
+		}
+		require.NotZero(t, u.CoopID, "co-op %s", coopCode)
+	}
+	require.NoError(t, h.st.CreateUser(h.ctx, &u, password))
 }

@@ -21,8 +21,9 @@ import (
 // nothing lost.
 func TestImportJourney(t *testing.T) {
 	h := startHub(t, false)
+	h.addUser(t, "vanhanh", catalog.RoleOperator, "")
 	tab := newTab(t)
-	login(t, tab, h.url, "/import")
+	login(t, tab, h.url, "vanhanh", "/import")
 
 	dir := t.TempDir()
 	bad := strings.Replace(string(demo.CSV), "8936000001025", "8936000001026", 1) // wrong check digit, line 3
@@ -66,6 +67,9 @@ func TestImportJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#flash")))
 	require.Contains(t, text(t, tab, "h1"), "loại đặc biệt")
 	require.Contains(t, text(t, tab, ".price"), "99.000 ₫")
+
+	do(t, tab, chromedp.Navigate(h.url+"/jobs"))
+	require.Contains(t, text(t, tab, "#queue-critical"), "Gấp: tồn kho và đơn hàng", "the operator sees the queues")
 }
 
 // TestSellerJourney: a manager connects Shopee, Lazada and Zalo through
@@ -76,8 +80,9 @@ func TestImportJourney(t *testing.T) {
 // gone. Screenshots of the main pages at desktop and phone sizes.
 func TestSellerJourney(t *testing.T) {
 	h := startHub(t, true)
+	h.addUser(t, "quanly.haodat", catalog.RoleCoopManager, "HTX-HAODAT")
 	tab := newTab(t)
-	login(t, tab, h.url, "/shops")
+	login(t, tab, h.url, "quanly.haodat", "/shops")
 
 	for _, p := range []catalog.Platform{catalog.PlatformShopee, catalog.PlatformLazada, catalog.PlatformZalo} {
 		do(t, tab, chromedp.Navigate(h.url+"/shops"), chromedp.Click(chromedp.CSS("#connect-"+string(p))),

@@ -78,7 +78,7 @@ type page struct {
 	// Path is the page's own address, for the language toggle.
 	Path string
 	Nav  string
-	User Identity
+	User catalog.Principal
 	// Dev says the person is let in by the development stand-in.
 	Dev       bool
 	SignedIn  bool
@@ -108,6 +108,13 @@ func (p *page) T(id string, args ...any) string {
 	return s
 }
 
+// Can reports whether the signed-in person's role may do permission p,
+// so a page offers only the buttons that will work.
+func (p *page) Can(perm string) bool { return p.User.Role.Can(catalog.Permission(perm)) }
+
+// IsOperator reports whether the person is the platform's operator.
+func (p *page) IsOperator() bool { return p.User.Role == catalog.RoleOperator }
+
 // In picks the page's language of a bilingual text.
 func (p *page) In(t catalog.Text) string { return t.In(p.Lang) }
 
@@ -127,8 +134,8 @@ func (ui *UI) newPage(c *gin.Context, nav, titleID string, data any) *page {
 	lang := requestLanguage(c)
 	p := &page{Lang: lang, Path: c.Request.URL.RequestURI(), Nav: nav, Data: data,
 		loc: i18n.NewLocalizer(ui.pages.bundle, lang)}
-	if id, ok := c.Get(identityKey); ok {
-		p.User = id.(Identity)
+	if _, ok := c.Get(principalKey); ok {
+		p.User = principal(c)
 		p.SignedIn = true
 		p.Dev = ui.d.Authenticate == nil && ui.d.DevOperator
 	}

@@ -51,18 +51,6 @@ type Jobs interface {
 
 var _ Jobs = (*asynq.Inspector)(nil)
 
-// Identity is the person a request acts for.
-type Identity struct {
-	// Name is shown in the header.
-	Name string
-	// Scope is the tenant the store applies to everything the person does.
-	Scope catalog.Scope
-}
-
-// ErrNotSignedIn is what Authenticate returns for a request with no valid
-// session: the page sends the browser to /login.
-var ErrNotSignedIn = errors.New("not signed in")
-
 // Deps is what the web UI needs; main wires it by hand. Zero values are
 // noted beside each field.
 type Deps struct {
@@ -79,17 +67,19 @@ type Deps struct {
 	// OAuth redirects; empty uses the request's own scheme and host.
 	PublicURL string
 
-	// Authenticate tells who sends a request (ErrNotSignedIn: nobody).
-	// Nil until accounts exist: then only DevOperator lets anyone in.
-	Authenticate func(r *http.Request) (Identity, error)
-	// Login, when set, serves POST /login and POST /logout instead of the
-	// development stand-in.
+	// Authenticate tells who sends a request by its session (api.Auth's);
+	// an error with code unauthenticated sends the browser to /login. Nil:
+	// only DevOperator lets anyone in.
+	Authenticate func(r *http.Request) (catalog.Principal, error)
+	// Login serves POST /login (username, password, next) and POST
+	// /logout (api.Auth's LoginForm); nil uses the stand-in.
 	Login http.Handler
-	// CSRFToken, when set, is written into every form as the hidden field
-	// csrf_token; the middleware that checks it is the accounts issue's.
+	// CSRFToken is written into every form as the hidden field csrf_token
+	// (api.Auth's; api.New's router checks it on every form post).
 	CSRFToken func(r *http.Request) string
-	// DevOperator lets a person in as the operator with no account: only
-	// `ocophub dev` sets it, and every page then says so.
+	// DevOperator, with no Authenticate, lets a browser in as the
+	// operator once it presses the button on /login: for tests and trials
+	// without accounts. Every page then says so.
 	DevOperator bool
 
 	// StockAlertAt is the available quantity at or below which the
@@ -141,27 +131,28 @@ func (ui *UI) mount(r *gin.Engine) {
 	r.POST("/logout", ui.logout)
 
 	g := r.Group("", ui.requireSignIn)
-	g.GET("/", ui.dashboard)
-	g.GET("/products", ui.productList)
-	g.GET("/products/:id", ui.productPage)
-	g.GET("/products/:id/edit", ui.productEdit)
-	g.POST("/products/:id/edit", ui.productSave)
-	g.POST("/products/:id/stock", ui.stockAdjust)
-	g.POST("/listings/:id/push", ui.listingPush)
-	g.POST("/listings/:id/delist", ui.listingDelist)
-	g.GET("/import", ui.importPage)
-	g.POST("/import", ui.importCheck)
-	g.POST("/import/confirm", ui.importConfirm)
-	g.GET("/shops", ui.shopsPage)
-	g.GET("/shops/connect", ui.shopConnect)
-	g.GET("/shops/callback/:platform", ui.shopCallback)
-	g.GET("/publish", ui.publishPage)
-	g.POST("/publish", ui.publishStart)
-	g.GET("/publish/progress", ui.publishProgress)
-	g.GET("/orders", ui.ordersPage)
-	g.POST("/orders/:id/ship", ui.orderShip)
-	g.GET("/pushes", ui.pushesPage)
-	g.GET("/jobs", ui.jobsPage)
-	g.POST("/jobs/:queue/:id/run", ui.jobRun)
-	g.POST("/jobs/:queue/:id/delete", ui.jobDelete)
+	read, write := catalog.PermCatalogRead, catalog.PermCatalogWrite
+	g.GET("/", ui.need(read), ui.dashboard)
+	g.GET("/products", ui.need(read), ui.productList)
+	g.GET("/products/:id", ui.need(read), ui.productPage)
+	g.GET("/products/:id/edit", ui.need(catalog.PermPriceWrite), ui.productEdit)
+	g.POST("/products/:id/edit", ui.need(catalog.PermPriceWrite), ui.productSave)
+	g.POST("/products/:id/stock", ui.need(catalog.PermStockAdjust), ui.stockAdjust)
+	g.POST("/listings/:id/push", ui.need(catalog.PermListingPush), ui.listingPush)
+	g.POST("/listings/:id/delist", ui.need(catalog.PermShopsWrite), ui.listingDelist)
+	g.GET("/import", ui.need(write), ui.importPage)
+	g.POST("/import", ui.need(write), ui.importCheck)
+	g.POST("/import/confirm", ui.need(write), ui.importConfirm)
+	g.GET("/shops", ui.need(catalog.PermShopsRead), ui.shopsPage)
+	g.GET("/shops/connect", ui.need(catalog.PermShopsWrite), ui.shopConnect)
+	g.GET("/shops/callback/:platform", ui.need(catalog.PermShopsWrite), ui.shopCallback)
+	g.GET("/publish", ui.need(catalog.PermShopsWrite), ui.publishPage)
+	g.POST("/publish", ui.need(catalog.PermShopsWrite), ui.publishStart)
+	g.GET("/publish/progress", ui.need(catalog.PermShopsRead), ui.publishProgress)
+	g.GET("/orders", ui.need(catalog.PermOrdersRead), ui.ordersPage)
+	g.POST("/orders/:id/ship", ui.need(catalog.PermOrdersShip), ui.orderShip)
+	g.GET("/pushes", ui.need(catalog.PermShopsRead), ui.pushesPage)
+	g.GET("/jobs", ui.operatorOnly, ui.jobsPage)
+	g.POST("/jobs/:queue/:id/run", ui.operatorOnly, ui.jobRun)
+	g.POST("/jobs/:queue/:id/delete", ui.operatorOnly, ui.jobDelete)
 }

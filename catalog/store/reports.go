@@ -8,7 +8,7 @@ import (
 )
 
 // Reads for people's screens (the web UI's dashboard, audit log and public
-// pages). Each is scoped like every other store read.
+// pages). Each needs its permission and is scoped like every other read.
 
 // OrderSummary is an order without its lines, for sales figures.
 type OrderSummary struct {
@@ -23,7 +23,7 @@ type OrderSummary struct {
 // OrdersSince lists the orders in scope placed at or after since, oldest
 // first.
 func (s *Store) OrdersSince(ctx context.Context, since time.Time) ([]OrderSummary, error) {
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermOrdersRead)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ type ShopSync struct {
 
 // ShopSyncs reports the sync state of every shop in scope, by shop id.
 func (s *Store) ShopSyncs(ctx context.Context) (map[int64]*ShopSync, error) {
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermShopsRead)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ type PushQuery struct {
 
 // Pushes lists audited pushes in scope, newest first.
 func (s *Store) Pushes(ctx context.Context, q PushQuery) ([]PushAudit, error) {
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermShopsRead)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ type LowStock struct {
 // LowStocks lists the variants in scope with at most threshold units
 // available, fewest first.
 func (s *Store) LowStocks(ctx context.Context, threshold int64, limit int) ([]LowStock, error) {
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermCatalogRead)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (s *Store) LowStocks(ctx context.Context, threshold int64, limit int) ([]Lo
 // ProductByGTIN finds the product one of whose variants carries gtin;
 // not_found otherwise.
 func (s *Store) ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error) {
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermCatalogRead)
 	if err != nil {
 		return catalog.Product{}, err
 	}
@@ -250,7 +250,7 @@ type OrderQuery struct {
 
 // OrderInbox lists the orders in scope, newest first, with their lines.
 func (s *Store) OrderInbox(ctx context.Context, q OrderQuery) ([]catalog.Order, error) {
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermOrdersRead)
 	if err != nil {
 		return nil, err
 	}
