@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
@@ -18,7 +16,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"ocophub/api"
@@ -84,13 +81,7 @@ func requireTasks(t *testing.T, f *fakeTasks, want ...*asynq.Task) {
 // newSyncServer is the router with the channel routes.
 func newSyncServer(t *testing.T, st *store.Store, sd *api.SyncDeps) *testServer {
 	t.Helper()
-	reg := prometheus.NewRegistry()
-	router, err := api.New(api.Deps{Store: st, Registry: reg, Sync: sd,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
-	return &testServer{t: t, URL: srv.URL, Registry: reg}
+	return startServer(t, api.Deps{Store: st, Sync: sd})
 }
 
 // keyedStore is a store that can seal tokens.
@@ -110,21 +101,26 @@ func eachKeyed(t *testing.T, body func(t *testing.T, st *store.Store)) {
 // noRedirects is a browser that shows each redirect instead of following.
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-func fetch(t *testing.T, req *http.Request) response {
-	t.Helper()
+// fetch sends req as a browser that does not follow redirects; requests
+// to the hub carry the test's operator token (other sites never see it).
+func (s *testServer) fetch(req *http.Request) response {
+	s.t.Helper()
+	if strings.HasPrefix(req.URL.String(), s.URL+"/") && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
 	res, err := noRedirects.Do(req)
-	require.NoError(t, err)
+	require.NoError(s.t, err)
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
+	require.NoError(s.t, err)
 	return response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 
-func browse(t *testing.T, rawURL string) response {
-	t.Helper()
+func (s *testServer) browse(rawURL string) response {
+	s.t.Helper()
 	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
-	require.NoError(t, err)
-	return fetch(t, req)
+	require.NoError(s.t, err)
+	return s.fetch(req)
 }
 
 // TestConnectLazadaShop connects a Lazada sandbox shop the way a seller
@@ -155,7 +151,7 @@ func TestConnectLazadaShop(t *testing.T) {
 			}})
 
 		// The hub sends the seller to Lazada's authorization page.
-		r := browse(t, srv.URL+"/api/v1/shops/connect/lazada?coop_id="+itoa(f.Coop.ID))
+		r := srv.browse(srv.URL + "/api/v1/shops/connect/lazada?coop_id=" + itoa(f.Coop.ID))
 		require.Equal(t, http.StatusFound, r.Status, "body: %s", r.Body)
 		authorize := r.Header.Get("Location")
 		require.True(t, strings.HasPrefix(authorize, sb.URL+"/oauth/authorize?"), authorize)
@@ -166,7 +162,7 @@ func TestConnectLazadaShop(t *testing.T) {
 		state := au.Query().Get("state")
 		require.NotEmpty(t, state)
 
-		page := browse(t, authorize)
+		page := srv.browse(authorize)
 		require.Equal(t, http.StatusOK, page.Status)
 		require.Contains(t, string(page.Body), "HTX chè Hảo Đạt")
 
@@ -174,7 +170,7 @@ func TestConnectLazadaShop(t *testing.T) {
 		req, err := http.NewRequest(http.MethodPost, authorize, strings.NewReader(url.Values{"shop_id": {ext}, "approve": {"1"}}.Encode()))
 		require.NoError(t, err)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		r = fetch(t, req)
+		r = srv.fetch(req)
 		require.Equal(t, http.StatusFound, r.Status, "body: %s", r.Body)
 		callback := r.Header.Get("Location")
 		require.True(t, strings.HasPrefix(callback, srv.URL+"/api/v1/shops/callback/lazada?"), callback)
@@ -203,14 +199,14 @@ func TestConnectLazadaShop(t *testing.T) {
 			withState(cu.Path, coopPart),
 			withState("/api/v1/shops/callback/zalo", state),
 		} {
-			fields := requireError(t, browse(t, bad), http.StatusBadRequest, catalog.CodeInvalidArgument)
+			fields := requireError(t, srv.browse(bad), http.StatusBadRequest, catalog.CodeInvalidArgument)
 			require.Contains(t, fields, "state", bad)
 		}
 		_, err = st.ShopByExternalID(ctx, catalog.PlatformLazada, ext)
 		require.Equal(t, catalog.CodeNotFound, catalog.ErrorCode(err), "nothing connected yet")
 
 		// The real callback connects the shop.
-		r = browse(t, callback)
+		r = srv.browse(callback)
 		requireSchema(t, "Shop", r.Body)
 		shop := decode[catalog.Shop](t, r, http.StatusOK)
 		require.Equal(t, f.Coop.ID, shop.CoopID)
@@ -242,14 +238,14 @@ func TestConnectLazadaShop(t *testing.T) {
 		require.Equal(t, shop, decode[catalog.Shop](t, r, http.StatusOK))
 
 		// The code is single-use: replaying the callback is Lazada's refusal.
-		requireError(t, browse(t, callback), http.StatusUnauthorized, catalog.CodeUnauthenticated)
+		requireError(t, srv.browse(callback), http.StatusUnauthorized, catalog.CodeUnauthenticated)
 
 		// Bad connect requests.
-		requireError(t, browse(t, srv.URL+"/api/v1/shops/connect/lazada"), http.StatusBadRequest, catalog.CodeInvalidArgument)
-		fields := requireError(t, browse(t, srv.URL+"/api/v1/shops/connect/lazada?coop_id=999999"), http.StatusBadRequest, catalog.CodeInvalidArgument)
+		requireError(t, srv.browse(srv.URL+"/api/v1/shops/connect/lazada"), http.StatusBadRequest, catalog.CodeInvalidArgument)
+		fields := requireError(t, srv.browse(srv.URL+"/api/v1/shops/connect/lazada?coop_id=999999"), http.StatusBadRequest, catalog.CodeInvalidArgument)
 		require.Contains(t, fields, "coop_id")
-		requireError(t, browse(t, srv.URL+"/api/v1/shops/connect/ebay?coop_id="+itoa(f.Coop.ID)), http.StatusNotFound, catalog.CodeNotFound)
-		requireError(t, browse(t, srv.URL+"/api/v1/shops/connect/shopee?coop_id="+itoa(f.Coop.ID)), http.StatusNotFound, catalog.CodeNotFound)
+		requireError(t, srv.browse(srv.URL+"/api/v1/shops/connect/ebay?coop_id="+itoa(f.Coop.ID)), http.StatusNotFound, catalog.CodeNotFound)
+		requireError(t, srv.browse(srv.URL+"/api/v1/shops/connect/shopee?coop_id="+itoa(f.Coop.ID)), http.StatusNotFound, catalog.CodeNotFound)
 		require.Empty(t, tasks.take(), "connecting queues nothing")
 	})
 }
@@ -263,8 +259,8 @@ func TestConnectNeedsAStateKey(t *testing.T) {
 		Drivers: map[catalog.Platform]func(catalog.Shop) driver.Driver{
 			catalog.PlatformLazada: func(s catalog.Shop) driver.Driver { return lazada.New(lazada.Config{AppKey: "1"}, nil) },
 		}})
-	requireError(t, browse(t, srv.URL+"/api/v1/shops/connect/lazada?coop_id="+itoa(f.Coop.ID)), http.StatusInternalServerError, catalog.CodeInternal)
-	requireError(t, browse(t, srv.URL+"/api/v1/shops/callback/lazada?code=x&state=1.lazada.9999999999.00.AA"), http.StatusInternalServerError, catalog.CodeInternal)
+	requireError(t, srv.browse(srv.URL+"/api/v1/shops/connect/lazada?coop_id="+itoa(f.Coop.ID)), http.StatusInternalServerError, catalog.CodeInternal)
+	requireError(t, srv.browse(srv.URL+"/api/v1/shops/callback/lazada?code=x&state=1.lazada.9999999999.00.AA"), http.StatusInternalServerError, catalog.CodeInternal)
 }
 
 // connectedShop records a Lazada shop for the co-op without OAuth.

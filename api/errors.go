@@ -4,10 +4,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"ocophub/catalog"
+	"ocophub/worker/ops"
 )
 
 // statusOf is the ONE table from error code to HTTP status.
@@ -23,12 +25,15 @@ var statusOf = map[catalog.Code]int{
 	catalog.CodeInternal:           http.StatusInternalServerError,
 	codePayloadTooLarge:            http.StatusRequestEntityTooLarge,
 	codeUnsupportedMedia:           http.StatusUnsupportedMediaType,
+	codeTooManyRequests:            http.StatusTooManyRequests,
+	codeCSRF:                       http.StatusForbidden,
 }
 
 // API-only codes, for failures that happen before the domain is reached.
 const (
 	codePayloadTooLarge  catalog.Code = "payload_too_large"
 	codeUnsupportedMedia catalog.Code = "unsupported_media_type"
+	codeTooManyRequests  catalog.Code = "too_many_requests"
 )
 
 // errorBody is the JSON error envelope:
@@ -51,6 +56,10 @@ func abortWithError(c *gin.Context, err error) {
 	if !ok {
 		status, code = http.StatusInternalServerError, catalog.CodeInternal
 	}
+	var wait retryAfter
+	if errors.As(err, &wait) {
+		c.Header("Retry-After", retrySeconds(time.Duration(wait)))
+	}
 	detail := errorDetail{Code: code, Message: err.Error()}
 	var ce *catalog.Error
 	if errors.As(err, &ce) {
@@ -68,6 +77,4 @@ func abortWithError(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, errorBody{Error: detail})
 }
 
-func invalid(field, reason string) error {
-	return &catalog.Error{Code: catalog.CodeInvalidArgument, Message: reason, Fields: map[string]string{field: reason}}
-}
+func invalid(field, reason string) error { return ops.Invalid(field, reason) }

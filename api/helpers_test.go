@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -9,34 +10,81 @@ import (
 	"net/http/httptest"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
 
 	"ocophub/api"
 	"ocophub/catalog"
+	"ocophub/catalog/store/storetest"
 )
 
 // testServer is the real router over a real store, served on a loopback
-// port and spoken to with net/http.
+// port and spoken to with net/http. Requests carry an operator API token
+// unless they set their own Authorization ("" sends none).
 type testServer struct {
 	t        *testing.T
 	URL      string
 	Registry *prometheus.Registry
+	Auth     *api.Auth
+	token    string
 }
 
 func newServer(t *testing.T, st catalog.Store, ready map[string]api.Pinger) *testServer {
 	t.Helper()
-	reg := prometheus.NewRegistry()
-	router, err := api.New(api.Deps{Store: st, Ready: ready, Registry: reg,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return startServer(t, api.Deps{Store: st, Ready: ready})
+}
+
+// startServer serves d with a fresh metrics registry, sign-in backed by
+// the store (attempts counted in Redis DB 10 under a prefix of this test's
+// own) and an operator token for the test's requests.
+func startServer(t *testing.T, d api.Deps) *testServer {
+	t.Helper()
+	acc, ok := d.Store.(catalog.Accounts)
+	require.True(t, ok, "the store keeps accounts")
+	d.Registry = prometheus.NewRegistry()
+	d.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if d.Auth == nil {
+		d.Auth = testAuth(t, acc, api.LoginLimits{})
+	}
+	router, err := api.New(d)
 	require.NoError(t, err)
 	srv := httptest.NewServer(router)
 	t.Cleanup(srv.Close)
-	return &testServer{t: t, URL: srv.URL, Registry: reg}
+	return &testServer{t: t, URL: srv.URL, Registry: d.Registry, Auth: d.Auth, token: newToken(t, acc, catalog.APIToken{Name: "test operator", Role: catalog.RoleOperator})}
+}
+
+// testRedis is Redis DB 10, the API tests' own.
+func testRedis(t testing.TB) *redis.Client {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", DB: 10})
+	t.Cleanup(func() { _ = rdb.Close() })
+	require.NoError(t, rdb.Ping(context.Background()).Err(), "Redis at 127.0.0.1:6379 (run `make test`, which starts it)")
+	return rdb
+}
+
+// testAuth is sign-in over acc whose attempt counters no other test shares.
+func testAuth(t testing.TB, acc catalog.Accounts, limits api.LoginLimits) *api.Auth {
+	t.Helper()
+	limits.Prefix = "ocophub:test:" + strings.ReplaceAll(t.Name(), "/", ":") + ":" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
+	a, err := api.NewAuth(api.AuthConfig{Accounts: acc, Limiter: api.NewLoginLimiter(testRedis(t), limits),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	return a
+}
+
+// newToken creates an API token as the operator and returns its secret.
+func newToken(t testing.TB, acc catalog.Accounts, tok catalog.APIToken) string {
+	t.Helper()
+	secret, err := acc.CreateAPIToken(storetest.Operator(), &tok)
+	require.NoError(t, err)
+	return secret
 }
 
 type response struct {
@@ -51,8 +99,12 @@ func (s *testServer) do(method, path string, body io.Reader, header ...string) r
 	req, err := http.NewRequest(method, s.URL+path, body)
 	require.NoError(s.t, err)
 	require.Zero(s.t, len(header)%2, "headers come in name, value pairs")
+	req.Header.Set("Authorization", "Bearer "+s.token)
 	for i := 0; i < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
+	}
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Del("Authorization")
 	}
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(s.t, err)

@@ -45,7 +45,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 
 	// With Sync, so the shop, listing, order and webhook routes are there.
 	st := storetest.Open(t, store.SQLite)
-	router, err := api.New(api.Deps{Store: st, Sync: &api.SyncDeps{Store: st, Tasks: &fakeTasks{}}})
+	router, err := api.New(api.Deps{Store: st, Sync: &api.SyncDeps{Store: st, Tasks: &fakeTasks{}}, Auth: testAuth(t, st, api.LoginLimits{})})
 	require.NoError(t, err)
 	routes := map[string]bool{}
 	for _, r := range router.Routes() {
@@ -89,8 +89,9 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	for op := range documented {
 		require.True(t, routes[op], "api/openapi.json documents %s, which the router does not serve", op)
 	}
-	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders, webhooks.
-	require.Len(t, documented, 4*5+3+1+1+3+5+6+4+1)
+	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders,
+	// webhooks; sign-in, users, tokens, grants, audit.
+	require.Len(t, documented, 4*5+3+1+1+3+5+6+4+1+4+4+4+4+1)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)
@@ -156,6 +157,10 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		"PushAudit":    reflect.TypeFor[store.PushAudit](),
 		"Order":        reflect.TypeFor[catalog.Order](),
 		"OrderLine":    reflect.TypeFor[catalog.OrderLine](),
+		"User":         reflect.TypeFor[catalog.User](),
+		"APIToken":     reflect.TypeFor[catalog.APIToken](),
+		"Grant":        reflect.TypeFor[catalog.Grant](),
+		"AuditEntry":   reflect.TypeFor[catalog.AuditEntry](),
 	} {
 		require.Contains(t, doc.Components.Schemas, name)
 		require.Equal(t, jsonFields(typ), keys(doc.Components.Schemas[name].Properties), "schema %s", name)
@@ -176,6 +181,21 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		string(catalog.ListingError), string(catalog.ListingDelisted))
 	enum("OrderStatus", string(catalog.OrderUnpaid), string(catalog.OrderReadyToShip), string(catalog.OrderShipped),
 		string(catalog.OrderDelivered), string(catalog.OrderCancelled))
+	var roles, rights, perms []string
+	for _, r := range catalog.Roles {
+		roles = append(roles, string(r))
+	}
+	for _, r := range catalog.AllRights {
+		rights = append(rights, string(r))
+	}
+	for _, p := range catalog.Permissions {
+		perms = append(perms, string(p))
+	}
+	enum("Role", roles...)
+	enum("Right", rights...)
+	enum("Permission", perms...)
+	require.ElementsMatch(t, append(jsonFields(reflect.TypeFor[catalog.User]()), "password"),
+		keys(doc.Components.Schemas["UserRequest"].Properties))
 	enum("StockState", string(catalog.StockNone), string(catalog.StockReserved), string(catalog.StockDeducted),
 		string(catalog.StockReleased))
 
@@ -185,7 +205,7 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 	}
 	require.ElementsMatch(t, groups, doc.Components.Schemas["Group"].Enum)
 
-	codes := []string{"payload_too_large", "unsupported_media_type", "method_not_allowed"}
+	codes := []string{"payload_too_large", "unsupported_media_type", "method_not_allowed", "too_many_requests", "csrf_failed"}
 	for _, c := range []catalog.Code{catalog.CodeInvalidArgument, catalog.CodeNotFound, catalog.CodeConflict,
 		catalog.CodeInsufficientStock, catalog.CodeFailedPrecondition, catalog.CodePermissionDenied,
 		catalog.CodeUnauthenticated, catalog.CodeUnavailable, catalog.CodeInternal} {

@@ -63,7 +63,9 @@ func listHandler[T any](list func(ctx context.Context, q catalog.ListQuery) ([]T
 	}
 }
 
-// getHandler serves one object by its path id, with its version as ETag.
+// getHandler serves one object by its path id, with its version as ETag
+// when version is not nil. It also serves actions on an object that answer
+// with the object (revoking a token).
 func getHandler[T any](get func(ctx context.Context, id int64) (T, error), version func(*T) int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, err := pathID(c)
@@ -76,7 +78,9 @@ func getHandler[T any](get func(ctx context.Context, id int64) (T, error), versi
 			abortWithError(c, err)
 			return
 		}
-		c.Header("ETag", etag(version(&v)))
+		if version != nil {
+			c.Header("ETag", etag(version(&v)))
+		}
 		c.JSON(http.StatusOK, &v)
 	}
 }

@@ -38,6 +38,10 @@ type Deps struct {
 	TrustedProxies []string
 	// Sync serves shops, listings, orders and webhooks; nil leaves them out.
 	Sync *SyncDeps
+	// Auth tells who sends each request (NewAuth). Nil leaves out the
+	// sign-in and account routes, and every other route but the public
+	// ones answers 401: nobody can get in.
+	Auth *Auth
 }
 
 // New builds the router with every route of the API.
@@ -55,8 +59,12 @@ func New(d Deps) (*gin.Engine, error) {
 	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	auth := d.Auth
+	if auth == nil {
+		auth = &Auth{log: d.Logger}
+	}
 	metrics := newHTTPMetrics(d.Registry)
-	r.Use(requestID(), recoverPanics(d.Logger), accessLog(d.Logger), metrics.middleware())
+	r.Use(requestID(), recoverPanics(d.Logger), accessLog(d.Logger), metrics.middleware(), securityHeaders(auth), auth.pageCSRF)
 	r.NoRoute(func(c *gin.Context) {
 		abortWithError(c, catalog.Errorf(catalog.CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -69,30 +77,28 @@ func New(d Deps) (*gin.Engine, error) {
 	r.GET("/readyz", readiness(d.Ready))
 	r.GET("/metrics", gin.WrapH(metricsHandler(d.Registry)))
 
-	v1 := r.Group("/api/v1", tenantScope())
+	v1 := r.Group("/api/v1", noStore, auth.guard(d.Logger))
 	v1.GET("/openapi.json", serveOpenAPI)
+	small := v1.Group("", limitBody(MaxJSONBody))
+	if d.Auth != nil {
+		small.POST("/auth/login", auth.login)
+		small.POST("/auth/logout", auth.logout)
+		small.GET("/auth/me", auth.me)
+		small.PUT("/auth/password", auth.changePassword)
+		accountHandlers{accounts: auth.accounts}.routes(small)
+	}
 	h := handlers{store: d.Store, changed: func() {}}
 	if d.Sync != nil && d.Sync.Wake != nil {
 		h.changed = d.Sync.Wake
 	}
-	h.routes(v1.Group("", limitBody(MaxJSONBody)))
+	h.routes(small)
 	v1.POST("/imports", limitBody(MaxImportBody), h.importCatalog)
 	if d.Sync != nil {
-		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry)}
-		sh.routes(v1.Group("", limitBody(MaxJSONBody)))
+		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry), cmds: d.Sync.Commands()}
+		sh.routes(small)
 		r.POST("/webhooks/:platform", limitBody(MaxWebhookBody), sh.receiveWebhook)
 	}
 	return r, nil
-}
-
-// tenantScope puts the caller's scope in the request context. Until the
-// accounts feature, the API has no users and acts as the operator; that is
-// why `serve` binds to 127.0.0.1 by default.
-func tenantScope() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		c.Request = c.Request.WithContext(catalog.WithScope(c.Request.Context(), catalog.OperatorScope()))
-		c.Next()
-	}
 }
 
 type handlers struct {

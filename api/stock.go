@@ -75,6 +75,6 @@ func (h handlers) movements(c *gin.Context) {
 	c.JSON(http.StatusOK, listResponse[catalog.Movement]{Items: items, NextCursor: next})
 }
 
-// actor names who made a change, for the ledger. Until accounts exist it is
-// the API itself.
-func actor(*gin.Context) string { return "api" }
+// actor names who made a change, for the ledger: the signed-in user's
+// username or "token:<name>".
+func actor(c *gin.Context) string { return catalog.ScopeFrom(c.Request.Context()).Actor() }

@@ -67,7 +67,7 @@ func TestStockOverHTTP(t *testing.T) {
 		require.Equal(t, "vỡ hộp", latest.Note)
 		require.Equal(t, int64(2), latest.Version)
 		require.Equal(t, catalog.OpAdjust, latest.Op)
-		require.Equal(t, "api", latest.Actor)
+		require.Equal(t, "token:test operator", latest.Actor, "the ledger names who adjusted")
 		require.Equal(t, int64(5), first.OnHandDelta)
 		require.Equal(t, catalog.ReasonReceived, first.Reason)
 

@@ -9,6 +9,7 @@ import (
 	"ocophub/catalog"
 	"ocophub/catalog/store"
 	"ocophub/connectors/driver"
+	"ocophub/worker/ops"
 )
 
 // SyncDeps are what the channel routes (shops, listings, orders,
@@ -65,3 +66,9 @@ type ChannelStore interface {
 }
 
 var _ ChannelStore = (*store.Store)(nil)
+
+// Commands are the sync operations over these dependencies, shared with
+// the web UI.
+func (d *SyncDeps) Commands() *ops.Commands {
+	return &ops.Commands{Store: d.Store, Tasks: d.Tasks, Drivers: d.Drivers, StateKey: d.StateKey}
+}

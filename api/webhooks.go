@@ -12,12 +12,14 @@ import (
 	"ocophub/catalog"
 	"ocophub/connectors/driver"
 	"ocophub/worker"
+	"ocophub/worker/ops"
 )
 
 // syncHandlers serve the channel routes.
 type syncHandlers struct {
 	SyncDeps
 	metrics webhookMetrics
+	cmds    *ops.Commands
 }
 
 type webhookMetrics struct{ received *prometheus.CounterVec }

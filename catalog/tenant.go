@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -137,10 +138,24 @@ func allDigits(s string) bool {
 // Scope is the tenant a caller acts for. The store applies it to every query,
 // so a handler that forgets a check still cannot read another co-op's rows:
 // an object outside the scope simply does not exist (not_found).
+//
+// A scope made by Principal.Scope also carries who acts (role, user or
+// token) for permission checks, ledgers and the audit log. The system's
+// scopes (worker, command line, tests) carry no role: they act with the
+// role their kind implies (Role).
 type Scope struct {
 	operator   bool
 	allianceID int64
 	coopIDs    []int64
+	// staffOf is the alliance of a staff member, who sees the alliance's
+	// directory and, per co-op, what that co-op granted.
+	staffOf int64
+	rights  map[int64]Rights
+
+	role    Role
+	userID  int64
+	tokenID int64
+	actor   string
 }
 
 // OperatorScope sees every tenant: the platform operator, imports and tests.
@@ -152,14 +167,89 @@ func AllianceScope(allianceID int64) Scope { return Scope{allianceID: allianceID
 // CoopScope sees the listed co-ops only.
 func CoopScope(coopIDs ...int64) Scope { return Scope{coopIDs: coopIDs} }
 
+// StaffScope is alliance staff of allianceID holding the rights each
+// co-op granted (co-op id → rights); co-ops not in the map granted nothing.
+func StaffScope(allianceID int64, rights map[int64]Rights) Scope {
+	return Scope{staffOf: allianceID, rights: rights, role: RoleAllianceStaff}
+}
+
 // IsOperator reports whether the scope is unrestricted.
 func (s Scope) IsOperator() bool { return s.operator }
 
-// AllianceID is the alliance of an alliance scope, 0 otherwise.
+// AllianceID is the alliance of an alliance scope, 0 otherwise (staff
+// included: they do not own the alliance's co-ops).
 func (s Scope) AllianceID() int64 { return s.allianceID }
 
 // CoopIDs are the co-ops of a co-op scope.
 func (s Scope) CoopIDs() []int64 { return s.coopIDs }
 
+// IsStaff reports whether the scope is an alliance staff member's.
+func (s Scope) IsStaff() bool { return s.staffOf != 0 }
+
+// StaffAllianceID is the alliance of a staff scope, 0 otherwise.
+func (s Scope) StaffAllianceID() int64 { return s.staffOf }
+
+// RightsOn are the rights co-op coopID granted a staff scope.
+func (s Scope) RightsOn(coopID int64) Rights { return s.rights[coopID] }
+
+// GrantedCoops are the co-ops that granted a staff scope any right, in
+// id order.
+func (s Scope) GrantedCoops() []int64 {
+	out := make([]int64, 0, len(s.rights))
+	for id, r := range s.rights {
+		if len(r) > 0 {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // IsZero reports whether no scope was set; the store refuses such calls.
-func (s Scope) IsZero() bool { return !s.operator && s.allianceID == 0 && len(s.coopIDs) == 0 }
+func (s Scope) IsZero() bool {
+	return !s.operator && s.allianceID == 0 && len(s.coopIDs) == 0 && s.staffOf == 0
+}
+
+// Role is the role the scope acts with: the principal's, or for a system
+// scope the one its kind implies (operator, alliance admin, co-op manager).
+func (s Scope) Role() Role {
+	switch {
+	case s.role != "":
+		return s.role
+	case s.operator:
+		return RoleOperator
+	case s.staffOf != 0:
+		return RoleAllianceStaff
+	case s.allianceID != 0:
+		return RoleAllianceAdmin
+	case len(s.coopIDs) > 0:
+		return RoleCoopManager
+	}
+	return ""
+}
+
+// Can reports whether the scope's role may do p.
+func (s Scope) Can(p Permission) bool { return s.Role().Can(p) }
+
+// UserID is the signed-in user, 0 for a token or the system.
+func (s Scope) UserID() int64 { return s.userID }
+
+// TokenID is the API token acting, 0 otherwise.
+func (s Scope) TokenID() int64 { return s.tokenID }
+
+// HasPrincipal reports whether a user or a token acts (not the system).
+func (s Scope) HasPrincipal() bool { return s.userID != 0 || s.tokenID != 0 }
+
+// Actor names who acts, for ledgers and the audit log: a username,
+// "token:<name>", or "system".
+func (s Scope) Actor() string {
+	if s.actor == "" {
+		return "system"
+	}
+	return s.actor
+}
+
+// MemberOf reports whether the scope belongs to co-op coopID itself (a
+// co-op scope listing it), as opposed to its alliance, staff or the
+// platform.
+func (s Scope) MemberOf(coopID int64) bool { return slices.Contains(s.coopIDs, coopID) }

@@ -281,7 +281,28 @@ func (c *Channel) SetStock(ctx context.Context, updates []driver.StockUpdate) ([
 	}
 	return batched(ctx, c, "set_stock", updates, c.caps.StockBatch, c.caps.StockBatchPerItem,
 		func(u driver.StockUpdate) (string, string, string) { return u.ItemID, u.SellerSKU, u.ModelID },
-		c.d.SetStock)
+		c.d.SetStock, failedResult)
+}
+
+// GetStock reads the platform's current quantities, split into the
+// platform's batches. Every ref gets a StockLevel; a batch that failed as a
+// whole gives each of its SKUs that error. The error return is only for a
+// cancelled context.
+func (c *Channel) GetStock(ctx context.Context, refs []driver.StockRef) ([]driver.StockLevel, error) {
+	for _, r := range refs {
+		if r.SellerSKU == "" && r.ModelID == "" {
+			return nil, invalid("each stock read needs a seller SKU or a model id")
+		}
+	}
+	return batched(ctx, c, "get_stock", refs, c.caps.StockBatch, c.caps.StockBatchPerItem,
+		func(r driver.StockRef) (string, string, string) { return r.ItemID, r.SellerSKU, r.ModelID },
+		c.d.GetStock, func(sku, model string, err error) driver.StockLevel {
+			return driver.StockLevel{SellerSKU: sku, ModelID: model, Err: err}
+		})
+}
+
+func failedResult(sku, model string, err error) driver.Result {
+	return driver.Result{SellerSKU: sku, ModelID: model, Err: err}
 }
 
 // SetPrice sets prices in đồng, split into the platform's batches.
@@ -293,13 +314,15 @@ func (c *Channel) SetPrice(ctx context.Context, updates []driver.PriceUpdate) ([
 	}
 	return batched(ctx, c, "set_price", updates, c.caps.PriceBatch, c.caps.StockBatchPerItem,
 		func(u driver.PriceUpdate) (string, string, string) { return u.ItemID, u.SellerSKU, u.ModelID },
-		c.d.SetPrice)
+		c.d.SetPrice, failedResult)
 }
 
 // batched splits updates (by item when perItem) into chunks of size and
-// calls send for each, collecting per-SKU results.
-func batched[U any](ctx context.Context, c *Channel, op string, updates []U, size int, perItem bool,
-	key func(U) (item, sku, model string), send func(context.Context, []U) ([]driver.Result, error)) ([]driver.Result, error) {
+// calls send for each, collecting per-SKU results; failed makes the result
+// of a SKU whose whole batch failed.
+func batched[U, R any](ctx context.Context, c *Channel, op string, updates []U, size int, perItem bool,
+	key func(U) (item, sku, model string), send func(context.Context, []U) ([]R, error),
+	failed func(sku, model string, err error) R) ([]R, error) {
 	if size <= 0 {
 		size = 1
 	}
@@ -319,11 +342,11 @@ func batched[U any](ctx context.Context, c *Channel, op string, updates []U, siz
 	} else {
 		groups = [][]U{updates}
 	}
-	results := make([]driver.Result, 0, len(updates))
+	results := make([]R, 0, len(updates))
 	for _, g := range groups {
 		for start := 0; start < len(g); start += size {
 			chunk := g[start:min(start+size, len(g))]
-			var got []driver.Result
+			var got []R
 			err := c.call(ctx, op, func(ctx context.Context) (err error) {
 				got, err = send(ctx, chunk)
 				return err
@@ -334,7 +357,7 @@ func batched[U any](ctx context.Context, c *Channel, op string, updates []U, siz
 			if err != nil {
 				for _, u := range chunk {
 					_, sku, model := key(u)
-					results = append(results, driver.Result{SellerSKU: sku, ModelID: model, Err: err})
+					results = append(results, failed(sku, model, err))
 				}
 				continue
 			}

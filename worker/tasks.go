@@ -66,8 +66,12 @@ func newTask(kind string, payload any, opts ...asynq.Option) *asynq.Task {
 // StockPushTask coalesces: at most one push per listing waits in the queue.
 func StockPushTask(listingID int64) *asynq.Task {
 	return newTask(KindStockPush, StockPush{ListingID: listingID}, asynq.Queue(QueueCritical),
-		asynq.TaskID("stock:"+strconv.FormatInt(listingID, 10)), asynq.MaxRetry(20))
+		asynq.TaskID(StockPushTaskID(listingID)), asynq.MaxRetry(20))
 }
+
+// StockPushTaskID is the TaskID of a listing's push in QueueCritical, for
+// the inspector ("push again" runs a push waiting for its retry now).
+func StockPushTaskID(listingID int64) string { return "stock:" + strconv.FormatInt(listingID, 10) }
 
 // SettlePushTask pushes a listing again a moment after a push that kept
 // a selling margin back, so the margin returns to the shop.

@@ -598,9 +598,7 @@ func (s *Store) PushHistory(ctx context.Context, listingID int64, limit int) ([]
 	}
 	out := make([]PushAudit, len(rows))
 	for i, r := range rows {
-		out[i] = PushAudit{ID: r.ID, ListingID: r.ListingID, ShopID: r.ShopID, Kind: r.Kind, Before: r.BeforeQty,
-			After: r.AfterQty, Version: r.Version, Result: r.Result, Error: r.Error, RequestID: r.RequestID,
-			LatencyMS: r.LatencyMS, At: r.CreatedAt}
+		out[i] = r.asDomain()
 	}
 	return out, nil
 }

@@ -29,7 +29,7 @@ var errRollback = errors.New("roll back the import")
 // read and its write fails the whole import with conflict instead of being
 // overwritten.
 func (s *Store) Import(ctx context.Context, b *catalog.ImportBatch, opts catalog.ImportOptions) (catalog.ImportReport, error) {
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermCatalogWrite)
 	if err != nil {
 		return catalog.ImportReport{}, err
 	}
@@ -71,6 +71,13 @@ type importer struct {
 	scope catalog.Scope
 	rep   *catalog.ImportReport
 	actor string
+}
+
+// notYours is the one reason for an alliance or co-op the importer may not
+// write, whether it exists elsewhere or not at all: an import must not tell
+// which codes other tenants use.
+func notYours(what, code string) string {
+	return fmt.Sprintf("%s %s is not yours to import into: only the operator adds alliances, and only an alliance adds its co-ops", what, code)
 }
 
 func (im *importer) fail(line int, column, code, reason string) {
@@ -120,6 +127,12 @@ func (im *importer) run(b *catalog.ImportBatch) error {
 			return err
 		}
 	}
+	for _, id := range coopIDs {
+		detail := fmt.Sprintf("catalog file of %d rows (%s)", im.rep.Rows, im.actor)
+		if err := im.auditOutsider(im.tx, im.scope, id, "catalog.imported", "coop", id, detail); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -136,7 +149,7 @@ func (im *importer) alliance(in catalog.ImportAlliance) (int64, error) {
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		if !im.scope.IsOperator() {
-			im.fail(in.Line, "alliance_code", "permission_denied", fmt.Sprintf("alliance %s does not exist and only the operator can add alliances", a.Code))
+			im.fail(in.Line, "alliance_code", "permission_denied", notYours("alliance", a.Code))
 			return 0, nil
 		}
 		row = toAllianceRow(&a)
@@ -150,7 +163,7 @@ func (im *importer) alliance(in catalog.ImportAlliance) (int64, error) {
 		return 0, translate(err, "alliance")
 	}
 	if n, err := countIn(alliancesIn(im.tx.Table("alliances"), im.scope).Where("alliances.id = ?", row.ID)); err != nil || n == 0 {
-		im.fail(in.Line, "alliance_code", "permission_denied", fmt.Sprintf("alliance %s belongs to another tenant", a.Code))
+		im.fail(in.Line, "alliance_code", "permission_denied", notYours("alliance", a.Code))
 		return 0, err
 	}
 	if row.Name == a.Name && row.Province == a.Province {
@@ -184,7 +197,7 @@ func (im *importer) coop(in catalog.ImportCoop, allianceID int64) (int64, error)
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		if !im.scope.IsOperator() && im.scope.AllianceID() != allianceID {
-			im.fail(in.Line, "coop_code", "permission_denied", fmt.Sprintf("co-op %s does not exist and only its alliance can add it", c.Code))
+			im.fail(in.Line, "coop_code", "permission_denied", notYours("co-op", c.Code))
 			return 0, nil
 		}
 		row = toCoopRow(&c)
@@ -198,7 +211,7 @@ func (im *importer) coop(in catalog.ImportCoop, allianceID int64) (int64, error)
 		return 0, translate(err, "co-op")
 	}
 	if n, err := countIn(coopsIn(im.tx.Table("coops"), im.scope).Where("coops.id = ?", row.ID)); err != nil || n == 0 {
-		im.fail(in.Line, "coop_code", "permission_denied", fmt.Sprintf("co-op %s belongs to another tenant", c.Code))
+		im.fail(in.Line, "coop_code", "permission_denied", notYours("co-op", c.Code))
 		return 0, err
 	}
 	if row.AllianceID != allianceID {

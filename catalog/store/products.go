@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,31 +20,46 @@ var products = entity[productRow, productRow]{what: "product", table: "products"
 
 // CreateProduct stores p with its variants in one transaction.
 func (s *Store) CreateProduct(ctx context.Context, p *catalog.Product) error {
+	sc, err := allowed(ctx, catalog.PermCatalogWrite)
+	if err != nil {
+		return err
+	}
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	if _, err := s.Coop(ctx, p.CoopID); err != nil {
 		return fieldNotFound(err, "coop_id", "co-op not found")
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := toProductRow(p)
 		row.ID, row.Version = 0, 1
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "product "+p.Code)
 		}
 		p.ID = row.ID
-		_, err := s.syncVariants(tx, p, false)
-		return err
+		if _, err := s.syncVariants(tx, p, false); err != nil {
+			return err
+		}
+		return s.auditOutsider(tx, sc, p.CoopID, "product.created", "product", p.ID, p.Code)
 	})
 	if err != nil {
 		return err
 	}
-	*p, err = s.Product(ctx, p.ID)
+	*p, err = s.product(ctx, p.ID)
 	return err
 }
 
-// Product reads a product with its variants.
+// Product reads a product with its variants. Alliance staff reading under
+// a consent is recorded in the co-op's audit log.
 func (s *Store) Product(ctx context.Context, id int64) (catalog.Product, error) {
+	p, err := s.product(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	return p, s.auditStaffRead(ctx, p.CoopID, "product.read", "product", p.ID, p.Code)
+}
+
+func (s *Store) product(ctx context.Context, id int64) (catalog.Product, error) {
 	row, err := products.get(ctx, s.db, id)
 	if err != nil {
 		return catalog.Product{}, err
@@ -82,8 +99,15 @@ func (s *Store) ListProducts(ctx context.Context, q catalog.ListQuery) ([]catalo
 		return nil, "", err
 	}
 	out := make([]catalog.Product, len(rows))
+	listed := map[int64]int{}
 	for i, r := range rows {
 		out[i] = r.asDomain(byProduct[r.ID])
+		listed[r.CoopID]++
+	}
+	for coopID, n := range listed {
+		if err := s.auditStaffRead(ctx, coopID, "products.listed", "", 0, fmt.Sprintf("%d products", n)); err != nil {
+			return nil, "", err
+		}
 	}
 	return out, next, nil
 }
@@ -93,15 +117,29 @@ func escapeLike(s string) string {
 }
 
 // UpdateProduct replaces the product and its variant list if p.Version is
-// current, in one transaction.
+// current, in one transaction. A caller who may change prices but not the
+// catalog (alliance staff holding the co-op's change_prices right) may
+// change nothing else.
 func (s *Store) UpdateProduct(ctx context.Context, p *catalog.Product) error {
-	current, err := products.get(ctx, s.db, p.ID)
+	sc, err := allowed(ctx, catalog.PermPriceWrite)
+	if err != nil {
+		return err
+	}
+	current, err := s.product(ctx, p.ID)
 	if err != nil {
 		return err
 	}
 	p.CoopID = current.CoopID // a product never changes co-op
 	if err := p.Validate(); err != nil {
 		return err
+	}
+	if !sc.Can(catalog.PermCatalogWrite) {
+		if sc.IsStaff() && !sc.RightsOn(current.CoopID).Has(catalog.RightChangePrices) {
+			return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "the co-op has not granted you change_prices"}
+		}
+		if !onlyPricesDiffer(current, *p) {
+			return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "you may change the prices of this product's variants, nothing else"}
+		}
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := toProductRow(p)
@@ -113,25 +151,75 @@ func (s *Store) UpdateProduct(ctx context.Context, p *catalog.Product) error {
 		if _, err := s.syncVariants(tx, p, false); err != nil {
 			return err
 		}
+		if err := s.auditOutsider(tx, sc, p.CoopID, "product.changed", "product", p.ID, priceChanges(current, *p)); err != nil {
+			return err
+		}
 		return writeOutbox(tx, catalog.TopicProductChanged, catalog.ProductChanged{ProductID: p.ID, Version: row.Version})
 	})
 	if err != nil {
 		return err
 	}
-	*p, err = s.Product(ctx, p.ID)
+	*p, err = s.product(ctx, p.ID)
 	return err
+}
+
+// onlyPricesDiffer reports whether next is current with some variant
+// prices changed and nothing else: the same variants (by SKU, in order)
+// and the same product fields.
+func onlyPricesDiffer(current, next catalog.Product) bool {
+	if len(current.Variants) != len(next.Variants) {
+		return false
+	}
+	next.Variants = slices.Clone(next.Variants)
+	for i, v := range next.Variants {
+		cur := current.Variants[i]
+		if v.SKU != cur.SKU {
+			return false
+		}
+		v.ID, v.ProductID, v.Price = cur.ID, cur.ProductID, cur.Price
+		next.Variants[i] = v
+	}
+	next.ID, next.Version, next.CreatedAt, next.UpdatedAt = current.ID, current.Version, current.CreatedAt, current.UpdatedAt
+	return reflect.DeepEqual(current, next)
+}
+
+// priceChanges describes a product change for the audit log by its price
+// changes ("CHE-1 95000 → 90000").
+func priceChanges(current, next catalog.Product) string {
+	was := map[catalog.SKU]catalog.VND{}
+	for _, v := range current.Variants {
+		was[v.SKU] = v.Price
+	}
+	var parts []string
+	for _, v := range next.Variants {
+		if old, ok := was[v.SKU]; ok && old != v.Price {
+			parts = append(parts, fmt.Sprintf("%s %d → %d", v.SKU, old, v.Price))
+		}
+	}
+	if len(parts) == 0 {
+		return next.Code + ": no price changed"
+	}
+	return next.Code + ": " + strings.Join(parts, "; ")
 }
 
 // DeleteProduct removes a product whose variants hold no stock.
 func (s *Store) DeleteProduct(ctx context.Context, id, version int64) error {
-	if _, err := products.get(ctx, s.db, id); err != nil {
+	sc, err := allowed(ctx, catalog.PermCatalogWrite)
+	if err != nil {
+		return err
+	}
+	current, err := products.get(ctx, s.db, id)
+	if err != nil {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := refuseIfStocked(tx, "variants.product_id = ?", id); err != nil {
 			return err
 		}
-		return products.delete(ctx, tx, id, version)
+		if err := products.delete(ctx, tx, id, version); err != nil {
+			return err
+		}
+		return s.auditOutsider(tx, sc, current.CoopID, "product.removed", "product", id, current.Code)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -21,11 +22,37 @@ func scopeOf(ctx context.Context) (catalog.Scope, error) {
 	return s, nil
 }
 
+// allowed returns the caller's scope, or permission_denied when its role
+// may not do p. Handlers check the same table first; this keeps a route
+// that forgot from acting for a role that may not.
+func allowed(ctx context.Context, p catalog.Permission) (catalog.Scope, error) {
+	s, err := scopeOf(ctx)
+	if err != nil {
+		return s, err
+	}
+	if !s.Can(p) {
+		return s, catalog.Errorf(catalog.CodePermissionDenied, "a %s may not do %s", roleName(s.Role()), p)
+	}
+	return s, nil
+}
+
+func roleName(r catalog.Role) string { return strings.ReplaceAll(string(r), "_", " ") }
+
+// staffTables are the tables a consent grant opens to alliance staff: the
+// co-op's products and their variants (stock is read through a variant).
+// Shops, orders, warehouses and the rest stay the co-op's own.
+var staffTables = map[string]bool{"products": true, "variants": true}
+
 // ownedBy limits a table with a coop_id column to the scope's co-ops.
 func ownedBy(db *gorm.DB, s catalog.Scope, table string) *gorm.DB {
 	switch {
 	case s.IsOperator():
 		return db
+	case s.IsStaff():
+		if !staffTables[table] {
+			return db.Where("1 = 0")
+		}
+		return db.Where(table+".coop_id IN ?", s.GrantedCoops())
 	case s.AllianceID() != 0:
 		return db.Where(table+".coop_id IN (SELECT id FROM coops WHERE alliance_id = ?)", s.AllianceID())
 	default:
@@ -33,11 +60,14 @@ func ownedBy(db *gorm.DB, s catalog.Scope, table string) *gorm.DB {
 	}
 }
 
-// coopsIn limits the coops table to the scope.
+// coopsIn limits the coops table to the scope. Staff see their alliance's
+// directory of co-ops (to know whom to ask for consent), not their data.
 func coopsIn(db *gorm.DB, s catalog.Scope) *gorm.DB {
 	switch {
 	case s.IsOperator():
 		return db
+	case s.IsStaff():
+		return db.Where("coops.alliance_id = ?", s.StaffAllianceID())
 	case s.AllianceID() != 0:
 		return db.Where("coops.alliance_id = ?", s.AllianceID())
 	default:
@@ -46,11 +76,13 @@ func coopsIn(db *gorm.DB, s catalog.Scope) *gorm.DB {
 }
 
 // alliancesIn limits the alliances table to the scope: a co-op sees the
-// alliance it belongs to.
+// alliance it belongs to, staff the one they work for.
 func alliancesIn(db *gorm.DB, s catalog.Scope) *gorm.DB {
 	switch {
 	case s.IsOperator():
 		return db
+	case s.IsStaff():
+		return db.Where("alliances.id = ?", s.StaffAllianceID())
 	case s.AllianceID() != 0:
 		return db.Where("alliances.id = ?", s.AllianceID())
 	default:

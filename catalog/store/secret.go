@@ -48,6 +48,9 @@ func ParseKeys(s string) (*Keys, error) {
 	return k, nil
 }
 
+// Current is the id of the key new ciphertexts are sealed with.
+func (k *Keys) Current() string { return k.current }
+
 // NewKey returns a fresh "id:base64key" for ParseKeys.
 func NewKey(id string) string {
 	b := make([]byte, 32)

@@ -13,7 +13,7 @@ import (
 
 // StockLevels lists the variant's stock per warehouse.
 func (s *Store) StockLevels(ctx context.Context, variantID int64) ([]catalog.StockLevel, error) {
-	if _, err := s.variant(ctx, s.db, variantID); err != nil {
+	if _, err := s.stockReader(ctx, variantID, "stock.read"); err != nil {
 		return nil, err
 	}
 	var rows []stockLevelRow
@@ -32,14 +32,25 @@ func (s *Store) StockLevels(ctx context.Context, variantID int64) ([]catalog.Sto
 // from BEGIN IMMEDIATE), apply the catalog rule, write the level with a new
 // version, a ledger row and a stock.changed outbox row.
 func (s *Store) ChangeStock(ctx context.Context, c catalog.StockChange) (catalog.StockLevel, error) {
+	sc, err := allowed(ctx, catalog.PermStockAdjust)
+	if err != nil {
+		return catalog.StockLevel{}, err
+	}
 	if err := c.Validate(); err != nil {
 		return catalog.StockLevel{}, err
 	}
 	var out catalog.StockLevel
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		out, err = s.changeStock(ctx, tx, c)
-		return err
+		if out, err = s.changeStock(ctx, tx, c); err != nil {
+			return err
+		}
+		var coopID int64
+		if err := tx.Model(&variantRow{}).Where("id = ?", c.VariantID).Pluck("coop_id", &coopID).Error; err != nil {
+			return translate(err, "variant")
+		}
+		return s.auditOutsider(tx, sc, coopID, "stock.changed", "variant", c.VariantID,
+			fmt.Sprintf("%s %+d in warehouse %d (%s)", c.Op, c.Quantity, c.WarehouseID, c.Reason))
 	})
 	return out, err
 }
@@ -109,7 +120,7 @@ func writeOutbox(tx *gorm.DB, topic string, payload any) error {
 
 // Movements lists the variant's ledger, newest first.
 func (s *Store) Movements(ctx context.Context, variantID int64, q catalog.ListQuery) ([]catalog.Movement, string, error) {
-	if _, err := s.variant(ctx, s.db, variantID); err != nil {
+	if _, err := s.stockReader(ctx, variantID, "movements.read"); err != nil {
 		return nil, "", err
 	}
 	if err := q.Normalize(); err != nil {
@@ -133,6 +144,21 @@ func (s *Store) Movements(ctx context.Context, variantID int64, q catalog.ListQu
 		out[i] = r.asDomain()
 	}
 	return out, next, nil
+}
+
+// stockReader reads the variant whose stock the caller asks for: alliance
+// staff need the co-op's list_products right, and their reading is
+// recorded in its audit log.
+func (s *Store) stockReader(ctx context.Context, variantID int64, action string) (variantRow, error) {
+	v, err := s.variant(ctx, s.db, variantID)
+	if err != nil {
+		return v, err
+	}
+	sc := catalog.ScopeFrom(ctx)
+	if sc.IsStaff() && !sc.RightsOn(v.CoopID).Has(catalog.RightListProducts) {
+		return v, &catalog.Error{Code: catalog.CodePermissionDenied, Message: "the co-op has not granted you list_products, which shows stock"}
+	}
+	return v, s.auditStaffRead(ctx, v.CoopID, action, "variant", v.ID, v.SKU)
 }
 
 // variant reads a variant row inside the caller's scope.

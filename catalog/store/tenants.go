@@ -118,6 +118,10 @@ func (s *Store) ListCoops(ctx context.Context, q catalog.ListQuery) ([]catalog.C
 // UpdateCoop writes the co-op if c.Version is current. Moving a co-op to
 // another alliance is the operator's call.
 func (s *Store) UpdateCoop(ctx context.Context, c *catalog.Coop) error {
+	sc, err := allowed(ctx, catalog.PermTenantWrite)
+	if err != nil {
+		return err
+	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -125,13 +129,22 @@ func (s *Store) UpdateCoop(ctx context.Context, c *catalog.Coop) error {
 	if err != nil {
 		return err
 	}
-	if current.AllianceID != c.AllianceID && !catalog.ScopeFrom(ctx).IsOperator() {
+	if sc.IsStaff() {
+		return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "alliance staff do not change co-ops"}
+	}
+	if current.AllianceID != c.AllianceID && !sc.IsOperator() {
 		return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "only the operator can move a co-op to another alliance"}
 	}
 	row := toCoopRow(c)
 	row.Version = c.Version + 1
 	row.UpdatedAt = s.now().UTC()
-	if err := coops.update(ctx, s.db, c.ID, c.Version, &row); err != nil {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := coops.update(ctx, tx, c.ID, c.Version, &row); err != nil {
+			return err
+		}
+		return s.auditOutsider(tx, sc, c.ID, "coop.changed", "coop", c.ID, c.Name)
+	})
+	if err != nil {
 		return err
 	}
 	*c, _ = coops.get(ctx, s.db, c.ID)
@@ -153,6 +166,10 @@ func (s *Store) DeleteCoop(ctx context.Context, id, version int64) error {
 
 // CreateWarehouse adds a warehouse to a co-op in scope.
 func (s *Store) CreateWarehouse(ctx context.Context, w *catalog.Warehouse) error {
+	sc, err := allowed(ctx, catalog.PermCatalogWrite)
+	if err != nil {
+		return err
+	}
 	if err := w.Validate(); err != nil {
 		return err
 	}
@@ -161,8 +178,14 @@ func (s *Store) CreateWarehouse(ctx context.Context, w *catalog.Warehouse) error
 	}
 	row := toWarehouseRow(w)
 	row.ID, row.Version = 0, 1
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return translate(err, "warehouse "+w.Code)
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, "warehouse "+w.Code)
+		}
+		return s.auditOutsider(tx, sc, w.CoopID, "warehouse.created", "warehouse", row.ID, w.Code)
+	})
+	if err != nil {
+		return err
 	}
 	*w = row.asDomain()
 	return nil
@@ -181,6 +204,10 @@ func (s *Store) ListWarehouses(ctx context.Context, q catalog.ListQuery) ([]cata
 // UpdateWarehouse writes the warehouse if w.Version is current; it stays
 // with its co-op.
 func (s *Store) UpdateWarehouse(ctx context.Context, w *catalog.Warehouse) error {
+	sc, err := allowed(ctx, catalog.PermCatalogWrite)
+	if err != nil {
+		return err
+	}
 	current, err := s.Warehouse(ctx, w.ID)
 	if err != nil {
 		return err
@@ -192,7 +219,13 @@ func (s *Store) UpdateWarehouse(ctx context.Context, w *catalog.Warehouse) error
 	row := toWarehouseRow(w)
 	row.Version = w.Version + 1
 	row.UpdatedAt = s.now().UTC()
-	if err := warehouses.update(ctx, s.db, w.ID, w.Version, &row); err != nil {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := warehouses.update(ctx, tx, w.ID, w.Version, &row); err != nil {
+			return err
+		}
+		return s.auditOutsider(tx, sc, w.CoopID, "warehouse.changed", "warehouse", w.ID, w.Code)
+	})
+	if err != nil {
 		return err
 	}
 	*w, _ = warehouses.get(ctx, s.db, w.ID)
@@ -201,7 +234,20 @@ func (s *Store) UpdateWarehouse(ctx context.Context, w *catalog.Warehouse) error
 
 // DeleteWarehouse removes a warehouse that holds no stock rows.
 func (s *Store) DeleteWarehouse(ctx context.Context, id, version int64) error {
-	return warehouses.delete(ctx, s.db, id, version)
+	sc, err := allowed(ctx, catalog.PermCatalogWrite)
+	if err != nil {
+		return err
+	}
+	w, err := s.Warehouse(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := warehouses.delete(ctx, tx, id, version); err != nil {
+			return err
+		}
+		return s.auditOutsider(tx, sc, w.CoopID, "warehouse.removed", "warehouse", id, w.Code)
+	})
 }
 
 func coopFilter(table string, coopID int64) func(*gorm.DB) *gorm.DB {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"ocophub/api"
@@ -68,9 +70,28 @@ func runAPIBench(ctx context.Context, cfg apiBenchConfig, out io.Writer) error {
 		return err
 	}
 
+	// Requests carry an operator API token, as an integrator's would.
+	token, err := st.CreateAPIToken(opCtx, &catalog.APIToken{Name: "bench-api", Role: catalog.RoleOperator})
+	if err != nil {
+		return err
+	}
+	auth := http.Header{"Authorization": {"Bearer " + token}}
 	base := cfg.target
 	if base == "" {
-		router, err := api.New(api.Deps{Store: st, Logger: slog.Default()})
+		// Sign-in is not measured; its attempt counter lives in an
+		// in-process Redis so the benchmark needs none.
+		mr, err := miniredis.Run()
+		if err != nil {
+			return err
+		}
+		defer mr.Close()
+		rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+		defer rdb.Close()
+		a, err := api.NewAuth(api.AuthConfig{Accounts: st, Limiter: api.NewLoginLimiter(rdb, api.LoginLimits{})})
+		if err != nil {
+			return err
+		}
+		router, err := api.New(api.Deps{Store: st, Logger: slog.Default(), Auth: a})
 		if err != nil {
 			return err
 		}
@@ -87,6 +108,7 @@ func runAPIBench(ctx context.Context, cfg apiBenchConfig, out io.Writer) error {
 	rng := rand.New(rand.NewPCG(uint64(cfg.seed), 2))
 	targeter := func(t *vegeta.Target) error {
 		t.Method = http.MethodGet
+		t.Header = auth
 		if rng.Float64() < cfg.searchShare {
 			t.URL = base + "/api/v1/products?limit=50&q=" + url.QueryEscape(searchTerms[rng.IntN(len(searchTerms))])
 		} else {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -48,31 +47,24 @@ func TestDevConnectsAShop(t *testing.T) {
 		return true
 	}, 20*time.Second, 50*time.Millisecond, "dev never printed its URLs; stderr:\n%s", stderr.String())
 
-	getJSON := func(u string, v any) {
-		t.Helper()
-		r, err := http.Get(u)
-		require.NoError(t, err)
-		defer r.Body.Close()
-		require.Equal(t, http.StatusOK, r.StatusCode, u)
-		require.NoError(t, json.NewDecoder(r.Body).Decode(v))
-	}
+	// A co-op manager connects the co-op's shop from a signed-in browser.
+	b := signIn(t, base, demoPassword(t, stdout.String(), "manager.haodat"), "manager.haodat")
 	var coops struct{ Items []struct{ ID int64 } }
-	getJSON(base+"/api/v1/coops?limit=1", &coops)
-	require.Len(t, coops.Items, 1)
+	b.getJSON(t, "/api/v1/coops", &coops)
+	require.Len(t, coops.Items, 1, "a manager sees its own co-op")
 	coopID := coops.Items[0].ID
 
-	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	location := func(r *http.Response, err error) string {
 		t.Helper()
 		require.NoError(t, err)
 		defer r.Body.Close()
-		b, _ := io.ReadAll(r.Body)
-		require.Equal(t, http.StatusFound, r.StatusCode, "%s", b)
+		body, _ := io.ReadAll(r.Body)
+		require.Equal(t, http.StatusFound, r.StatusCode, "%s", body)
 		return r.Header.Get("Location")
 	}
-	authorize := location(browser.Get(base + "/api/v1/shops/connect/lazada?coop_id=" + strconv.FormatInt(coopID, 10)))
+	authorize := location(b.Get(base + "/api/v1/shops/connect/lazada?coop_id=" + strconv.FormatInt(coopID, 10)))
 	require.True(t, strings.HasPrefix(authorize, lazada+"/oauth/authorize?"), authorize)
-	callback := location(browser.PostForm(authorize, url.Values{"shop_id": {demoShop}, "approve": {"1"}}))
+	callback := location(b.PostForm(authorize, url.Values{"shop_id": {demoShop}, "approve": {"1"}}))
 	require.True(t, strings.HasPrefix(callback, base+"/api/v1/shops/callback/lazada?"), callback)
 
 	var shop struct {
@@ -81,12 +73,12 @@ func TestDevConnectsAShop(t *testing.T) {
 		ExternalID string `json:"external_id"`
 		Connected  bool   `json:"connected"`
 	}
-	getJSON(callback, &shop)
+	b.getJSON(t, strings.TrimPrefix(callback, base), &shop)
 	require.Equal(t, coopID, shop.CoopID)
 	require.Equal(t, demoShop, shop.ExternalID)
 	require.True(t, shop.Connected)
 	var shops struct{ Items []struct{ ID int64 } }
-	getJSON(base+"/api/v1/shops", &shops)
+	b.getJSON(t, "/api/v1/shops", &shops)
 	require.Len(t, shops.Items, 1)
 	require.Equal(t, shop.ID, shops.Items[0].ID)
 }

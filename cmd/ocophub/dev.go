@@ -42,11 +42,12 @@ func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	go func() { workerDone <- w.Run(workerCtx) }()
 	defer func() { stopWorker(); <-workerDone }()
-	return serveHTTP(ctx, cfg, st, w.Wake, func(addr string) {
+	return serveHTTP(ctx, cfg, st, w.Wake, true, func(addr string) {
 		base := "http://" + addr
 		fmt.Fprintf(out, `
 OCOP Hub is running (embedded: %s, in-process Redis). Ctrl-C stops it.
 
+  Web UI         %[2]s/   (trial mode: no accounts yet, you act as the operator)
   Products API   %[2]s/api/v1/products?q=tra
   OpenAPI        %[2]s/api/v1/openapi.json
   Health         %[2]s/healthz   %[2]s/readyz

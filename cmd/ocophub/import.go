@@ -35,14 +35,11 @@ func runImport(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
+	s, err := openMigrated(ctx, cfg, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		return err
-	}
 	ctx = catalog.WithScope(ctx, catalog.OperatorScope())
 	rep, importErr := csvimport.ImportFile(ctx, s, body, args[0], catalog.ImportOptions{
 		SkipInvalid: importFlags.skipInvalid, DryRun: importFlags.dryRun, Actor: "cli"})

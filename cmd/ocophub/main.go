@@ -6,6 +6,8 @@
 //	ocophub import   import a catalog CSV/xlsx file
 //	ocophub sandbox  the marketplace sandboxes: Shopee, Lazada, Zalo
 //	ocophub worker   the sync engine
+//	ocophub create-user  add a user (the first operator)
+//	ocophub rotate-keys  re-seal shop tokens with the current secret key
 //
 // Configuration comes from OCOPHUB_* environment variables and flags; the
 // defaults are the embedded ones, so every command works with no set-up.
@@ -51,6 +53,8 @@ var commands = []command{
 	{"import", "import a catalog file: ocophub import [-skip-invalid] [-dry-run] FILE.csv|FILE.xlsx", runImport},
 	{"sandbox", "serve the Shopee, Lazada and Zalo sandboxes (fake marketplaces for tests and demos)", runSandbox},
 	{"worker", "run the sync engine: outbox relay, stock pushes, publishing, orders in (needs OCOPHUB_SECRET_KEYS)", runWorker},
+	{"create-user", "add a user (the first operator of a deployment): ocophub create-user -username NAME [-role operator] [-password-stdin]", runCreateUser},
+	{"rotate-keys", "re-seal every shop token with the first key of OCOPHUB_SECRET_KEYS, so older keys can be dropped", runRotateKeys},
 }
 
 // run parses the subcommand and its flags and runs it until ctx ends.
@@ -81,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: ocophub <command> [flags]\n\ncommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nrun 'ocophub <command> -h' for the flags; every flag has an OCOPHUB_* variable")
 }

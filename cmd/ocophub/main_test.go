@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,6 +40,49 @@ func (s *syncBuffer) String() string {
 
 func noEnv(string) string { return "" }
 
+// demoPassword is the password `dev` printed for a demo account.
+func demoPassword(t *testing.T, stdout, username string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^\s+\S+\s+` + regexp.QuoteMeta(username) + `\s+(\S+)`).FindStringSubmatch(stdout)
+	require.NotNil(t, m, "no demo login for %s in:\n%s", username, stdout)
+	return m[1]
+}
+
+// browser is a signed-in client of a running hub: its session cookie in
+// a jar, redirects shown rather than followed.
+type browser struct {
+	*http.Client
+	base, csrf string
+}
+
+// signIn signs in over the API like the web UI does.
+func signIn(t *testing.T, base, password, username string) *browser {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	b := &browser{Client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, base: base}
+	body, _ := json.Marshal(map[string]string{"username": username, "password": password})
+	r, err := b.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer r.Body.Close()
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	var out struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	require.NoError(t, json.NewDecoder(r.Body).Decode(&out))
+	b.csrf = out.CSRFToken
+	return b
+}
+
+func (b *browser) getJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	r, err := b.Get(b.base + path)
+	require.NoError(t, err)
+	defer r.Body.Close()
+	require.Equal(t, http.StatusOK, r.StatusCode, path)
+	require.NoError(t, json.NewDecoder(r.Body).Decode(v))
+}
+
 // TestDevServesDemoCatalog boots `ocophub dev` like `make run` does (on a
 // free port and a temporary data folder), asks for the demo teas the way
 // the README does, and stops it with a cancelled context (Ctrl-C).
@@ -60,7 +104,19 @@ func TestDevServesDemoCatalog(t *testing.T) {
 		return m != nil
 	}, 20*time.Second, 50*time.Millisecond, "dev never printed its URLs; stderr:\n%s", stderr.String())
 
-	resp, err := http.Get(base + "/api/v1/products?q=tra")
+	// The printed curl works: the demo operator token sees every alliance.
+	tokenRE := regexp.MustCompile(`API token\s+curl -H 'Authorization: Bearer (ocp_\S+)' '(http://\S+)/api/v1/products\?q=tra'`)
+	m := tokenRE.FindStringSubmatch(stdout.String())
+	require.NotNil(t, m, "dev prints a ready curl with a token:\n%s", stdout.String())
+	require.Equal(t, base, m[2])
+	anonymous, err := http.Get(base + "/api/v1/products?q=tra")
+	require.NoError(t, err)
+	anonymous.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, anonymous.StatusCode, "nobody gets in without signing in")
+	req, err := http.NewRequest(http.MethodGet, base+"/api/v1/products?q=tra", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+m[1])
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -75,6 +131,23 @@ func TestDevServesDemoCatalog(t *testing.T) {
 		names = append(names, p.Name.VI)
 	}
 	require.ElementsMatch(t, []string{"Trà an toàn Phú Đô", "Trà hoa cúc chi hữu cơ Riti", "Trà xanh Tâm An Nguyên"}, names)
+
+	// One demo account per role, printed with its password; a co-op
+	// manager sees its own co-op's products only.
+	for _, role := range []string{"operator", "alliance_admin", "alliance_staff", "coop_manager", "coop_seller"} {
+		require.Regexp(t, `(?m)^\s+`+role+`\s+\S+\s+\S{26}\s`, stdout.String())
+	}
+	manager := signIn(t, base, demoPassword(t, stdout.String(), "manager.haodat"), "manager.haodat")
+	var mine struct {
+		Items []struct {
+			Code string `json:"code"`
+		} `json:"items"`
+	}
+	manager.getJSON(t, "/api/v1/products", &mine)
+	require.NotEmpty(t, mine.Items)
+	for _, p := range mine.Items {
+		require.Equal(t, "CHE-HAODAT", p.Code, "manager.haodat sees Hảo Đạt's products only")
+	}
 
 	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"} {
 		r, err := http.Get(base + path)

@@ -12,11 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"ocophub/api"
+	"ocophub/webui"
 	"ocophub/worker"
 )
 
@@ -28,19 +30,21 @@ func runServe(ctx context.Context, cfg Config, _ []string, out io.Writer) error 
 	}
 	defer st.Close()
 	// The worker runs elsewhere (`ocophub worker`): wake it through Redis.
-	return serveHTTP(ctx, cfg, st, worker.Signal(st.redis), func(addr string) {
+	return serveHTTP(ctx, cfg, st, worker.Signal(st.redis), false, func(addr string) {
 		fmt.Fprintf(out, "OCOP Hub API listening on http://%s/api/v1\n", addr)
 	})
 }
 
 // serveHTTP serves the API until ctx ends, then drains requests for up to
 // 10 s. wake tells the worker the outbox has news (its Wake in-process, a
-// Redis signal otherwise); ready is called with the bound address once it accepts
-// connections.
-func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready func(addr string)) error {
+// Redis signal otherwise); devOperator lets the web UI in as the operator
+// until accounts exist (`dev` only); ready is called with the bound
+// address once it accepts connections.
+func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), devOperator bool, ready func(addr string)) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(worker.Collectors()...) // the worker runs in this process under `dev`
+	sync := syncDeps(cfg, st, wake)
 	router, err := api.New(api.Deps{
 		Store: st.store,
 		Ready: map[string]api.Pinger{
@@ -50,9 +54,12 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready fu
 		Registry:       reg,
 		Logger:         slog.Default(),
 		TrustedProxies: splitList(cfg.TrustedProxies),
-		Sync:           syncDeps(cfg, st, wake),
+		Sync:           sync,
 	})
 	if err != nil {
+		return err
+	}
+	if err := mountWebUI(router, st, sync, devOperator); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -96,6 +103,22 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready fu
 func syncDeps(cfg Config, st *stack, wake func()) *api.SyncDeps {
 	return &api.SyncDeps{Store: st.store, Tasks: asynq.NewClientFromRedisClient(st.redis), Drivers: appDrivers(cfg),
 		Wake: wake, StateKey: stateKey(cfg.SecretKeys)}
+}
+
+// mountWebUI adds the web UI's pages to the API's router. Its sync
+// operations are the API's, plus the queue inspector (the job monitor, and
+// "push again" running a push that waits for its retry).
+func mountWebUI(router *gin.Engine, st *stack, sync *api.SyncDeps, devOperator bool) error {
+	jobs := asynq.NewInspectorFromRedisClient(st.redis)
+	cmds := sync.Commands()
+	cmds.Runner = jobs
+	mount, err := webui.New(webui.Deps{Store: st.store, Commands: cmds, Jobs: jobs, Wake: sync.Wake,
+		PublicURL: sync.PublicURL, DevOperator: devOperator, Logger: slog.Default()})
+	if err != nil {
+		return err
+	}
+	mount(router)
+	return nil
 }
 
 // stateKey signs OAuth states. It is derived from OCOPHUB_SECRET_KEYS so

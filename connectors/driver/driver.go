@@ -54,6 +54,11 @@ type Driver interface {
 	// Capabilities().StockBatch (and one item when StockBatchPerItem).
 	// Per-SKU failures come back in the results with a nil error.
 	SetStock(ctx context.Context, updates []StockUpdate) ([]Result, error)
+	// GetStock reads the quantities the platform shows now for SKUs the
+	// hub has published (by the ids kept at publish), batched like
+	// SetStock. A SKU the platform lacks comes back with a CodeNotFound
+	// Err. It is how a push learns of sales the hub has not ingested yet.
+	GetStock(ctx context.Context, refs []StockRef) ([]StockLevel, error)
 	// SetPrice sets prices in đồng, batched like SetStock.
 	SetPrice(ctx context.Context, updates []PriceUpdate) ([]Result, error)
 	// SetActive lists (true) or delists (false) an item.
@@ -183,6 +188,22 @@ type StockUpdate struct {
 	ModelID   string
 	SellerSKU string
 	Quantity  int64
+}
+
+// StockRef names one published SKU by the platform's ids.
+type StockRef struct {
+	ItemID    string
+	ModelID   string
+	SellerSKU string
+}
+
+// StockLevel is one SKU's quantity on the platform now; Err is nil or an
+// *Error for that SKU alone.
+type StockLevel struct {
+	SellerSKU string
+	ModelID   string
+	Quantity  int64
+	Err       error
 }
 
 // PriceUpdate sets one SKU's price in đồng.

@@ -156,6 +156,17 @@ func (c *Control) Stock(sellerSKU string) int64 {
 	return 0
 }
 
+// PlatformCalls is how many platform API calls the sandbox has answered
+// so far, for every shop (the control API is not counted). Drivers that
+// call the engine directly (mem) make none.
+func (c *Control) PlatformCalls() int {
+	n := 0
+	for _, v := range c.State().Calls {
+		n += v
+	}
+	return n
+}
+
 // pushes captures the webhooks the sandbox sends.
 type pushes struct {
 	srv *httptest.Server

@@ -36,6 +36,7 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"CreateFindUpdate", testCreateFindUpdate},
 		{"CreateIsIdempotent", testCreateIsIdempotent},
 		{"StockAbsoluteWithPartialFailure", testStockPartialFailure},
+		{"GetStock", testGetStock},
 		{"PriceAndActive", testPriceAndActive},
 		{"OrdersPaginateToTheEnd", testOrdersPaginate},
 		{"ShipAndCancel", testShipAndCancel},
@@ -228,6 +229,102 @@ func testStockPartialFailure(t *testing.T, h Harness) {
 	_, err = s.Channel.SetStock(ctx(t), updates[1:])
 	require.NoError(t, err)
 	require.Equal(t, int64(3), s.Control.Stock("STK-1"))
+}
+
+// testGetStock reads stock back through the Channel: every SKU of a
+// listing of three variants and of a one-variant listing, with at most one
+// platform call per batch the Channel makes for the platform's
+// Capabilities (when the sandbox sees the driver's calls: the in-memory
+// driver makes none). A SKU the platform lacks is CodeNotFound for its ref
+// alone, and a buyer's order shows in the next read.
+func testGetStock(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	caps := s.Driver.Capabilities()
+	multi := newListing(t, s, "GST", 3, 10)
+	single := newListing(t, s, "GSO", 1, 10)
+	want := map[string]int64{"GST-0": 4, "GST-1": 7, "GST-2": 0, "GSO-0": 5}
+	var updates []driver.StockUpdate
+	var multiRefs, refs []driver.StockRef
+	for _, l := range []driver.Listing{multi, single} {
+		for _, v := range l.Variants {
+			updates = append(updates, driver.StockUpdate{ItemID: l.ItemID, ModelID: v.ModelID, SellerSKU: v.SellerSKU, Quantity: want[v.SellerSKU]})
+			refs = append(refs, driver.StockRef{ItemID: l.ItemID, ModelID: v.ModelID, SellerSKU: v.SellerSKU})
+		}
+	}
+	multiRefs = refs[:len(multi.Variants)]
+	results, err := s.Channel.SetStock(ctx(t), updates)
+	require.NoError(t, err)
+	for _, r := range results {
+		require.NoError(t, r.Err, "set stock of %s", r.SellerSKU)
+	}
+
+	read := func(refs []driver.StockRef) map[string]driver.StockLevel {
+		t.Helper()
+		before := s.Control.PlatformCalls()
+		levels, err := s.Channel.GetStock(ctx(t), refs)
+		require.NoError(t, err)
+		calls, batches := s.Control.PlatformCalls()-before, stockBatches(caps, refs)
+		t.Logf("%d SKUs: %d platform calls for %d batches", len(refs), calls, batches)
+		require.LessOrEqual(t, calls, batches, "at most one platform call per batch of %d SKUs", len(refs))
+		require.Len(t, levels, len(refs), "a level per ref")
+		bySKU := make(map[string]driver.StockLevel, len(levels))
+		for _, l := range levels {
+			bySKU[l.SellerSKU] = l
+		}
+		require.Len(t, bySKU, len(refs), "each ref once")
+		return bySKU
+	}
+	check := func(levels map[string]driver.StockLevel, refs []driver.StockRef) {
+		t.Helper()
+		for _, r := range refs {
+			l := levels[r.SellerSKU]
+			require.NoError(t, l.Err, "read %s", r.SellerSKU)
+			require.Equal(t, want[r.SellerSKU], l.Quantity, "quantity of %s", r.SellerSKU)
+			require.Equal(t, s.Control.Stock(r.SellerSKU), l.Quantity, "what the platform shows for %s", r.SellerSKU)
+			require.Equal(t, r.ModelID, l.ModelID, "model id of %s", r.SellerSKU)
+		}
+	}
+	check(read(multiRefs), multiRefs)
+	check(read(refs), refs)
+
+	gone := []driver.StockRef{
+		{ItemID: multi.ItemID, ModelID: "999999999", SellerSKU: "GST-GONE"}, // ids the platform never had
+		{SellerSKU: "NO-SUCH-SKU"}, // a seller SKU alone
+	}
+	levels, err := s.Channel.GetStock(ctx(t), append(append([]driver.StockRef(nil), refs...), gone...))
+	require.NoError(t, err)
+	require.Len(t, levels, len(refs)+len(gone))
+	for _, l := range levels {
+		if _, known := want[l.SellerSKU]; known {
+			require.NoError(t, l.Err, "%s is read beside unknown SKUs", l.SellerSKU)
+			require.Equal(t, want[l.SellerSKU], l.Quantity, "quantity of %s", l.SellerSKU)
+			continue
+		}
+		require.Equal(t, driver.CodeNotFound, driver.CodeOf(l.Err), "unknown SKU %s: %v", l.SellerSKU, l.Err)
+	}
+
+	require.NotEmpty(t, s.Control.PlaceOrder("GST-1", 2), "a buyer orders 2")
+	want["GST-1"] -= 2
+	check(read(refs), refs)
+}
+
+// stockBatches is how many batches the Channel splits a stock call of refs
+// into for c: one item each when StockBatchPerItem, StockBatch SKUs each.
+func stockBatches(c driver.Capabilities, refs []driver.StockRef) int {
+	size := max(c.StockBatch, 1)
+	perGroup := map[string]int{}
+	for _, r := range refs {
+		if c.StockBatchPerItem {
+			perGroup[r.ItemID]++
+		} else {
+			perGroup[""]++
+		}
+	}
+	n := 0
+	for _, g := range perGroup {
+		n += (g + size - 1) / size
+	}
+	return n
 }
 
 func testPriceAndActive(t *testing.T, h Harness) {

@@ -212,3 +212,41 @@ type staticToken string
 func (s staticToken) Token(context.Context) (driver.Token, error) {
 	return driver.Token{AccessToken: string(s)}, nil
 }
+
+func TestGetStockIsOneProductsGet(t *testing.T) {
+	t.Parallel()
+	var paths []string
+	var queries []url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths, queries = append(paths, r.URL.Path), append(queries, r.URL.Query())
+		_, _ = w.Write([]byte(`{"code":"0","request_id":"r1","data":{"total_products":3,"products":[` +
+			`{"item_id":1,"status":"Active","skus":[{"SkuId":11,"SellerSku":"A","quantity":9,"Available":7,` +
+			`"multiWarehouseInventories":[{"warehouseCode":"dropshipping","quantity":9,"sellableQuantity":6}]},` +
+			`{"SkuId":12,"SellerSku":"B","quantity":"4","Available":"4"}]},` +
+			`{"item_id":2,"status":"Active","skus":[{"SkuId":"21","SellerSku":"C","quantity":0}]},` +
+			`{"item_id":3,"status":"Deleted","skus":[{"SkuId":31,"SellerSku":"D","quantity":5}]}]}}`))
+	}))
+	defer srv.Close()
+	d := lazada.New(lazada.Config{BaseURL: srv.URL + "/rest", AppKey: "1", AppSecret: "s"}, staticToken("tok"))
+	levels, err := d.GetStock(context.Background(), []driver.StockRef{
+		{ItemID: "1", ModelID: "11", SellerSKU: "A"}, {SellerSKU: "B"}, {ItemID: "2", SellerSKU: "C"},
+		{SellerSKU: "D"}, {SellerSKU: "E"}, {ItemID: "1", ModelID: "12"}, {SellerSKU: "A"},
+	})
+	require.NoError(t, err)
+	require.Equal(t, []string{"/rest/products/get"}, paths, "one call for the batch")
+	require.Equal(t, `["A","B","C","D","E"]`, queries[0].Get("sku_seller_list"), "each seller SKU once")
+	require.Equal(t, "all", queries[0].Get("filter"))
+	require.Equal(t, "50", queries[0].Get("limit"))
+	require.NotEmpty(t, queries[0].Get("sign"), "signed like every call")
+	want := []struct {
+		model string
+		qty   int64
+		code  driver.Code
+	}{{"11", 6, ""}, {"12", 4, ""}, {"21", 0, ""}, {"", 0, driver.CodeNotFound}, {"", 0, driver.CodeNotFound},
+		{"12", 0, driver.CodeInvalidArgument}, {"11", 6, ""}}
+	for i, w := range want {
+		require.Equal(t, w.code, driver.CodeOf(levels[i].Err), "ref %d: %v", i, levels[i].Err)
+		require.Equal(t, w.qty, levels[i].Quantity, "ref %d", i)
+		require.Equal(t, w.model, levels[i].ModelID, "ref %d", i)
+	}
+}

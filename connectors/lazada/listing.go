@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"ocophub/connectors/driver"
@@ -132,19 +133,47 @@ func (d *Driver) UpdateListing(ctx context.Context, l driver.Listing) error {
 // the SELLABLE stock (what buyers can still order), Reserved what
 // campaigns lock.
 func (d *Driver) FindBySellerSKU(ctx context.Context, sellerSKU string) (driver.Listing, error) {
-	var out struct {
-		Products []product `json:"products"`
-	}
-	params := map[string]string{"filter": "all", "sku_seller_list": jsonList([]string{sellerSKU}), "limit": "50"}
-	if _, err := d.call(ctx, get("/products/get", params), &out); err != nil {
+	products, err := d.productsBySKU(ctx, []string{sellerSKU})
+	if err != nil {
 		return driver.Listing{}, err
 	}
-	for _, p := range out.Products {
-		if p.holds(sellerSKU) && !strings.EqualFold(p.Status, "deleted") {
+	for _, p := range products {
+		if p.holds(sellerSKU) {
 			return p.listing(), nil
 		}
 	}
 	return driver.Listing{}, &driver.Error{Code: driver.CodeNotFound, Message: "no product holds seller SKU " + sellerSKU}
+}
+
+// productLimit is the most products one /products/get page holds.
+const productLimit = 50
+
+// productsBySKU is /products/get with sku_seller_list: the products that
+// hold any of the seller SKUs, with every SKU of theirs, deleted products
+// left out. Seller SKUs are unique in a shop, so up to productLimit SKUs
+// are ONE call; a longer answer is paged through.
+func (d *Driver) productsBySKU(ctx context.Context, sellerSKUs []string) ([]product, error) {
+	var products []product
+	for offset := 0; ; {
+		var page struct {
+			Total    scalar    `json:"total_products"`
+			Products []product `json:"products"`
+		}
+		params := map[string]string{"filter": "all", "sku_seller_list": jsonList(sellerSKUs),
+			"limit": strconv.Itoa(productLimit), "offset": strconv.Itoa(offset)}
+		if _, err := d.call(ctx, get("/products/get", params), &page); err != nil {
+			return nil, err
+		}
+		for _, p := range page.Products {
+			if !strings.EqualFold(p.Status, "deleted") {
+				products = append(products, p)
+			}
+		}
+		offset += len(page.Products)
+		if total, _ := page.Total.int(); len(page.Products) == 0 || int64(offset) >= total {
+			return products, nil
+		}
+	}
 }
 
 // SetActive delists a product with /product/deactivate, or lists it again

@@ -3,6 +3,7 @@ package lazada
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"ocophub/connectors/driver"
 )
@@ -60,13 +61,22 @@ func (d *Driver) SetPrice(ctx context.Context, updates []driver.PriceUpdate) ([]
 	return d.skuBatch(ctx, "/product/price_quantity/update", keys, entries)
 }
 
+// checkBatch refuses more SKUs than one call takes (the Channel splits
+// batches to Capabilities; a direct caller may not).
+func checkBatch(n int) error {
+	if n > maxBatchSKUs {
+		return &driver.Error{Code: driver.CodeInvalidArgument, Message: "more than 50 SKUs in one call"}
+	}
+	return nil
+}
+
 // skuBatch sends one Skus.Sku batch and gives every SKU its Result.
 func (d *Driver) skuBatch(ctx context.Context, path string, keys []skuKey, entries []map[string]any) ([]driver.Result, error) {
 	if len(entries) == 0 {
 		return nil, nil
 	}
-	if len(entries) > maxBatchSKUs {
-		return nil, &driver.Error{Code: driver.CodeInvalidArgument, Message: "more than 50 SKUs in one call"}
+	if err := checkBatch(len(entries)); err != nil {
+		return nil, err
 	}
 	product := map[string]any{"Skus": map[string]any{"Sku": entries}}
 	env, err := d.call(ctx, post(path, map[string]string{"payload": requestPayload(product)}), nil)
@@ -116,4 +126,53 @@ func assignDetails(results []driver.Result, env envelope) {
 
 func detailError(env envelope, dt detail) *driver.Error {
 	return &driver.Error{Code: detailCode(dt.Message), Vendor: env.Code.String(), Message: detailText(dt), RequestID: env.RequestID}
+}
+
+// GetStock reads up to 50 seller SKUs in ONE /products/get call
+// (sku_seller_list, as FindBySellerSKU looks SKUs up): every product comes
+// with each of its SKUs' stock. Lazada finds SKUs here by seller SKU, so
+// each ref needs one (CodeInvalidArgument for that ref otherwise); its
+// ModelID comes back as the SkuId Lazada shows now. The quantity is the
+// SELLABLE stock, as FindBySellerSKU reads it. A seller SKU on no product
+// (or only on a deleted one) is CodeNotFound for that ref alone.
+func (d *Driver) GetStock(ctx context.Context, refs []driver.StockRef) ([]driver.StockLevel, error) {
+	out := make([]driver.StockLevel, len(refs))
+	var skus []string
+	for i, r := range refs {
+		out[i] = driver.StockLevel{SellerSKU: r.SellerSKU, ModelID: r.ModelID}
+		switch {
+		case r.SellerSKU == "":
+			out[i].Err = &driver.Error{Code: driver.CodeInvalidArgument, Message: "Lazada reads stock by seller SKU: the ref has none"}
+		case !slices.Contains(skus, r.SellerSKU):
+			skus = append(skus, r.SellerSKU)
+		}
+	}
+	if len(skus) == 0 {
+		return out, nil
+	}
+	if err := checkBatch(len(skus)); err != nil {
+		return nil, err
+	}
+	products, err := d.productsBySKU(ctx, skus)
+	if err != nil {
+		return nil, err
+	}
+	bySKU := make(map[string]productSKU, len(skus))
+	for _, p := range products {
+		for _, s := range p.Skus {
+			bySKU[s.SellerSku] = s
+		}
+	}
+	for i := range out {
+		if out[i].Err != nil {
+			continue
+		}
+		s, ok := bySKU[out[i].SellerSKU]
+		if !ok {
+			out[i].Err = &driver.Error{Code: driver.CodeNotFound, Message: "no product holds seller SKU " + out[i].SellerSKU}
+			continue
+		}
+		out[i].ModelID, out[i].Quantity = s.SkuID.String(), s.sellable()
+	}
+	return out, nil
 }

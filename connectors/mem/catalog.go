@@ -92,30 +92,39 @@ func (d *Driver) FindBySellerSKU(ctx context.Context, sellerSKU string) (driver.
 
 // SetStock sets absolute quantities; each SKU succeeds or fails alone.
 func (d *Driver) SetStock(ctx context.Context, updates []driver.StockUpdate) ([]driver.Result, error) {
-	ctx, cancel, err := d.enter(ctx)
-	defer cancel()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]driver.Result, len(updates))
-	for i, u := range updates {
+	return eachSKU(ctx, d, updates, func(u driver.StockUpdate) driver.Result {
 		_, err := d.cfg.Engine.SetStock(d.cfg.ShopID, ref(u.ModelID, u.SellerSKU), u.Quantity)
-		out[i] = driver.Result{SellerSKU: u.SellerSKU, ModelID: u.ModelID, Err: mapIfErr(err)}
-	}
-	return out, nil
+		return driver.Result{SellerSKU: u.SellerSKU, ModelID: u.ModelID, Err: mapIfErr(err)}
+	})
+}
+
+// GetStock reads quantities; each SKU succeeds or fails alone.
+func (d *Driver) GetStock(ctx context.Context, refs []driver.StockRef) ([]driver.StockLevel, error) {
+	return eachSKU(ctx, d, refs, func(r driver.StockRef) driver.StockLevel {
+		k, err := d.cfg.Engine.SKU(d.cfg.ShopID, ref(r.ModelID, r.SellerSKU))
+		return driver.StockLevel{SellerSKU: r.SellerSKU, ModelID: r.ModelID, Quantity: k.Stock, Err: mapIfErr(err)}
+	})
 }
 
 // SetPrice sets prices; each SKU succeeds or fails alone.
 func (d *Driver) SetPrice(ctx context.Context, updates []driver.PriceUpdate) ([]driver.Result, error) {
-	ctx, cancel, err := d.enter(ctx)
+	return eachSKU(ctx, d, updates, func(u driver.PriceUpdate) driver.Result {
+		_, err := d.cfg.Engine.SetPrice(d.cfg.ShopID, ref(u.ModelID, u.SellerSKU), u.Price)
+		return driver.Result{SellerSKU: u.SellerSKU, ModelID: u.ModelID, Err: mapIfErr(err)}
+	})
+}
+
+// eachSKU is one call of a batch: entered once (token, faults), then fn
+// for every SKU, which succeeds or fails alone.
+func eachSKU[U, R any](ctx context.Context, d *Driver, in []U, fn func(U) R) ([]R, error) {
+	_, cancel, err := d.enter(ctx)
 	defer cancel()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]driver.Result, len(updates))
-	for i, u := range updates {
-		_, err := d.cfg.Engine.SetPrice(d.cfg.ShopID, ref(u.ModelID, u.SellerSKU), u.Price)
-		out[i] = driver.Result{SellerSKU: u.SellerSKU, ModelID: u.ModelID, Err: mapIfErr(err)}
+	out := make([]R, len(in))
+	for i, u := range in {
+		out[i] = fn(u)
 	}
 	return out, nil
 }

@@ -316,6 +316,26 @@ func (e *Engine) setStock(k *SKU, stock int64) error {
 	return nil
 }
 
+// SKU returns one SKU as it is now.
+func (e *Engine) SKU(shopID int64, ref SKURef) (SKU, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k, _, err := e.sku(shopID, ref)
+	if err != nil {
+		return SKU{}, err
+	}
+	return *k, nil
+}
+
+// sku resolves a reference in a shop; the caller holds mu.
+func (e *Engine) sku(shopID int64, ref SKURef) (*SKU, *Item, error) {
+	s, err := e.shop(shopID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.sku(ref)
+}
+
 // SetPrice sets a SKU's price in đồng.
 func (e *Engine) SetPrice(shopID int64, ref SKURef, price int64) (SKU, error) {
 	return e.changeSKU(shopID, ref, func(k *SKU) error {
@@ -341,11 +361,7 @@ func (e *Engine) SetReserved(shopID int64, ref SKURef, reserved int64) (SKU, err
 func (e *Engine) changeSKU(shopID int64, ref SKURef, fn func(*SKU) error) (SKU, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, err := e.shop(shopID)
-	if err != nil {
-		return SKU{}, err
-	}
-	k, it, err := s.sku(ref)
+	k, it, err := e.sku(shopID, ref)
 	if err != nil {
 		return SKU{}, err
 	}

@@ -3,6 +3,8 @@ package shopee_test
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -171,4 +173,101 @@ func TestUploadRefusesANonImage(t *testing.T) {
 	var de *driver.Error
 	require.ErrorAs(t, err, &de)
 	require.NotEmpty(t, de.Message, "Shopee's words reach the user")
+}
+
+// calls counts the sandbox's answers by "METHOD path" since the last call.
+type calls struct {
+	e    *sandbox.Engine
+	last map[string]int
+}
+
+func (c *calls) since() map[string]int {
+	now := map[string]int{}
+	for k, v := range c.e.State().Calls {
+		endpoint := k[:strings.LastIndexByte(k, ' ')] // drop the status
+		now[endpoint] += v
+	}
+	diff := map[string]int{}
+	for k, v := range now {
+		if v != c.last[k] {
+			diff[k] = v - c.last[k]
+		}
+	}
+	c.last = now
+	return diff
+}
+
+func TestGetStockCalls(t *testing.T) {
+	t.Parallel()
+	s := connect(t)
+	ctx := context.Background()
+	create := func(prefix string, n int) driver.Listing {
+		l, err := s.d.CreateListing(ctx, s.listing(prefix, n))
+		require.NoError(t, err)
+		return l
+	}
+	multi, a, b, gone := create("M", 3), create("A", 1), create("B", 1), create("GONE", 1)
+	goneID, _ := strconv.ParseInt(gone.ItemID, 10, 64)
+	require.NoError(t, s.e.DeleteItem(s.id, goneID))
+	for i, sku := range []string{"M-0", "M-1", "M-2", "A-0", "B-0"} {
+		_, err := s.e.SetStock(s.id, sandbox.SKURef{SellerSKU: sku}, int64(i+1))
+		require.NoError(t, err)
+	}
+	refOf := func(l driver.Listing, i int) driver.StockRef {
+		return driver.StockRef{ItemID: l.ItemID, ModelID: l.Variants[i].ModelID, SellerSKU: l.Variants[i].SellerSKU}
+	}
+	c := &calls{e: s.e}
+	c.since()
+	const (
+		baseInfo  = "GET /api/v2/product/get_item_base_info"
+		modelList = "GET /api/v2/product/get_model_list"
+		search    = "GET /api/v2/product/search_item"
+	)
+	quantities := func(levels []driver.StockLevel) []int64 {
+		out := make([]int64, len(levels))
+		for i, l := range levels {
+			require.NoError(t, l.Err, "%s", l.SellerSKU)
+			out[i] = l.Quantity
+		}
+		return out
+	}
+
+	levels, err := s.d.GetStock(ctx, []driver.StockRef{refOf(multi, 2), refOf(multi, 0), refOf(multi, 1)})
+	require.NoError(t, err)
+	require.Equal(t, []int64{3, 1, 2}, quantities(levels), "in the refs' order")
+	require.Equal(t, map[string]int{modelList: 1}, c.since(), "the models of one item: one get_model_list")
+
+	levels, err = s.d.GetStock(ctx, []driver.StockRef{refOf(a, 0), refOf(b, 0)})
+	require.NoError(t, err)
+	require.Equal(t, []int64{4, 5}, quantities(levels))
+	require.Equal(t, map[string]int{baseInfo: 1}, c.since(), "items without models: one get_item_base_info for all")
+
+	levels, err = s.d.GetStock(ctx, []driver.StockRef{{ItemID: multi.ItemID, SellerSKU: "M-1"}, {ItemID: a.ItemID, SellerSKU: "A-0"}})
+	require.NoError(t, err)
+	require.Equal(t, []int64{2, 4}, quantities(levels))
+	require.Equal(t, multi.Variants[1].ModelID, levels[0].ModelID, "the model is found by seller SKU")
+	require.Equal(t, "0", levels[1].ModelID)
+	require.Equal(t, map[string]int{baseInfo: 1, modelList: 1}, c.since(), "without model ids: has_model, then the models")
+
+	levels, err = s.d.GetStock(ctx, []driver.StockRef{{SellerSKU: "M-2"}, {SellerSKU: "M-0"}})
+	require.NoError(t, err)
+	require.Equal(t, []int64{3, 1}, quantities(levels))
+	require.Equal(t, multi.Variants[0].ModelID, levels[1].ModelID)
+	require.Equal(t, map[string]int{search: 1, baseInfo: 1, modelList: 1}, c.since(), "a seller SKU alone: one lookup for the listing")
+
+	levels, err = s.d.GetStock(ctx, []driver.StockRef{
+		refOf(gone, 0), refOf(a, 0), {ItemID: a.ItemID, ModelID: "777", SellerSKU: "A-0"},
+		{ItemID: multi.ItemID, ModelID: "0", SellerSKU: "M-0"}, refOf(multi, 1), {ItemID: "x1", ModelID: "0", SellerSKU: "BAD"},
+	})
+	require.NoError(t, err)
+	require.Len(t, levels, 6)
+	require.Equal(t, driver.CodeNotFound, driver.CodeOf(levels[0].Err), "a deleted item: %v", levels[0].Err)
+	require.NoError(t, levels[1].Err)
+	require.Equal(t, int64(4), levels[1].Quantity)
+	require.Equal(t, driver.CodeNotFound, driver.CodeOf(levels[2].Err), "a model the item lacks: %v", levels[2].Err)
+	require.Equal(t, driver.CodeNotFound, driver.CodeOf(levels[3].Err), "model 0 of an item with models: %v", levels[3].Err)
+	require.NoError(t, levels[4].Err)
+	require.Equal(t, int64(2), levels[4].Quantity)
+	require.Equal(t, driver.CodeInvalidArgument, driver.CodeOf(levels[5].Err), "not a Shopee id: %v", levels[5].Err)
+	require.Equal(t, map[string]int{baseInfo: 1, modelList: 1}, c.since(), "several items: one get_item_base_info, one get_model_list per item with models")
 }

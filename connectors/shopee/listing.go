@@ -467,28 +467,21 @@ func (d *Driver) matchSKU(ctx context.Context, o *op, itemIDs []int64, sku strin
 	if len(itemIDs) == 0 {
 		return driver.Listing{}, false, nil
 	}
-	ids := make([]string, len(itemIDs))
-	for i, id := range itemIDs {
-		ids[i] = strconv.FormatInt(id, 10)
-	}
-	var base struct {
-		ItemList []itemInfo `json:"item_list"`
-	}
-	if err := o.do(ctx, get(pathItemBaseInfo, url.Values{"item_id_list": {strings.Join(ids, ",")}}), &base); err != nil {
+	items, err := d.getItemBaseInfo(ctx, o, itemIDs)
+	if err != nil {
 		return driver.Listing{}, false, err
 	}
-	for _, it := range base.ItemList {
+	for _, it := range items {
 		if !it.HasModel && it.ItemSKU == sku {
 			return listingOf(it, modelList{}), true, nil
 		}
 	}
-	for _, it := range base.ItemList {
+	for _, it := range items {
 		if !it.HasModel {
 			continue
 		}
-		var models modelList
-		q := url.Values{"item_id": {strconv.FormatInt(it.ItemID, 10)}}
-		if err := o.do(ctx, get(pathModelList, q), &models); err != nil {
+		models, err := d.getModelList(ctx, o, it.ItemID)
+		if err != nil {
 			return driver.Listing{}, false, err
 		}
 		if models.has(sku) || it.ItemSKU == sku {
@@ -496,6 +489,27 @@ func (d *Driver) matchSKU(ctx context.Context, o *op, itemIDs []int64, sku strin
 		}
 	}
 	return driver.Listing{}, false, nil
+}
+
+// getItemBaseInfo is get_item_base_info of at most searchPage items: one
+// call. Shopee leaves unknown ids out of item_list.
+func (d *Driver) getItemBaseInfo(ctx context.Context, o *op, itemIDs []int64) ([]itemInfo, error) {
+	ids := make([]string, len(itemIDs))
+	for i, id := range itemIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	var base struct {
+		ItemList []itemInfo `json:"item_list"`
+	}
+	err := o.do(ctx, get(pathItemBaseInfo, url.Values{"item_id_list": {strings.Join(ids, ",")}}), &base)
+	return base.ItemList, err
+}
+
+// getModelList is get_model_list of one item: one call.
+func (d *Driver) getModelList(ctx context.Context, o *op, itemID int64) (modelList, error) {
+	var models modelList
+	err := o.do(ctx, get(pathModelList, url.Values{"item_id": {strconv.FormatInt(itemID, 10)}}), &models)
+	return models, err
 }
 
 // listingOf is an item in the hub's terms.

@@ -2,6 +2,7 @@ package shopee
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"ocophub/connectors/driver"
@@ -69,14 +70,14 @@ func (d *Driver) push(ctx context.Context, path, listField, vendor string, updat
 	o := d.op()
 	results := make([]driver.Result, len(updates))
 	targets := make([]target, len(updates))
-	resolved := map[string]target{} // seller SKU → ids, filled by lookups
-	var items []int64               // items in first-seen order
-	byItem := map[int64][]int{}     // item → indexes of its updates
+	known := map[string]found{} // seller SKU → ids, filled by lookups
+	var items []int64           // items in first-seen order
+	byItem := map[int64][]int{} // item → indexes of its updates
 	for i, u := range updates {
 		results[i] = driver.Result{SellerSKU: u.sku, ModelID: u.modelID}
-		t, err := d.target(ctx, o, u, resolved)
+		t, err := d.target(ctx, o, u, known)
 		if err != nil {
-			if driver.CodeOf(err) == driver.CodeNotFound || driver.CodeOf(err) == driver.CodeInvalidArgument {
+			if perSKU(err) {
 				results[i].Err = err
 				continue
 			}
@@ -121,10 +122,16 @@ func (d *Driver) push(ctx context.Context, path, listField, vendor string, updat
 	return results, nil
 }
 
+// perSKU reports whether err concerns one SKU alone (an id Shopee lacks or
+// that is not Shopee's): the batch carries on without it.
+func perSKU(err error) bool {
+	c := driver.CodeOf(err)
+	return c == driver.CodeNotFound || c == driver.CodeInvalidArgument
+}
+
 // target resolves an update's item and model ids, looking the seller SKU
-// up when either is missing. Every variant of a listing found is
-// remembered, so a batch of one item costs one lookup.
-func (d *Driver) target(ctx context.Context, o *op, u update, resolved map[string]target) (target, error) {
+// up when either is missing.
+func (d *Driver) target(ctx context.Context, o *op, u update, known map[string]found) (target, error) {
 	if u.itemID != "" && u.modelID != "" {
 		item, err := parseID("item", u.itemID)
 		if err != nil {
@@ -136,24 +143,220 @@ func (d *Driver) target(ctx context.Context, o *op, u update, resolved map[strin
 		}
 		return target{item, model}, nil
 	}
-	if u.sku == "" {
-		return target{}, driver.Errorf(driver.CodeInvalidArgument, "", "an update needs item and model ids or a seller SKU")
+	f, err := d.lookup(ctx, o, u.sku, known)
+	return f.target, err
+}
+
+// found is a SKU a lookup by seller SKU found: where it is, and the stock
+// it had then.
+type found struct {
+	target
+	stock int64
+}
+
+// lookup finds a seller SKU's item and model (FindBySellerSKU's calls).
+// Every variant of the listing found is remembered in known, so a batch of
+// one item costs one lookup.
+func (d *Driver) lookup(ctx context.Context, o *op, sku string, known map[string]found) (found, error) {
+	if sku == "" {
+		return found{}, driver.Errorf(driver.CodeInvalidArgument, "", "a SKU needs item and model ids or a seller SKU")
 	}
-	if t, ok := resolved[u.sku]; ok {
-		return t, nil
+	if f, ok := known[sku]; ok {
+		return f, nil
 	}
-	l, err := d.find(ctx, o, u.sku)
+	l, err := d.find(ctx, o, sku)
 	if err != nil {
-		return target{}, err
+		return found{}, err
 	}
 	item, _ := strconv.ParseInt(l.ItemID, 10, 64)
 	for _, v := range l.Variants {
 		model, _ := strconv.ParseInt(v.ModelID, 10, 64)
-		resolved[v.SellerSKU] = target{item, model}
+		known[v.SellerSKU] = found{target{item, model}, v.Stock}
 	}
-	t, ok := resolved[u.sku]
+	f, ok := known[sku]
 	if !ok {
-		return target{}, driver.Errorf(driver.CodeNotFound, "", "no listing has seller SKU %q", u.sku)
+		return found{}, driver.Errorf(driver.CodeNotFound, "", "no listing has seller SKU %q", sku)
 	}
-	return t, nil
+	return f, nil
+}
+
+// GetStock reads stock_info_v2 in as few calls as the refs allow:
+// get_item_base_info (up to 50 items a call) for items without models (the
+// ref's ModelID is "0"), get_model_list (one item a call) for the models
+// of an item (any other ModelID). The Channel hands one item per batch
+// (StockBatchPerItem), so a batch is ONE call whichever kind its item is.
+// Only refs with an item id but no model id need both (has_model tells
+// whether the item has models), and refs without an item id are looked up
+// by seller SKU as SetStock does (FindBySellerSKU's calls, whose answer
+// carries the stock). Given ids decide; the seller SKU picks the model only
+// when the model id is missing. The quantity is the seller stock buyers
+// can buy, as FindBySellerSKU reads it. An item Shopee lacks (unknown or
+// deleted) or a model it lacks is CodeNotFound for those refs alone.
+func (d *Driver) GetStock(ctx context.Context, refs []driver.StockRef) ([]driver.StockLevel, error) {
+	o := d.op()
+	out := make([]driver.StockLevel, len(refs))
+	keys := make([]target, len(refs)) // model -1: pick the model by seller SKU
+	var pending []int                 // refs answered by the reads below
+	var plan stockPlan
+	known := map[string]found{}
+	for i, r := range refs {
+		out[i] = driver.StockLevel{SellerSKU: r.SellerSKU, ModelID: r.ModelID}
+		if r.ItemID == "" {
+			f, err := d.lookup(ctx, o, r.SellerSKU, known)
+			if err != nil && !perSKU(err) {
+				return nil, err
+			}
+			out[i].Err = err
+			if err == nil {
+				out[i].ModelID, out[i].Quantity = strconv.FormatInt(f.model, 10), f.stock
+			}
+			continue
+		}
+		k, err := stockKey(r)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		keys[i] = k
+		pending = append(pending, i)
+		plan.add(k)
+	}
+	read, err := d.readStock(ctx, o, plan)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range pending {
+		out[i] = read.level(out[i], keys[i])
+	}
+	return out, nil
+}
+
+// stockKey parses a ref's ids; a missing model id is -1.
+func stockKey(r driver.StockRef) (target, error) {
+	item, err := parseID("item", r.ItemID)
+	if err != nil {
+		return target{}, err
+	}
+	if r.ModelID == "" {
+		if r.SellerSKU == "" {
+			return target{}, driver.Errorf(driver.CodeInvalidArgument, "", "a SKU needs a model id or a seller SKU")
+		}
+		return target{item, -1}, nil
+	}
+	model, err := parseID("model", r.ModelID)
+	return target{item, model}, err
+}
+
+// stockPlan is which items a GetStock batch reads how, each once, in the
+// order the refs name them.
+type stockPlan struct {
+	base   []int64        // get_item_base_info: items without models, and items of unknown kind
+	models []int64        // get_model_list
+	bySKU  map[int64]bool // items with refs without a model id: read their models if they have any
+}
+
+func (p *stockPlan) add(k target) {
+	switch {
+	case k.model > 0:
+		if !slices.Contains(p.models, k.item) {
+			p.models = append(p.models, k.item)
+		}
+		return
+	case k.model < 0:
+		if p.bySKU == nil {
+			p.bySKU = map[int64]bool{}
+		}
+		p.bySKU[k.item] = true
+	}
+	if !slices.Contains(p.base, k.item) {
+		p.base = append(p.base, k.item)
+	}
+}
+
+// stockRead is what the reads found: per item, its seller SKU and stock by
+// model id (0 for an item without models). An item missing is one Shopee
+// lacks.
+type stockRead map[int64]map[int64]skuStock
+
+type skuStock struct {
+	sku   string
+	stock int64
+}
+
+// readStock makes the plan's calls. A call that fails fails the batch (the
+// Channel retries reads as it retries writes), except get_model_list of an
+// item Shopee lacks, which only its refs feel. An item get_item_base_info
+// showed gone or without models is not asked for models.
+func (d *Driver) readStock(ctx context.Context, o *op, p stockPlan) (stockRead, error) {
+	read := stockRead{}
+	models := p.models
+	hasModel := map[int64]bool{}
+	for start := 0; start < len(p.base); start += searchPage {
+		items, err := d.getItemBaseInfo(ctx, o, p.base[start:min(start+searchPage, len(p.base))])
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if it.ItemStatus == "SELLER_DELETE" || it.ItemStatus == "SHOPEE_DELETE" {
+				continue
+			}
+			skus := map[int64]skuStock{}
+			read[it.ItemID] = skus
+			hasModel[it.ItemID] = it.HasModel
+			if !it.HasModel {
+				stock, _ := stockOf(it.StockInfoV2)
+				skus[0] = skuStock{it.ItemSKU, stock}
+			} else if p.bySKU[it.ItemID] && !slices.Contains(models, it.ItemID) {
+				models = append(models, it.ItemID)
+			}
+		}
+	}
+	for _, item := range models {
+		if !hasModel[item] && slices.Contains(p.base, item) {
+			continue
+		}
+		list, err := d.getModelList(ctx, o, item)
+		if driver.CodeOf(err) == driver.CodeNotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		skus := read[item]
+		if skus == nil {
+			skus = map[int64]skuStock{}
+			read[item] = skus
+		}
+		for _, m := range list.Model {
+			stock, _ := stockOf(m.StockInfoV2)
+			skus[m.ModelID] = skuStock{m.ModelSKU, stock}
+		}
+	}
+	return read, nil
+}
+
+// level answers one ref from the reads: by model id when given, else by
+// seller SKU.
+func (r stockRead) level(l driver.StockLevel, k target) driver.StockLevel {
+	skus, ok := r[k.item]
+	if !ok {
+		l.Err = driver.Errorf(driver.CodeNotFound, "", "item %d is not on Shopee", k.item)
+		return l
+	}
+	if k.model >= 0 {
+		s, ok := skus[k.model]
+		if !ok {
+			l.Err = driver.Errorf(driver.CodeNotFound, "", "item %d has no model %d", k.item, k.model)
+		}
+		l.Quantity = s.stock
+		return l
+	}
+	for model, s := range skus {
+		if s.sku == l.SellerSKU {
+			l.ModelID, l.Quantity = strconv.FormatInt(model, 10), s.stock
+			return l
+		}
+	}
+	l.Err = driver.Errorf(driver.CodeNotFound, "", "item %d has no seller SKU %q", k.item, l.SellerSKU)
+	return l
 }

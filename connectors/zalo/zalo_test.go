@@ -448,3 +448,50 @@ func TestAuthorizeURL(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, q.Get("code_challenge"), mustQuery(t, other).Get("code_challenge"), "the challenge is bound to the state")
 }
+
+// storeCalls counts the sandbox's Store API answers by "METHOD path".
+func (c connected) storeCalls() map[string]int {
+	out := map[string]int{}
+	for k, v := range c.srv.Engine.State().Calls {
+		if strings.Contains(k, "/v2.0/store/") {
+			out[k[:strings.LastIndexByte(k, ' ')]] += v
+		}
+	}
+	return out
+}
+
+func TestGetStockReadsEachVariantsProduct(t *testing.T) {
+	t.Parallel()
+	c := connect(t)
+	ctx := context.Background()
+	l, err := c.d.CreateListing(ctx, listing("GS", 2))
+	require.NoError(t, err)
+	_, err = c.d.SetStock(ctx, []driver.StockUpdate{{ModelID: l.Variants[1].ModelID, SellerSKU: "GS-1", Quantity: 3}})
+	require.NoError(t, err)
+
+	before := c.storeCalls()
+	levels, err := c.d.GetStock(ctx, []driver.StockRef{
+		{ItemID: l.ItemID, ModelID: l.Variants[0].ModelID, SellerSKU: "GS-0"},
+		{ItemID: l.ItemID, ModelID: l.Variants[1].ModelID, SellerSKU: "GS-1"},
+	})
+	require.NoError(t, err)
+	require.Equal(t, []driver.StockLevel{{SellerSKU: "GS-0", ModelID: l.Variants[0].ModelID, Quantity: 8},
+		{SellerSKU: "GS-1", ModelID: l.Variants[1].ModelID, Quantity: 3}}, levels)
+	after := c.storeCalls()
+	require.Equal(t, 2, after["GET /v2.0/store/product/getproduct"]-before["GET /v2.0/store/product/getproduct"], "one getproduct per variant")
+	require.Equal(t, before["GET /v2.0/store/product/search"], after["GET /v2.0/store/product/search"], "no search")
+
+	// The seller removes GS-1's product and makes it again by hand: a new
+	// id under the same code, found by code as SetStock finds it.
+	c.storeCall(t, "/v2.0/store/product/remove", map[string]string{"id": l.Variants[1].ModelID})
+	made := c.storeCall(t, "/v2.0/store/product/create", map[string]any{"name": "GS-1 mới", "code": "GS-1", "price": 130000, "quantity": 6})
+	newID := fmt.Sprint(made["data"].(map[string]any)["id"])
+	levels, err = c.d.GetStock(ctx, []driver.StockRef{{ItemID: l.ItemID, ModelID: l.Variants[1].ModelID, SellerSKU: "GS-1"}})
+	require.NoError(t, err)
+	require.Equal(t, []driver.StockLevel{{SellerSKU: "GS-1", ModelID: newID, Quantity: 6}}, levels)
+
+	levels, err = c.d.GetStock(ctx, []driver.StockRef{{ModelID: l.Variants[1].ModelID}, {SellerSKU: "GS-NONE"}})
+	require.NoError(t, err)
+	require.Equal(t, driver.CodeNotFound, driver.CodeOf(levels[0].Err), "a removed product named by id alone: %v", levels[0].Err)
+	require.Equal(t, driver.CodeNotFound, driver.CodeOf(levels[1].Err), "%v", levels[1].Err)
+}

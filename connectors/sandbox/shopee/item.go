@@ -142,9 +142,13 @@ type (
 		Stock      int64 `json:"stock"`
 		IfSaleable *bool `json:"if_saleable,omitempty"`
 	}
+	// stockInfoV2 is stock_info_v2 as get_item_base_info and
+	// get_model_list show it (REFERENCE.md §2.4). shopee_stock, the units
+	// in Shopee's own warehouses, is always empty: the sandbox has none.
 	stockInfoV2 struct {
 		SummaryInfo stockSummary     `json:"summary_info"`
 		SellerStock []sellerStockOut `json:"seller_stock"`
+		ShopeeStock []sellerStockOut `json:"shopee_stock"`
 	}
 	imageBlock struct {
 		ImageIDList  []string `json:"image_id_list"`
@@ -177,7 +181,7 @@ func stockInfo(k *sandbox.SKU, saleable bool) stockInfoV2 {
 		s.IfSaleable = &yes
 	}
 	return stockInfoV2{SummaryInfo: stockSummary{TotalReservedStock: k.Reserved, TotalAvailableStock: k.Stock},
-		SellerStock: []sellerStockOut{s}}
+		SellerStock: []sellerStockOut{s}, ShopeeStock: []sellerStockOut{}}
 }
 
 func images(ids []string) imageBlock {

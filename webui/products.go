@@ -1,0 +1,481 @@
+package webui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/hibiken/asynq"
+
+	"ocophub/catalog"
+	"ocophub/catalog/store"
+	"ocophub/worker"
+)
+
+// ---- catalog list ----
+
+type productListData struct {
+	Q, Group, Stars string
+	Groups          []catalog.Group
+	Products        []catalog.Product
+	Next            string
+	Error           string
+}
+
+func (ui *UI) productList(c *gin.Context) {
+	d := productListData{Q: c.Query("q"), Group: c.Query("group"), Stars: c.Query("stars"), Groups: catalog.Groups}
+	q := catalog.ListQuery{Q: d.Q, Cursor: c.Query("cursor"), Limit: 30}
+	p := ui.newPage(c, "products", "products.title", &d)
+	if d.Group != "" {
+		q.Group = catalog.Group(d.Group)
+	}
+	if n, err := strconv.Atoi(d.Stars); err == nil {
+		q.Stars = catalog.Stars(n)
+	}
+	var err error
+	d.Products, d.Next, err = ui.d.Store.ListProducts(c.Request.Context(), q)
+	if catalog.ErrorCode(err) == catalog.CodeInvalidArgument {
+		d.Error = p.T("products.bad_filter")
+	} else if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	ui.render(c, http.StatusOK, "products", p)
+}
+
+// ---- product page ----
+
+type productData struct {
+	Product    catalog.Product
+	Coop       catalog.Coop
+	CertValid  bool
+	Variants   []variantView
+	Warehouses []catalog.Warehouse
+	Reasons    []catalog.Reason
+	Adjust     *form
+}
+
+type variantView struct {
+	Variant   catalog.Variant
+	Levels    []levelView
+	Available int64
+	Listings  []listingView
+}
+
+type levelView struct {
+	Warehouse string
+	Level     catalog.StockLevel
+}
+
+type listingView struct {
+	Listing  catalog.Listing
+	Shop     catalog.Shop
+	LastPush *store.PushAudit
+	// Error is the channel's error to explain: the publish failure, the
+	// error of a push waiting for its retry, or the newest audited push
+	// when it failed.
+	Error string
+	// RetryAt is when the worker tries a failed push again by itself.
+	RetryAt time.Time
+}
+
+// adjustReasons are the reasons a person may give for a stock change.
+var adjustReasons = []catalog.Reason{catalog.ReasonReceived, catalog.ReasonCount, catalog.ReasonDamaged,
+	catalog.ReasonReturned, catalog.ReasonOther}
+
+func (ui *UI) productPage(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	ui.showProduct(c, id, http.StatusOK, nil)
+}
+
+// showProduct renders the product page, with the stock form's values and
+// errors after a failed change.
+func (ui *UI) showProduct(c *gin.Context, id int64, status int, adjust *form) {
+	ctx := c.Request.Context()
+	pr, err := ui.d.Store.Product(ctx, id)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	d := productData{Product: pr, Reasons: adjustReasons, Adjust: adjust,
+		CertValid: pr.Certificate.ValidOn(catalog.DateOf(ui.d.Now().In(vietnam)))}
+	if d.Adjust == nil {
+		d.Adjust = newForm(nil)
+	}
+	if d.Coop, err = ui.d.Store.Coop(ctx, pr.CoopID); err != nil {
+		ui.fail(c, err)
+		return
+	}
+	if d.Warehouses, _, err = ui.d.Store.ListWarehouses(ctx, catalog.ListQuery{CoopID: pr.CoopID, Limit: catalog.MaxLimit}); err != nil {
+		ui.fail(c, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, w := range d.Warehouses {
+		names[w.ID] = w.Name
+	}
+	shops := map[int64]catalog.Shop{}
+	for _, v := range pr.Variants {
+		vv := variantView{Variant: v}
+		levels, err := ui.d.Store.StockLevels(ctx, v.ID)
+		if err != nil {
+			ui.fail(c, err)
+			return
+		}
+		for _, l := range levels {
+			vv.Levels = append(vv.Levels, levelView{Warehouse: names[l.WarehouseID], Level: l})
+			vv.Available += l.Available()
+		}
+		listings, err := ui.d.Store.ListingsOfVariant(ctx, v.ID)
+		if err != nil {
+			ui.fail(c, err)
+			return
+		}
+		for _, l := range listings {
+			lv, err := ui.listingView(c, l, shops)
+			if err != nil {
+				ui.fail(c, err)
+				return
+			}
+			vv.Listings = append(vv.Listings, lv)
+		}
+		d.Variants = append(d.Variants, vv)
+	}
+	p := ui.newPage(c, "products", "product.title", &d)
+	p.Title = pr.Name.In(p.Lang)
+	ui.render(c, status, "product", p)
+}
+
+func (ui *UI) listingView(c *gin.Context, l catalog.Listing, shops map[int64]catalog.Shop) (listingView, error) {
+	ctx := c.Request.Context()
+	shop, ok := shops[l.ShopID]
+	if !ok {
+		var err error
+		if shop, err = ui.d.Store.Shop(ctx, l.ShopID); err != nil {
+			return listingView{}, err
+		}
+		shops[l.ShopID] = shop
+	}
+	lv := listingView{Listing: l, Shop: shop}
+	pushes, err := ui.d.Store.Pushes(ctx, store.PushQuery{ListingIDs: []int64{l.ID}, Limit: 1})
+	if err != nil {
+		return listingView{}, err
+	}
+	if len(pushes) == 1 {
+		lv.LastPush = &pushes[0]
+	}
+	switch {
+	case l.Status == catalog.ListingError:
+		lv.Error = l.Error
+	case l.Status != catalog.ListingLive:
+	case ui.failingPush(l.ID, &lv):
+	case lv.LastPush != nil && lv.LastPush.Result == "error":
+		lv.Error = lv.LastPush.Error
+	}
+	return lv, nil
+}
+
+// failingPush reports whether the listing's push waits for a retry (or
+// gave up) after an error, which a push that failed before writing leaves
+// only in the queue, and puts that error in lv.
+func (ui *UI) failingPush(listingID int64, lv *listingView) bool {
+	if ui.d.Jobs == nil {
+		return false
+	}
+	info, err := ui.d.Jobs.GetTaskInfo(worker.QueueCritical, worker.StockPushTaskID(listingID))
+	if err != nil || info.LastErr == "" || info.State != asynq.TaskStateRetry && info.State != asynq.TaskStateArchived {
+		return false
+	}
+	lv.Error = info.LastErr
+	if info.State == asynq.TaskStateRetry {
+		lv.RetryAt = info.NextProcessAt
+	}
+	return true
+}
+
+// stockAdjust applies a counted change to one variant in one warehouse.
+func (ui *UI) stockAdjust(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newForm(c.Request.PostForm)
+	p := ui.newPage(c, "products", "product.title", nil)
+	variantID, _ := strconv.ParseInt(f.Value("variant_id"), 10, 64)
+	warehouseID, _ := strconv.ParseInt(f.Value("warehouse_id"), 10, 64)
+	delta, err := strconv.ParseInt(strings.TrimSpace(strings.ReplaceAll(f.Value("delta"), "+", "")), 10, 64)
+	if err != nil || delta == 0 {
+		f.Errors["delta"] = p.T("field.delta")
+	}
+	if len(f.Errors) == 0 {
+		_, err = ui.d.Store.ChangeStock(c.Request.Context(), catalog.StockChange{Op: catalog.OpAdjust, VariantID: variantID,
+			WarehouseID: warehouseID, Quantity: delta, Reason: catalog.Reason(f.Value("reason")), Note: f.Value("note"),
+			Actor: "web:" + p.User.Name})
+		if err == nil {
+			ui.d.Wake()
+			back(c, fmt.Sprintf("/products/%d", id), "stock_saved")
+			return
+		}
+		if !f.addErrors(p, err) {
+			ui.fail(c, err)
+			return
+		}
+	}
+	ui.showProduct(c, id, http.StatusUnprocessableEntity, f)
+}
+
+// listingPush is "Đẩy lại".
+func (ui *UI) listingPush(c *gin.Context) {
+	ui.listingCommand(c, ui.d.Commands.PushAgain, "push_queued")
+}
+
+func (ui *UI) listingDelist(c *gin.Context) {
+	ui.listingCommand(c, ui.d.Commands.Delist, "delist_queued")
+}
+
+func (ui *UI) listingCommand(c *gin.Context, run func(ctx context.Context, id int64) (bool, error), ok string) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	l, err := ui.d.Store.Listing(c.Request.Context(), id)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	if _, err := run(c.Request.Context(), id); err != nil {
+		ui.fail(c, err)
+		return
+	}
+	back(c, localPath(c.PostForm("back"), fmt.Sprintf("/products/%d", l.ProductID)), ok)
+}
+
+// ---- product edit ----
+
+type productEditData struct {
+	Product catalog.Product
+	Form    *form
+	Groups  []catalog.Group
+}
+
+func (ui *UI) productEdit(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	pr, err := ui.d.Store.Product(c.Request.Context(), id)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	ui.renderEdit(c, http.StatusOK, pr, newForm(productValues(pr)))
+}
+
+func (ui *UI) renderEdit(c *gin.Context, status int, pr catalog.Product, f *form) {
+	p := ui.newPage(c, "products", "edit.title", &productEditData{Product: pr, Form: f, Groups: catalog.Groups})
+	ui.render(c, status, "product_edit", p)
+}
+
+// productValues are a product's fields as the edit form names them: the
+// catalog's own field paths, so its validation errors land on the field.
+func productValues(pr catalog.Product) map[string][]string {
+	v := map[string][]string{
+		"version":                  {strconv.FormatInt(pr.Version, 10)},
+		"name.vi":                  {pr.Name.VI},
+		"name.en":                  {pr.Name.EN},
+		"description.vi":           {pr.Description.VI},
+		"description.en":           {pr.Description.EN},
+		"group":                    {string(pr.Group)},
+		"stars":                    {strconv.Itoa(int(pr.Stars))},
+		"certificate.number":       {pr.Certificate.Number},
+		"certificate.certified_on": {pr.Certificate.CertifiedOn.Vietnamese()},
+		"certificate.expires_on":   {pr.Certificate.ExpiresOn.Vietnamese()},
+	}
+	for i, vr := range pr.Variants {
+		pre := fmt.Sprintf("variants[%d].", i)
+		v[pre+"name.vi"] = []string{vr.Name.VI}
+		v[pre+"price"] = []string{strings.TrimSuffix(vr.Price.String(), " ₫")}
+		v[pre+"gtin13"] = []string{string(vr.GTIN)}
+		v[pre+"net_weight_g"] = []string{strconv.Itoa(vr.NetWeightG)}
+	}
+	return v
+}
+
+// productSave applies the form to the stored product. Every value that
+// does not parse, and every rule the catalog refuses, is shown beside its
+// field with everything typed kept.
+func (ui *UI) productSave(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	pr, err := ui.d.Store.Product(ctx, id)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newForm(c.Request.PostForm)
+	p := ui.newPage(c, "products", "edit.title", nil)
+	edited := pr
+	edited.Variants = append([]catalog.Variant(nil), pr.Variants...)
+	edited.Version, _ = strconv.ParseInt(f.Value("version"), 10, 64)
+	edited.Name = catalog.Text{VI: f.Value("name.vi"), EN: f.Value("name.en")}
+	edited.Description = catalog.Text{VI: f.Value("description.vi"), EN: f.Value("description.en")}
+	edited.Group = catalog.Group(f.Value("group"))
+	if n, err := strconv.Atoi(f.Value("stars")); err == nil {
+		edited.Stars = catalog.Stars(n)
+	} else {
+		f.Errors["stars"] = p.T("field.stars")
+	}
+	edited.Certificate.Number = f.Value("certificate.number")
+	edited.Certificate.CertifiedOn = f.date(p, "certificate.certified_on")
+	edited.Certificate.ExpiresOn = f.date(p, "certificate.expires_on")
+	for i := range edited.Variants {
+		v := &edited.Variants[i]
+		pre := fmt.Sprintf("variants[%d].", i)
+		v.Name.VI = f.Value(pre + "name.vi")
+		v.GTIN = catalog.GTIN(strings.TrimSpace(f.Value(pre + "gtin13")))
+		if price, err := catalog.ParseVND(f.Value(pre + "price")); err == nil {
+			v.Price = price
+		} else {
+			f.Errors[pre+"price"] = p.T("field.variants.price")
+		}
+		if g, err := strconv.Atoi(strings.TrimSpace(f.Value(pre + "net_weight_g"))); err == nil {
+			v.NetWeightG = g
+		} else {
+			f.Errors[pre+"net_weight_g"] = p.T("field.variants.net_weight_g")
+		}
+	}
+	if len(f.Errors) == 0 {
+		err = ui.d.Store.UpdateProduct(ctx, &edited)
+		if err == nil {
+			ui.d.Wake()
+			back(c, fmt.Sprintf("/products/%d", id), "product_saved")
+			return
+		}
+		if catalog.ErrorCode(err) == catalog.CodeConflict {
+			f.Message = p.T("edit.conflict")
+		} else if !f.addErrors(p, err) {
+			ui.fail(c, err)
+			return
+		}
+	}
+	if f.Message == "" {
+		f.Message = p.T("form.has_errors")
+	}
+	ui.renderEdit(c, http.StatusUnprocessableEntity, pr, f)
+}
+
+// ---- forms ----
+
+// form keeps what a person typed and the errors to show beside each
+// field, so a refused form comes back with nothing lost.
+type form struct {
+	values  map[string][]string
+	Errors  map[string]string
+	Message string
+}
+
+func newForm(values map[string][]string) *form {
+	if values == nil {
+		values = map[string][]string{}
+	}
+	return &form{values: values, Errors: map[string]string{}}
+}
+
+// Value is the field's typed value.
+func (f *form) Value(name string) string {
+	if v := f.values[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// field is one input as a template draws it.
+type field struct {
+	Name, Value, Error string
+}
+
+// F is the named field, its value and error.
+func (f *form) F(name string) field {
+	return field{Name: name, Value: f.Value(name), Error: f.Errors[name]}
+}
+
+// date parses a dd/mm/yyyy field; an empty one is the zero date.
+func (f *form) date(p *page, name string) catalog.Date {
+	s := strings.TrimSpace(f.Value(name))
+	if s == "" {
+		return catalog.Date{}
+	}
+	d, err := catalog.ParseDate(s)
+	if err != nil {
+		f.Errors[name] = p.T("field.date")
+	}
+	return d
+}
+
+// addErrors puts the fields of an invalid_argument (or a stock refusal)
+// beside the form's inputs; false when err is of another kind.
+func (f *form) addErrors(p *page, err error) bool {
+	var ce *catalog.Error
+	if !errors.As(err, &ce) {
+		return false
+	}
+	switch ce.Code {
+	case catalog.CodeInvalidArgument:
+		for name, reason := range ce.Fields {
+			f.Errors[name] = fieldMessage(p, name, reason)
+		}
+		if len(ce.Fields) == 0 {
+			f.Message = ce.Message
+		}
+		return true
+	case catalog.CodeInsufficientStock, catalog.CodeFailedPrecondition:
+		f.Message = errorMessage(p, err)
+		return true
+	}
+	return false
+}
+
+// fieldMessage is the plain-words message of a field the catalog refused
+// ("field.variants.price" for "variants[1].price"), else its own reason.
+func fieldMessage(p *page, name, reason string) string {
+	id := "field." + stripIndexes(name)
+	if s := p.T(id); s != id {
+		return s
+	}
+	return reason
+}
+
+// stripIndexes turns "variants[1].price" into "variants.price".
+func stripIndexes(name string) string {
+	var b strings.Builder
+	skip := false
+	for _, r := range name {
+		switch {
+		case r == '[':
+			skip = true
+		case r == ']':
+			skip = false
+		case !skip:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

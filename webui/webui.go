@@ -1,0 +1,167 @@
+// Package webui is the hub's web interface for people: server-rendered
+// pages (html/template, every asset embedded), Vietnamese first with an
+// English toggle, laid out for a phone first. It reads the catalog through
+// the store and starts every sync operation through worker/ops, the same
+// code the JSON API calls; it holds no business rule of its own.
+package webui
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/hibiken/asynq"
+
+	"ocophub/catalog"
+	"ocophub/catalog/store"
+	"ocophub/worker/ops"
+)
+
+// Store is what the pages read and write (*store.Store implements it).
+type Store interface {
+	catalog.Store
+	Shop(ctx context.Context, id int64) (catalog.Shop, error)
+	ListShops(ctx context.Context, q catalog.ListQuery) ([]catalog.Shop, string, error)
+	Listing(ctx context.Context, id int64) (catalog.Listing, error)
+	ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error)
+	ListingsOfVariant(ctx context.Context, variantID int64) ([]catalog.Listing, error)
+	Order(ctx context.Context, id int64) (catalog.Order, error)
+	OrderInbox(ctx context.Context, q store.OrderQuery) ([]catalog.Order, error)
+	OrdersSince(ctx context.Context, since time.Time) ([]store.OrderSummary, error)
+	ShopSyncs(ctx context.Context) (map[int64]*store.ShopSync, error)
+	Pushes(ctx context.Context, q store.PushQuery) ([]store.PushAudit, error)
+	LowStocks(ctx context.Context, threshold int64, limit int) ([]store.LowStock, error)
+	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Jobs is the part of *asynq.Inspector the job monitor uses.
+type Jobs interface {
+	GetTaskInfo(queue, id string) (*asynq.TaskInfo, error)
+	GetQueueInfo(queue string) (*asynq.QueueInfo, error)
+	ListRetryTasks(queue string, opts ...asynq.ListOption) ([]*asynq.TaskInfo, error)
+	ListArchivedTasks(queue string, opts ...asynq.ListOption) ([]*asynq.TaskInfo, error)
+	RunTask(queue, id string) error
+	DeleteTask(queue, id string) error
+}
+
+var _ Jobs = (*asynq.Inspector)(nil)
+
+// Identity is the person a request acts for.
+type Identity struct {
+	// Name is shown in the header.
+	Name string
+	// Scope is the tenant the store applies to everything the person does.
+	Scope catalog.Scope
+}
+
+// ErrNotSignedIn is what Authenticate returns for a request with no valid
+// session: the page sends the browser to /login.
+var ErrNotSignedIn = errors.New("not signed in")
+
+// Deps is what the web UI needs; main wires it by hand. Zero values are
+// noted beside each field.
+type Deps struct {
+	Store Store
+	// Commands start sync operations (connect, publish, push again, ship).
+	Commands *ops.Commands
+	// Jobs inspects the worker's queues; nil shows the job monitor as
+	// unavailable.
+	Jobs Jobs
+	// Wake tells the worker's relay the outbox has news (after a stock
+	// change, an import, a product edit); nil: it finds it at its tick.
+	Wake func()
+	// PublicURL is the hub as browsers reach it, for the marketplaces'
+	// OAuth redirects; empty uses the request's own scheme and host.
+	PublicURL string
+
+	// Authenticate tells who sends a request (ErrNotSignedIn: nobody).
+	// Nil until accounts exist: then only DevOperator lets anyone in.
+	Authenticate func(r *http.Request) (Identity, error)
+	// Login, when set, serves POST /login and POST /logout instead of the
+	// development stand-in.
+	Login http.Handler
+	// CSRFToken, when set, is written into every form as the hidden field
+	// csrf_token; the middleware that checks it is the accounts issue's.
+	CSRFToken func(r *http.Request) string
+	// DevOperator lets a person in as the operator with no account: only
+	// `ocophub dev` sets it, and every page then says so.
+	DevOperator bool
+
+	// StockAlertAt is the available quantity at or below which the
+	// dashboard warns (default 10).
+	StockAlertAt int64
+	// Now is the clock (default time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// UI serves the pages.
+type UI struct {
+	d     Deps
+	pages *pages
+}
+
+// New checks the dependencies and returns the function that mounts the
+// pages on the API's gin engine (api.New).
+func New(d Deps) (func(*gin.Engine), error) {
+	if d.Store == nil || d.Commands == nil {
+		return nil, errors.New("webui: Store and Commands are required")
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.StockAlertAt == 0 {
+		d.StockAlertAt = 10
+	}
+	if d.Wake == nil {
+		d.Wake = func() {}
+	}
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	ui := &UI{d: d, pages: p}
+	return ui.mount, nil
+}
+
+func (ui *UI) mount(r *gin.Engine) {
+	r.GET("/static/*file", serveStatic)
+	r.GET("/p/:gtin", ui.publicProduct)
+	r.GET("/lang/:lang", ui.setLanguage)
+	r.GET("/login", ui.loginPage)
+	r.POST("/login", ui.login)
+	r.POST("/logout", ui.logout)
+
+	g := r.Group("", ui.requireSignIn)
+	g.GET("/", ui.dashboard)
+	g.GET("/products", ui.productList)
+	g.GET("/products/:id", ui.productPage)
+	g.GET("/products/:id/edit", ui.productEdit)
+	g.POST("/products/:id/edit", ui.productSave)
+	g.POST("/products/:id/stock", ui.stockAdjust)
+	g.POST("/listings/:id/push", ui.listingPush)
+	g.POST("/listings/:id/delist", ui.listingDelist)
+	g.GET("/import", ui.importPage)
+	g.POST("/import", ui.importCheck)
+	g.POST("/import/confirm", ui.importConfirm)
+	g.GET("/shops", ui.shopsPage)
+	g.GET("/shops/connect", ui.shopConnect)
+	g.GET("/shops/callback/:platform", ui.shopCallback)
+	g.GET("/publish", ui.publishPage)
+	g.POST("/publish", ui.publishStart)
+	g.GET("/publish/progress", ui.publishProgress)
+	g.GET("/orders", ui.ordersPage)
+	g.POST("/orders/:id/ship", ui.orderShip)
+	g.GET("/pushes", ui.pushesPage)
+	g.GET("/jobs", ui.jobsPage)
+	g.POST("/jobs/:queue/:id/run", ui.jobRun)
+	g.POST("/jobs/:queue/:id/delete", ui.jobDelete)
+}
