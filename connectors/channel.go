@@ -40,9 +40,10 @@ type Options struct {
 	BaseDelay, MaxDelay time.Duration
 	// Sleep waits between attempts; tests shorten it. Default honours ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Wait, when set, is called before every platform call and blocks
-	// until the shop's shared rate limit allows it (see worker.RateLimits).
-	Wait func(ctx context.Context) error
+	// Wait, when set, is called before every platform call with the
+	// operation's name ("set_stock", "get_orders"…) and blocks until the
+	// shop's shared rate limit for it allows the call (worker.RateLimits).
+	Wait func(ctx context.Context, op string) error
 }
 
 // Channel is one connected shop.
@@ -92,7 +93,7 @@ func (c *Channel) call(ctx context.Context, op string, fn func(ctx context.Conte
 			used, _ = c.tokens.Token(ctx)
 		}
 		if c.opts.Wait != nil {
-			if werr := c.opts.Wait(ctx); werr != nil {
+			if werr := c.opts.Wait(ctx, op); werr != nil {
 				err = &driver.Error{Code: driver.CodeUnavailable, Message: "cancelled while waiting for the rate limit", Err: werr}
 				break
 			}

@@ -3,9 +3,13 @@ package worker
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/bsm/redislock"
 	"github.com/hibiken/asynq"
 
 	"ocophub/catalog"
@@ -19,25 +23,89 @@ var orderStatuses = map[driver.OrderStatus]catalog.OrderStatus{
 	driver.OrderCancelled: catalog.OrderCancelled,
 }
 
-// handleIngest fetches one order from its channel and applies it to the
-// hub; the stock change then flows out through the outbox.
+// handleIngest brings one order in. Under a burst many arrive for the
+// same shop; fetching them one by one would spend the shop's call budget
+// on single-order reads. So the order joins its shop's pending set, and
+// whichever ingest holds the shop's lock drains the set in batches of the
+// platform's GetOrders limit; an ingest that finds the lock taken leaves
+// its order to the holder. The holder, after releasing, looks at the set
+// once more: an order added while it held the lock is never stranded.
+// Redis is only a transport: the inbox row stays unprocessed until its
+// order is applied, and the relay's sweep queues it again.
 func (w *Worker) handleIngest(ctx context.Context, t *asynq.Task) error {
 	var p OrderIngest
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
+	key := ingestKey(p.ShopID)
+	if err := w.cfg.Redis.SAdd(ctx, key, strconv.FormatInt(p.InboxID, 10)+"/"+p.ExternalID).Err(); err != nil {
+		return err
+	}
+	for {
+		lock, err := w.cfg.Channels.Locker.Obtain(ctx, "ocophub:lock:ingest:"+strconv.FormatInt(p.ShopID, 10), 30*time.Second, nil)
+		if errors.Is(err, redislock.ErrNotObtained) {
+			return nil // the holder will take it
+		}
+		if err != nil {
+			return err
+		}
+		err = w.drainIngest(ctx, p.ShopID, key, lock)
+		_ = lock.Release(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
+		if n, err := w.cfg.Redis.SCard(ctx, key).Result(); err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+func ingestKey(shopID int64) string { return "ocophub:ingest:pending:" + strconv.FormatInt(shopID, 10) }
+
+// drainIngest fetches and applies the shop's pending orders until the set
+// is empty; a failed batch goes back into the set before the task retries.
+func (w *Worker) drainIngest(ctx context.Context, shopID int64, key string, lock *redislock.Lock) error {
 	sctx := system(ctx)
-	shop, err := w.cfg.Store.Shop(sctx, p.ShopID)
+	shop, err := w.cfg.Store.Shop(sctx, shopID)
 	if err != nil {
 		return err
 	}
-	if err := w.ingest(ctx, shop, []string{p.ExternalID}); err != nil {
-		return err
+	for {
+		members, err := w.cfg.Redis.SPopN(ctx, key, 50).Result()
+		if err != nil || len(members) == 0 {
+			return err
+		}
+		var ids []string
+		var inbox []int64
+		seen := map[string]bool{}
+		for _, m := range members {
+			id, ext, _ := strings.Cut(m, "/")
+			if n, _ := strconv.ParseInt(id, 10, 64); n != 0 {
+				inbox = append(inbox, n)
+			}
+			if !seen[ext] {
+				seen[ext] = true
+				ids = append(ids, ext)
+			}
+		}
+		err = w.ingest(ctx, shop, ids)
+		if err == nil {
+			err = w.cfg.Store.InboxProcessed(sctx, inbox...)
+		}
+		if err != nil {
+			if !errors.Is(err, asynq.SkipRetry) {
+				back := make([]any, len(members))
+				for i, m := range members {
+					back[i] = m
+				}
+				w.cfg.Redis.SAdd(context.WithoutCancel(ctx), key, back...)
+			}
+			return err
+		}
+		if err := lock.Refresh(ctx, 30*time.Second, nil); err != nil {
+			return err
+		}
 	}
-	if p.InboxID != 0 {
-		return w.cfg.Store.InboxProcessed(sctx, p.InboxID)
-	}
-	return nil
 }
 
 // ingest fetches full orders and applies each.

@@ -79,7 +79,7 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 						if err := w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingLive, "", created.ItemID, cv.ModelID); err != nil {
 							return err
 						}
-						if err := w.enqueuePush(ctx, l.ID); err != nil {
+						if err := w.enqueuePush(ctx, l.ShopID, l.ID); err != nil {
 							return err
 						}
 					}

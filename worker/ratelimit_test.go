@@ -28,7 +28,7 @@ func TestShopRateIsSharedAcrossWorkers(t *testing.T) {
 	defer rdb.Close()
 	require.NoError(t, rdb.Ping(context.Background()).Err())
 	shop := catalog.Shop{ID: time.Now().UnixNano(), Platform: catalog.PlatformShopee}
-	waits := []func(context.Context) error{
+	waits := []func(context.Context, string) error{
 		shopWaiter(redis_rate.NewLimiter(rdb), shop, 20),
 		shopWaiter(redis_rate.NewLimiter(rdb), shop, 20),
 	}
@@ -39,11 +39,34 @@ func TestShopRateIsSharedAcrossWorkers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 30; i++ {
-				require.NoError(t, wait(context.Background()))
+				require.NoError(t, wait(context.Background(), "set_stock"))
 			}
 		}()
 	}
 	wg.Wait()
 	require.GreaterOrEqual(t, time.Since(start), 1900*time.Millisecond, "60 calls at 20/s with a burst of 20")
-	rdb.Del(context.Background(), "ocophub:rate:"+shop.Key())
+	rdb.Del(context.Background(), "ocophub:rate:"+shop.Key()+":write")
+}
+
+// TestOrdersDoNotWaitBehindPushes: a shop whose stock-write budget is spent
+// still brings orders in at once; the kinds of API have their own budgets.
+func TestOrdersDoNotWaitBehindPushes(t *testing.T) {
+	opt, err := redis.ParseURL("redis://127.0.0.1:6379/13")
+	require.NoError(t, err)
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	shop := catalog.Shop{ID: time.Now().UnixNano(), Platform: catalog.PlatformLazada}
+	wait := shopWaiter(redis_rate.NewLimiter(rdb), shop, 5)
+	for i := 0; i < 5; i++ {
+		require.NoError(t, wait(context.Background(), "set_stock"))
+	}
+	start := time.Now()
+	require.NoError(t, wait(context.Background(), "get_orders"))
+	require.Less(t, time.Since(start), 150*time.Millisecond, "orders have their own budget")
+	start = time.Now()
+	require.NoError(t, wait(context.Background(), "set_price"))
+	require.Greater(t, time.Since(start), 100*time.Millisecond, "prices share the write budget with stock")
+	for _, kind := range []string{"write", "orders"} {
+		rdb.Del(context.Background(), "ocophub:rate:"+shop.Key()+":"+kind)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ocophub/catalog"
+	"ocophub/connectors"
+	"ocophub/connectors/driver"
 )
 
 // driftTotal counts units a channel showed beyond what the hub expects
@@ -51,36 +53,64 @@ func (w *Worker) Reconcile(ctx context.Context, shopID int64) (int64, error) {
 		if err != nil {
 			return drift, err
 		}
+		var ids []int64
 		for _, l := range ls {
-			if l.Status != catalog.ListingLive || l.PushedAt == nil {
-				continue
+			if l.Status == catalog.ListingLive && l.PushedAt != nil {
+				ids = append(ids, l.ID)
 			}
-			variant, err := w.variant(sctx, l)
-			if err != nil {
-				return drift, err
-			}
-			found, err := ch.FindBySellerSKU(ctx, string(variant.SKU))
-			if err != nil {
-				return drift, permanent(err)
-			}
-			for _, v := range found.Variants {
-				if v.SellerSKU != string(variant.SKU) {
-					continue
-				}
-				if extra := v.Stock - (l.PushedBase - l.SoldSincePush); extra > 0 {
-					drift += extra
-					driftTotal.WithLabelValues(string(shop.Platform)).Add(float64(extra))
-					w.cfg.Logger.Warn("channel shows more stock than the hub expects; repairing",
-						"shop", shop.Key(), "sku", v.SellerSKU, "channel", v.Stock, "extra", extra)
-					if _, err := w.client.EnqueueContext(ctx, SettlePushTask(l.ID)); err != nil && ctx.Err() != nil {
-						return drift, err
-					}
-				}
-			}
+		}
+		n, err := w.reconcilePage(ctx, shop, ch, ids)
+		drift += n
+		if err != nil {
+			return drift, err
 		}
 		if next == "" {
 			return drift, nil
 		}
 		cursor = next
 	}
+}
+
+// reconcilePage compares one page of listings with one batched read of
+// the channel.
+func (w *Worker) reconcilePage(ctx context.Context, shop catalog.Shop, ch *connectors.Channel, ids []int64) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	snaps, err := w.cfg.Store.PushSnapshots(system(ctx), ids, shop.Rule)
+	if err != nil {
+		return 0, err
+	}
+	plans := make([]*pushPlan, len(snaps))
+	refs := make([]driver.StockRef, len(snaps))
+	for i, s := range snaps {
+		plans[i] = &pushPlan{snap: s}
+		refs[i] = driver.StockRef{ItemID: s.Listing.ExternalItemID, ModelID: s.Listing.ExternalModelID, SellerSKU: s.SellerSKU}
+	}
+	levels, err := ch.GetStock(ctx, refs)
+	if err != nil {
+		return 0, err
+	}
+	find := byIdentity(plans)
+	var drift int64
+	for _, lv := range levels {
+		p := find(lv.SellerSKU, lv.ModelID)
+		if p == nil {
+			continue
+		}
+		if lv.Err != nil {
+			return drift, permanent(lv.Err)
+		}
+		l := p.snap.Listing
+		if extra := lv.Quantity - (l.PushedBase - l.SoldSincePush); extra > 0 {
+			drift += extra
+			driftTotal.WithLabelValues(string(shop.Platform)).Add(float64(extra))
+			w.cfg.Logger.Warn("channel shows more stock than the hub expects; repairing",
+				"shop", shop.Key(), "sku", p.snap.SellerSKU, "channel", lv.Quantity, "extra", extra)
+			if _, err := w.client.EnqueueContext(ctx, SettlePushTask(l.ID)); err != nil && ctx.Err() != nil {
+				return drift, err
+			}
+		}
+	}
+	return drift, nil
 }

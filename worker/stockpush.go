@@ -5,69 +5,187 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/bsm/redislock"
 	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
+	"ocophub/connectors"
 	"ocophub/connectors/driver"
 )
 
-// handleStockPush pushes a listing's CURRENT stock as an absolute value,
-// going round again while the listing was marked dirty during the push.
-// Pushes of one listing never overlap (a lock per listing, across
-// workers): the unseen-sales accounting reads and writes the listing's
-// counters around the channel call. A push that finds the lock taken marks
-// the listing dirty, and the holder goes round once more.
+// Stock goes out per shop, not per listing: listings whose stock changed
+// are added to their shop's pending set in Redis, and one shop push drains
+// the set in batches, reading the channel once per batch and writing once
+// per batch (within the platform's batch limits). Under a burst of orders
+// the calls to a shop grow with the number of batches, not of SKUs.
+//
+// Redis is only a transport: a listing lost from a set (Redis emptied, a
+// worker killed between popping and pushing) still has a pushed_version
+// behind its stock, and the relay's sweep adds it again.
+
+// KindShopPush drains one shop's pending stock pushes (ShopPush).
+const KindShopPush = "stock:push-shop"
+
+// ShopPush pushes the pending listings of one shop.
+type ShopPush struct {
+	ShopID int64 `json:"shop_id"`
+}
+
+// pushBatch is how many listings one round of a shop push takes from the
+// set: one snapshot query, one batched read and one batched write for
+// all of them.
+const pushBatch = 200
+
+func pendingKey(shopID int64) string { return "ocophub:push:pending:" + strconv.FormatInt(shopID, 10) }
+func settleKey(shopID int64) string  { return "ocophub:push:settle:" + strconv.FormatInt(shopID, 10) }
+func queuedKey(shopID int64) string  { return "ocophub:push:queued:" + strconv.FormatInt(shopID, 10) }
+
+// enqueuePush adds listings of one shop to its pending set and makes sure
+// a shop push will run after now: the queued flag is taken by whoever
+// enqueues and dropped by the push when it starts, so a listing added
+// while a push is draining is either popped by it or triggers the next.
+func (w *Worker) enqueuePush(ctx context.Context, shopID int64, listingIDs ...int64) error {
+	return w.addPending(ctx, pendingKey(shopID), shopID, listingIDs)
+}
+
+func (w *Worker) addPending(ctx context.Context, key string, shopID int64, listingIDs []int64) error {
+	if len(listingIDs) == 0 {
+		return nil
+	}
+	members := make([]any, len(listingIDs))
+	for i, id := range listingIDs {
+		members[i] = id
+	}
+	if err := w.cfg.Redis.SAdd(ctx, key, members...).Err(); err != nil {
+		return err
+	}
+	first, err := w.cfg.Redis.SetNX(ctx, queuedKey(shopID), 1, time.Minute).Result()
+	if err != nil || !first {
+		return err
+	}
+	b, _ := json.Marshal(ShopPush{ShopID: shopID})
+	_, err = w.client.EnqueueContext(ctx, asynq.NewTask(KindShopPush, b), asynq.Queue(QueueCritical), asynq.MaxRetry(20))
+	if err != nil {
+		w.cfg.Redis.Del(context.WithoutCancel(ctx), queuedKey(shopID))
+	}
+	return err
+}
+
+// handleStockPush takes one listing's push request (the API's "push
+// again", a settle after a margin was held back) into its shop's sets.
 func (w *Worker) handleStockPush(ctx context.Context, t *asynq.Task) error {
 	var p StockPush
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	lock, err := w.cfg.Channels.Locker.Obtain(ctx, fmt.Sprintf("ocophub:lock:push:%d", p.ListingID), 30*time.Second, nil)
-	if errors.Is(err, redislock.ErrNotObtained) {
-		return w.cfg.Redis.Set(ctx, dirtyKey(p.ListingID), 1, time.Minute).Err()
+	l, err := w.cfg.Store.Listing(system(ctx), p.ListingID)
+	if catalog.ErrorCode(err) == catalog.CodeNotFound {
+		return nil // deleted since
 	}
+	if err != nil {
+		return err
+	}
+	key := pendingKey(l.ShopID)
+	if p.Settle {
+		key = settleKey(l.ShopID)
+	}
+	return w.addPending(ctx, key, l.ShopID, []int64{l.ID})
+}
+
+// handleShopPush drains a shop's pending and settle sets. Shop pushes
+// never overlap (a lock per shop, across workers): the unseen-sales
+// accounting reads and writes the listings' counters around the channel
+// calls. A push that finds the lock taken waits for it, so what was added
+// after the holder's last pop is still pushed.
+func (w *Worker) handleShopPush(ctx context.Context, t *asynq.Task) error {
+	var p ShopPush
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	w.cfg.Redis.Del(ctx, queuedKey(p.ShopID))
+	lock, err := w.cfg.Channels.Locker.Obtain(ctx, "ocophub:lock:push-shop:"+strconv.FormatInt(p.ShopID, 10), 30*time.Second,
+		&redislock.Options{RetryStrategy: redislock.LimitRetry(redislock.LinearBackoff(5*time.Millisecond), 6000)})
 	if err != nil {
 		return err
 	}
 	defer func() { _ = lock.Release(context.WithoutCancel(ctx)) }()
-	for round := 0; round < 10; round++ {
-		w.cfg.Redis.Del(ctx, dirtyKey(p.ListingID))
-		if err := w.pushStock(ctx, p.ListingID, p.Settle); err != nil {
+	for {
+		n, err := w.drain(ctx, p.ShopID, settleKey(p.ShopID), true)
+		if err != nil {
 			return err
 		}
-		dirty, err := w.cfg.Redis.Exists(ctx, dirtyKey(p.ListingID)).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
+		m, err := w.drain(ctx, p.ShopID, pendingKey(p.ShopID), false)
+		if err != nil {
 			return err
 		}
-		if dirty == 0 {
+		if n+m == 0 {
 			return nil
 		}
+		if err := lock.Refresh(ctx, 30*time.Second, nil); err != nil {
+			return err
+		}
 	}
-	return nil
 }
 
-// pushStock is one push: read the channel's stock (to learn sales the hub
-// has not ingested yet), read the hub's stock, send the absolute quantity,
-// record it. A push whose stock version is not newer than the listing's
-// pushed version is skipped: a stale retry never overwrites newer stock.
-func (w *Worker) pushStock(ctx context.Context, listingID int64, settle bool) error {
-	sctx := system(ctx)
-	l, err := w.cfg.Store.Listing(sctx, listingID)
-	if err != nil {
-		if catalog.ErrorCode(err) == catalog.CodeNotFound {
-			return nil // deleted since
-		}
-		return err
+// drain pops one batch from a set and pushes it; on a failure that a retry
+// may fix, the batch goes back into the set before the task is retried.
+func (w *Worker) drain(ctx context.Context, shopID int64, key string, settle bool) (int, error) {
+	members, err := w.cfg.Redis.SPopN(ctx, key, pushBatch).Result()
+	if err != nil || len(members) == 0 {
+		return 0, err
 	}
-	if l.Status != catalog.ListingLive {
+	ids := make([]int64, 0, len(members))
+	for _, m := range members {
+		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if err := w.pushShop(ctx, shopID, ids, settle); err != nil {
+		if !errors.Is(err, asynq.SkipRetry) {
+			back := make([]any, len(ids))
+			for i, id := range ids {
+				back[i] = id
+			}
+			w.cfg.Redis.SAdd(context.WithoutCancel(ctx), key, back...)
+		}
+		return len(ids), err
+	}
+	return len(ids), nil
+}
+
+// pushPlan is one listing's part of a shop push.
+type pushPlan struct {
+	snap    store.PushSnap
+	avail   int64 // what the shop's rule allows of the hub's stock
+	current int64 // what the channel shows (pushed quantity until read)
+	unseen  int64 // units the channel sold that the hub has not ingested
+	margin  int64
+	qty     int64 // what will be written
+	// ownSales: the hub's stock moved only by this shop's own sales;
+	// nothing to write.
+	ownSales bool
+}
+
+// pushShop is one batched push of a shop's listings: read the hub's stock
+// (one snapshot), read the channel's stock of the listings that may need
+// a write (one batched read: it reveals sales the hub has not ingested
+// yet), write the absolute quantities (one batched write), record every
+// outcome (one transaction).
+//
+// The hub is read first, then the channel, then the write at once: the
+// only sales that can slip through are those in the one round trip between
+// reading the channel and writing it. An order ingested after the hub was
+// read counts as unseen now and as sold-since-push next time.
+func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle bool) error {
+	sctx := system(ctx)
+	shop, err := w.cfg.Store.Shop(sctx, shopID)
+	if catalog.ErrorCode(err) == catalog.CodeNotFound {
 		return nil
 	}
-	shop, err := w.cfg.Store.Shop(sctx, l.ShopID)
 	if err != nil {
 		return err
 	}
@@ -78,95 +196,184 @@ func (w *Worker) pushStock(ctx context.Context, listingID int64, settle bool) er
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	variant, err := w.variant(sctx, l)
+	snaps, err := w.cfg.Store.PushSnapshots(sctx, ids, shop.Rule)
 	if err != nil {
 		return err
 	}
-	// The hub first, then the channel, then the push at once: the only
-	// sales that can slip through are those in the one round trip between
-	// reading the channel and writing it. An order ingested after the hub
-	// was read counts as unseen now and as sold-since-push next time.
-	l, onHand, reserved, version, err := w.cfg.Store.PushSnapshot(sctx, listingID, shop.Rule)
-	if err != nil {
+	var records []store.PushRecord
+	var plans []*pushPlan
+	for _, s := range snaps {
+		l := s.Listing
+		if l.Status != catalog.ListingLive || l.ShopID != shopID {
+			continue
+		}
+		avail := shop.Rule.ChannelQuantity(s.OnHand, s.Reserved)
+		switch {
+		case l.PushedAt == nil:
+		case l.PushedVersion >= s.Version && !settle:
+			// The hub knows nothing new; the channel already shows its
+			// own sales, seen or not. Writing would only risk erasing
+			// sales made while we write.
+			continue
+		case !settle && avail == l.PushedAvail-l.SoldSincePush:
+			// Nothing changed but this shop's own sales, which the
+			// channel took off by itself: recorded as pushed without a
+			// write, once the channel's read has told the unseen ones.
+			plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity, ownSales: true})
+			continue
+		}
+		plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity})
+	}
+	if err := w.readChannel(ctx, ch, plans); err != nil {
 		return err
 	}
-	current := l.PushedQuantity
-	if l.PushedAt != nil {
-		found, err := ch.FindBySellerSKU(ctx, string(variant.SKU))
-		if err != nil {
-			return err
+	var updates []driver.StockUpdate
+	var writing []*pushPlan
+	for _, p := range plans {
+		l := p.snap.Listing
+		if l.PushedAt != nil {
+			p.unseen = catalog.UnseenSales(l.PushedBase, p.current, l.SoldSincePush)
 		}
-		for _, v := range found.Variants {
-			if v.SellerSKU == string(variant.SKU) {
-				current = v.Stock
-			}
+		if settle && (p.unseen > 0 || l.SoldSincePush > 0) {
+			// Still selling: keep the margin a little longer.
+			_, _ = w.client.EnqueueContext(ctx, SettlePushTask(l.ID))
+			continue
 		}
-	}
-	unseen := int64(0)
-	if l.PushedAt != nil {
-		unseen = catalog.UnseenSales(l.PushedBase, current, l.SoldSincePush)
-	}
-	avail := shop.Rule.ChannelQuantity(onHand, reserved)
-	switch {
-	case l.PushedAt == nil:
-	case l.PushedVersion >= version && !settle:
-		// The hub knows nothing new; the channel already shows its own
-		// sales, seen or not. Writing would only risk erasing sales made
-		// while we write.
-		return nil
-	case settle && (unseen > 0 || l.SoldSincePush > 0):
-		// Still selling: keep the margin a little longer.
-		_, _ = w.client.EnqueueContext(ctx, SettlePushTask(l.ID))
-		return nil
-	case !settle && avail == l.PushedAvail-l.SoldSincePush:
-		// Nothing changed but this shop's own sales, which the channel
-		// took off by itself. Record it as pushed without writing.
-		return w.cfg.Store.RecordPush(sctx, store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &current,
-			After: &current, Version: version, Result: "own_sales", SoldAccounted: l.SoldSincePush,
-			Base: current + unseen, Avail: avail})
-	}
-	margin := catalog.SellingMargin(unseen, l.SoldSincePush)
-	qty := catalog.PushQuantity(shop.Rule, onHand, reserved, unseen, margin)
-	// What the channel would show now but for sales after this write: the
-	// units written plus the sales already made that will arrive later.
-	base := qty + unseen
-	if qty == current && l.PushedVersion >= version {
-		return nil
+		if p.ownSales {
+			records = append(records, store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &p.current, After: &p.current,
+				Version: p.snap.Version, Result: "own_sales", SoldAccounted: l.SoldSincePush, Base: p.current + p.unseen, Avail: p.avail})
+			continue
+		}
+		p.margin = catalog.SellingMargin(p.unseen, l.SoldSincePush)
+		p.qty = catalog.PushQuantity(shop.Rule, p.snap.OnHand, p.snap.Reserved, p.unseen, p.margin)
+		if p.margin > 0 && l.PushedAt != nil {
+			// The shop is selling this SKU right now. Lowering it is
+			// always safe; raising it could hand back units whose sale
+			// the hub cannot see yet (or that an earlier write erased),
+			// so while it sells it only goes down, and the settle push
+			// raises it once the shop is quiet.
+			p.qty = min(p.qty, max(0, p.current-p.margin))
+		}
+		if p.qty == p.current && l.PushedVersion >= p.snap.Version {
+			continue
+		}
+		writing = append(writing, p)
+		updates = append(updates, driver.StockUpdate{ItemID: l.ExternalItemID, ModelID: l.ExternalModelID,
+			SellerSKU: p.snap.SellerSKU, Quantity: p.qty})
 	}
 	start := time.Now()
-	results, err := ch.SetStock(ctx, []driver.StockUpdate{{ItemID: l.ExternalItemID, ModelID: l.ExternalModelID,
-		SellerSKU: string(variant.SKU), Quantity: qty}})
-	if err == nil && len(results) == 1 {
-		err = results[0].Err
-	}
-	rec := store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &current, After: &qty, Version: version,
-		Result: "ok", Latency: time.Since(start), SoldAccounted: l.SoldSincePush, Base: base, Avail: avail}
-	var de *driver.Error
-	if errors.As(err, &de) {
-		rec.RequestID = de.RequestID
-	}
+	outcome, err := w.write(ctx, ch, writing, updates)
 	if err != nil {
-		rec.Result, rec.Error = "error", err.Error()
+		return err
 	}
-	if rerr := w.cfg.Store.RecordPush(sctx, rec); rerr != nil {
-		return rerr
+	latency := time.Since(start)
+	var transient error
+	for _, p := range writing {
+		l := p.snap.Listing
+		rec := store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &p.current, After: &p.qty, Version: p.snap.Version,
+			Result: "ok", Latency: latency, SoldAccounted: l.SoldSincePush, Base: p.qty + p.unseen, Avail: p.avail}
+		if rerr := outcome[p]; rerr != nil {
+			rec.Result, rec.Error = "error", rerr.Error()
+			var de *driver.Error
+			if errors.As(rerr, &de) {
+				rec.RequestID = de.RequestID
+			}
+			if !errors.Is(permanent(rerr), asynq.SkipRetry) {
+				transient = rerr
+			}
+		} else if p.margin > 0 {
+			// Give the margin back once the burst has passed.
+			_, _ = w.client.EnqueueContext(ctx, SettlePushTask(l.ID))
+		}
+		records = append(records, rec)
 	}
-	if err == nil && margin > 0 {
-		// Give the margin back once the burst has passed.
-		_, _ = w.client.EnqueueContext(ctx, SettlePushTask(l.ID))
+	if err := w.cfg.Store.RecordPushes(sctx, records); err != nil {
+		return err
 	}
-	return permanent(err)
+	// A transient failure of some SKUs retries the batch: the SKUs
+	// written are then skipped by the version guard.
+	return transient
 }
 
-func (w *Worker) variant(ctx context.Context, l catalog.Listing) (catalog.Variant, error) {
-	p, err := w.cfg.Store.Product(ctx, l.ProductID)
-	if err != nil {
-		return catalog.Variant{}, err
+// readChannel fills current for the plans of listings pushed before, in
+// one batched read.
+func (w *Worker) readChannel(ctx context.Context, ch *connectors.Channel, plans []*pushPlan) error {
+	var refs []driver.StockRef
+	var read []*pushPlan
+	for _, p := range plans {
+		if p.snap.Listing.PushedAt == nil {
+			continue
+		}
+		l := p.snap.Listing
+		refs = append(refs, driver.StockRef{ItemID: l.ExternalItemID, ModelID: l.ExternalModelID, SellerSKU: p.snap.SellerSKU})
+		read = append(read, p)
 	}
-	for _, v := range p.Variants {
-		if v.ID == l.VariantID {
-			return v, nil
+	if len(refs) == 0 {
+		return nil
+	}
+	levels, err := ch.GetStock(ctx, refs)
+	if err != nil {
+		return err
+	}
+	find := byIdentity(read)
+	for _, lv := range levels {
+		p := find(lv.SellerSKU, lv.ModelID)
+		if p == nil {
+			continue
+		}
+		if lv.Err != nil {
+			// Unknown to the channel (deleted there?) or unreadable: a
+			// push without knowing the channel's sales could hand back
+			// units it sold, so the batch waits for a good read.
+			if driver.CodeOf(lv.Err) != driver.CodeNotFound {
+				return lv.Err
+			}
+			continue
+		}
+		p.current = lv.Quantity
+	}
+	return nil
+}
+
+// byIdentity finds a plan by the SKU a result names: the Channel groups
+// a batch by item and platforms answer in their own order, so results are
+// matched by seller SKU (or, failing that, model id), never by position.
+func byIdentity(plans []*pushPlan) func(sku, model string) *pushPlan {
+	bySKU := make(map[string]*pushPlan, len(plans))
+	byModel := make(map[string]*pushPlan, len(plans))
+	for _, p := range plans {
+		bySKU[p.snap.SellerSKU] = p
+		if m := p.snap.Listing.ExternalModelID; m != "" {
+			byModel[m] = p
 		}
 	}
-	return catalog.Variant{}, fmt.Errorf("variant %d not in product %d: %w", l.VariantID, l.ProductID, asynq.SkipRetry)
+	return func(sku, model string) *pushPlan {
+		if p, ok := bySKU[sku]; ok && sku != "" {
+			return p
+		}
+		return byModel[model]
+	}
+}
+
+// write sends the batch and returns each plan's error (nil when written).
+// A plan the platform's answer does not name failed: its stock is unknown.
+func (w *Worker) write(ctx context.Context, ch *connectors.Channel, plans []*pushPlan, updates []driver.StockUpdate) (map[*pushPlan]error, error) {
+	if len(updates) == 0 {
+		return nil, nil
+	}
+	results, err := ch.SetStock(ctx, updates)
+	if err != nil {
+		return nil, err
+	}
+	outcome := make(map[*pushPlan]error, len(plans))
+	for _, p := range plans {
+		outcome[p] = &driver.Error{Code: driver.CodeUnavailable, Message: "the platform's answer left this SKU out"}
+	}
+	find := byIdentity(plans)
+	for _, r := range results {
+		if p := find(r.SellerSKU, r.ModelID); p != nil {
+			outcome[p] = r.Err
+		}
+	}
+	return outcome, nil
 }

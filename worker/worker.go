@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -76,8 +75,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		Queues:         map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
 		StrictPriority: true,
 		// Latency matters more than Redis load here: look for new tasks
-		// every 50 ms instead of asynq's 1 s default.
-		TaskCheckInterval:        50 * time.Millisecond,
+		// every 20 ms instead of asynq's 1 s default.
+		TaskCheckInterval:        20 * time.Millisecond,
 		DelayedTaskCheckInterval: 200 * time.Millisecond,
 		IsFailure:                isFailure,
 		RetryDelayFunc:           retryDelay,
@@ -87,6 +86,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	})
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(KindStockPush, w.handleStockPush)
+	mux.HandleFunc(KindShopPush, w.handleShopPush)
 	mux.HandleFunc(KindListingPublish, w.handlePublish)
 	mux.HandleFunc(KindOrderIngest, w.handleIngest)
 	mux.HandleFunc(KindOrdersPoll, w.handlePoll)
@@ -148,8 +148,11 @@ func (w *Worker) relay(ctx context.Context) {
 	}
 }
 
-// fanOut enqueues one coalesced push per listing of every changed variant.
+// fanOut adds every live listing of every changed variant to its shop's
+// pending pushes: one query for all the variants of the batch, one
+// enqueue per shop.
 func (w *Worker) fanOut(ctx context.Context, events []catalog.OutboxEvent) error {
+	var variants []int64
 	seen := map[int64]bool{}
 	for _, e := range events {
 		if e.Topic == catalog.TopicProductChanged {
@@ -166,31 +169,37 @@ func (w *Worker) fanOut(ctx context.Context, events []catalog.OutboxEvent) error
 			continue
 		}
 		seen[p.VariantID] = true
-		ls, err := w.cfg.Store.ListingsOfVariant(system(ctx), p.VariantID)
-		if err != nil {
-			return err
+		variants = append(variants, p.VariantID)
+	}
+	if len(variants) == 0 {
+		return nil
+	}
+	ls, err := w.cfg.Store.ListingsOfVariants(system(ctx), variants)
+	if err != nil {
+		return err
+	}
+	return w.pushListings(ctx, ls)
+}
+
+// pushListings queues pushes of the live listings among ls, per shop.
+func (w *Worker) pushListings(ctx context.Context, ls []catalog.Listing) error {
+	byShop := map[int64][]int64{}
+	var shops []int64
+	for _, l := range ls {
+		if l.Status != catalog.ListingLive {
+			continue
 		}
-		for _, l := range ls {
-			if l.Status != catalog.ListingLive {
-				continue
-			}
-			if err := w.enqueuePush(ctx, l.ID); err != nil {
-				return err
-			}
+		if _, ok := byShop[l.ShopID]; !ok {
+			shops = append(shops, l.ShopID)
+		}
+		byShop[l.ShopID] = append(byShop[l.ShopID], l.ID)
+	}
+	for _, shop := range shops {
+		if err := w.enqueuePush(ctx, shop, byShop[shop]...); err != nil {
+			return err
 		}
 	}
 	return nil
-}
-
-// enqueuePush enqueues a listing's push; if one is already queued or
-// running, it marks the listing dirty so the running push goes round once
-// more with the newest stock.
-func (w *Worker) enqueuePush(ctx context.Context, listingID int64) error {
-	_, err := w.client.EnqueueContext(ctx, StockPushTask(listingID))
-	if errors.Is(err, asynq.ErrTaskIDConflict) {
-		return w.cfg.Redis.Set(ctx, dirtyKey(listingID), 1, time.Minute).Err()
-	}
-	return err
 }
 
 // WakeChannel is the Redis channel on which API processes tell workers the
@@ -225,8 +234,6 @@ func (w *Worker) listenWake(ctx context.Context) {
 	}
 }
 
-func dirtyKey(listingID int64) string { return fmt.Sprintf("ocophub:push:dirty:%d", listingID) }
-
 func (w *Worker) sweep(ctx context.Context) {
 	stale, err := w.cfg.Store.StaleListings(system(ctx), 1000)
 	if err != nil {
@@ -235,10 +242,8 @@ func (w *Worker) sweep(ctx context.Context) {
 		}
 		return
 	}
-	for _, l := range stale {
-		if err := w.enqueuePush(ctx, l.ID); err != nil && ctx.Err() == nil {
-			w.cfg.Logger.Warn("re-drive push", "listing", l.ID, "err", err)
-		}
+	if err := w.pushListings(ctx, stale); err != nil && ctx.Err() == nil {
+		w.cfg.Logger.Warn("re-drive pushes", "listings", len(stale), "err", err)
 	}
 	// Pushes acknowledged but never processed: queue their orders again.
 	events, err := w.cfg.Store.UnprocessedInbox(system(ctx), time.Now().Add(-w.cfg.SweepInterval), 500)

@@ -333,14 +333,19 @@ func (s *Store) ListListings(ctx context.Context, shopID int64, q catalog.ListQu
 }
 
 // ListingsOfVariant are the listings a change of the variant's stock must
-// reach.
+// be pushed to.
 func (s *Store) ListingsOfVariant(ctx context.Context, variantID int64) ([]catalog.Listing, error) {
+	return s.ListingsOfVariants(ctx, []int64{variantID})
+}
+
+// ListingsOfVariants are the listings of many variants, in one query.
+func (s *Store) ListingsOfVariants(ctx context.Context, variantIDs []int64) ([]catalog.Listing, error) {
 	sc, err := scopeOf(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var rows []listingRow
-	if err := ownedBy(s.db.WithContext(ctx).Table("listings"), sc, "listings").Where("variant_id = ?", variantID).
+	if err := ownedBy(s.db.WithContext(ctx).Table("listings"), sc, "listings").Where("variant_id IN ?", variantIDs).
 		Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err, "listing")
 	}
@@ -383,31 +388,81 @@ func (s *Store) VariantStock(ctx context.Context, variantID int64, rule catalog.
 	return onHand, reserved, version, nil
 }
 
-// PushSnapshot reads a listing and its variant's stock (in the warehouses
-// that feed the shop) in ONE read-only transaction, so an order ingested
-// meanwhile is either in both the stock and the listing's count of sales
-// since the push, or in neither.
-func (s *Store) PushSnapshot(ctx context.Context, listingID int64, rule catalog.StockRule) (l catalog.Listing, onHand, reserved, version int64, err error) {
+// PushSnap is what one listing's push is computed from: the listing, its
+// variant's seller SKU, and the variant's stock in the warehouses feeding
+// the shop, all read in one snapshot.
+type PushSnap struct {
+	Listing   catalog.Listing
+	SellerSKU string
+	OnHand    int64
+	Reserved  int64
+	// Version sums the stock versions of every warehouse of the variant:
+	// any stock change moves it forward.
+	Version int64
+}
+
+// PushSnapshot reads one listing's PushSnap.
+func (s *Store) PushSnapshot(ctx context.Context, listingID int64, rule catalog.StockRule) (PushSnap, error) {
+	snaps, err := s.PushSnapshots(ctx, []int64{listingID}, rule)
+	if err != nil {
+		return PushSnap{}, err
+	}
+	if len(snaps) == 0 {
+		return PushSnap{}, catalog.Errorf(catalog.CodeNotFound, "listing %d not found", listingID)
+	}
+	return snaps[0], nil
+}
+
+// PushSnapshots reads the PushSnap of many listings of one shop in one
+// consistent snapshot (three queries, whatever the count), so a batched
+// push never mixes stock read at different moments. Listings out of scope
+// or deleted are left out.
+func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule catalog.StockRule) ([]PushSnap, error) {
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []PushSnap
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		row, err := listings.get(ctx, tx, listingID)
-		if err != nil {
-			return err
+		var rows []listingRow
+		if err := ownedBy(tx.Table("listings"), sc, "listings").Where("listings.id IN ?", listingIDs).
+			Order("listings.id").Find(&rows).Error; err != nil {
+			return translate(err, "listing")
 		}
-		l = row
+		variantIDs := make([]int64, len(rows))
+		for i, r := range rows {
+			variantIDs[i] = r.VariantID
+		}
+		var variants []variantRow
+		if err := tx.Select("id", "sku").Where("id IN ?", variantIDs).Find(&variants).Error; err != nil {
+			return translate(err, "variant")
+		}
 		var levels []stockLevelRow
-		if err := tx.Where("variant_id = ?", l.VariantID).Find(&levels).Error; err != nil {
+		if err := tx.Where("variant_id IN ?", variantIDs).Find(&levels).Error; err != nil {
 			return translate(err, "stock")
 		}
+		sku := make(map[int64]string, len(variants))
+		for _, v := range variants {
+			sku[v.ID] = v.SKU
+		}
+		byVariant := make(map[int64][]int, len(rows))
+		out = make([]PushSnap, len(rows))
+		for i, r := range rows {
+			out[i] = PushSnap{Listing: r.asDomain(), SellerSKU: sku[r.VariantID]}
+			byVariant[r.VariantID] = append(byVariant[r.VariantID], i)
+		}
 		for _, lv := range levels {
-			version += lv.Version
-			if rule.Feeds(lv.WarehouseID) {
-				onHand += lv.OnHand
-				reserved += lv.Reserved
+			for _, i := range byVariant[lv.VariantID] {
+				out[i].Version += lv.Version
+				if rule.Feeds(lv.WarehouseID) {
+					out[i].OnHand += lv.OnHand
+					out[i].Reserved += lv.Reserved
+				}
 			}
 		}
 		return nil
 	}, &sql.TxOptions{Isolation: s.snapshotIsolation(), ReadOnly: s.dialect == Postgres})
-	return l, onHand, reserved, version, err
+	return out, err
 }
 
 // snapshotIsolation is REPEATABLE READ on PostgreSQL (one snapshot for the
@@ -439,26 +494,62 @@ type PushRecord struct {
 	Base, Avail int64
 }
 
-// RecordPush writes the audit row and, for a successful stock push, moves
-// the listing's pushed_version forward (never back) and takes the sales it
-// accounted for off the listing's count, in one transaction.
+// RecordPush records one push (see RecordPushes).
 func (s *Store) RecordPush(ctx context.Context, r PushRecord) error {
-	l, err := s.Listing(ctx, r.ListingID)
+	return s.RecordPushes(ctx, []PushRecord{r})
+}
+
+// RecordPushes writes the audit rows of a batch of pushes and, for each
+// successful stock push, moves the listing's pushed_version forward (never
+// back) and takes the sales it accounted for off the listing's count, all
+// in one transaction.
+func (s *Store) RecordPushes(ctx context.Context, recs []PushRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ListingID
+	}
+	sc, err := scopeOf(ctx)
 	if err != nil {
 		return err
 	}
+	var owners []listingRow
+	if err := ownedBy(s.db.WithContext(ctx).Table("listings"), sc, "listings").Select("listings.id", "listings.shop_id", "listings.coop_id").
+		Where("listings.id IN ?", ids).Find(&owners).Error; err != nil {
+		return translate(err, "listing")
+	}
+	owner := make(map[int64]listingRow, len(owners))
+	for _, o := range owners {
+		owner[o.ID] = o
+	}
+	audit := make([]pushAuditRow, 0, len(recs))
+	for _, r := range recs {
+		o, ok := owner[r.ListingID]
+		if !ok {
+			continue // deleted since, or out of scope
+		}
+		audit = append(audit, pushAuditRow{ListingID: o.ID, ShopID: o.ShopID, CoopID: o.CoopID, Kind: r.Kind,
+			BeforeQty: r.Before, AfterQty: r.After, Version: r.Version, Result: r.Result, Error: r.Error,
+			RequestID: r.RequestID, LatencyMS: r.Latency.Milliseconds()})
+	}
+	if len(audit) == 0 {
+		return nil
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if r.Kind == "stock" && (r.Result == "ok" || r.Result == "own_sales") && r.After != nil {
-			now := s.now().UTC()
-			if err := tx.Model(&listingRow{}).Where("id = ? AND pushed_version <= ?", l.ID, r.Version).
+		now := s.now().UTC()
+		for _, r := range recs {
+			if _, ok := owner[r.ListingID]; !ok || r.Kind != "stock" || (r.Result != "ok" && r.Result != "own_sales") || r.After == nil {
+				continue
+			}
+			if err := tx.Model(&listingRow{}).Where("id = ? AND pushed_version <= ?", r.ListingID, r.Version).
 				Updates(map[string]any{"pushed_version": r.Version, "pushed_quantity": *r.After, "pushed_base": r.Base, "pushed_avail": r.Avail, "pushed_at": now,
 					"sold_since_push": gorm.Expr("sold_since_push - ?", r.SoldAccounted), "updated_at": now}).Error; err != nil {
 				return translate(err, "listing")
 			}
 		}
-		return translate(tx.Create(&pushAuditRow{ListingID: l.ID, ShopID: l.ShopID, CoopID: l.CoopID, Kind: r.Kind,
-			BeforeQty: r.Before, AfterQty: r.After, Version: r.Version, Result: r.Result, Error: r.Error,
-			RequestID: r.RequestID, LatencyMS: r.Latency.Milliseconds()}).Error, "push audit")
+		return translate(tx.CreateInBatches(audit, 200).Error, "push audit")
 	})
 }
 

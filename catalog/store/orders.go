@@ -323,8 +323,11 @@ func (s *Store) InboxAdd(ctx context.Context, platform catalog.Platform, eventID
 }
 
 // InboxProcessed marks an inbox event handled.
-func (s *Store) InboxProcessed(ctx context.Context, id int64) error {
-	return translate(s.db.WithContext(ctx).Model(&inboxRow{}).Where("id = ?", id).Update("processed_at", s.now().UTC()).Error, "webhook event")
+func (s *Store) InboxProcessed(ctx context.Context, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return translate(s.db.WithContext(ctx).Model(&inboxRow{}).Where("id IN ?", ids).Update("processed_at", s.now().UTC()).Error, "webhook event")
 }
 
 // InboxEvent is a stored push not yet processed.
