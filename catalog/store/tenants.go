@@ -72,9 +72,14 @@ func (s *Store) UpdateAlliance(ctx context.Context, a *catalog.Alliance) error {
 	return nil
 }
 
-// DeleteAlliance removes an alliance that has no co-ops left.
+// DeleteAlliance removes an alliance that has no co-ops left. An alliance
+// the caller does not see is not_found before its role is judged, like
+// every other object.
 func (s *Store) DeleteAlliance(ctx context.Context, id, version int64) error {
-	if sc, err := scopeOf(ctx); err != nil || !sc.IsOperator() {
+	if _, err := s.Alliance(ctx, id); err != nil {
+		return err
+	}
+	if !catalog.ScopeFrom(ctx).IsOperator() {
 		return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "only the operator can remove alliances"}
 	}
 	return alliances.delete(ctx, s.db, id, version)
