@@ -157,7 +157,7 @@ func TestSellerJourney(t *testing.T) {
 	zaloListing := fmt.Sprintf(`[data-sku="%s"] .listing[data-platform="zalo"]`, sku)
 	waitFor(t, tab, productURL, "the failed Zalo push explained", func() error {
 		if n := eval[int](t, tab, `document.querySelectorAll('`+zaloListing+` .explain').length`); n != 1 {
-			return fmt.Errorf("no explanation yet")
+			return fmt.Errorf("no explanation yet: %s", text(t, tab, zaloListing))
 		}
 		return nil
 	})

@@ -7,14 +7,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/hibiken/asynq"
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
-	"ocophub/worker"
 )
 
 // ---- catalog list ----
@@ -76,12 +73,9 @@ type listingView struct {
 	Listing  catalog.Listing
 	Shop     catalog.Shop
 	LastPush *store.PushAudit
-	// Error is the channel's error to explain: the publish failure, the
-	// error of a push waiting for its retry, or the newest audited push
-	// when it failed.
+	// Error is the channel's error to explain: the publish failure, or
+	// the newest audited push when it failed (the worker retries it).
 	Error string
-	// RetryAt is when the worker tries a failed push again by itself.
-	RetryAt time.Time
 }
 
 // adjustReasons are the reasons a person may give for a stock change.
@@ -176,30 +170,10 @@ func (ui *UI) listingView(c *gin.Context, l catalog.Listing, shops map[int64]cat
 	switch {
 	case l.Status == catalog.ListingError:
 		lv.Error = l.Error
-	case l.Status != catalog.ListingLive:
-	case ui.failingPush(l.ID, &lv):
-	case lv.LastPush != nil && lv.LastPush.Result == "error":
+	case l.Status == catalog.ListingLive && lv.LastPush != nil && lv.LastPush.Result == "error":
 		lv.Error = lv.LastPush.Error
 	}
 	return lv, nil
-}
-
-// failingPush reports whether the listing's push waits for a retry (or
-// gave up) after an error, which a push that failed before writing leaves
-// only in the queue, and puts that error in lv.
-func (ui *UI) failingPush(listingID int64, lv *listingView) bool {
-	if ui.d.Jobs == nil {
-		return false
-	}
-	info, err := ui.d.Jobs.GetTaskInfo(worker.QueueCritical, worker.StockPushTaskID(listingID))
-	if err != nil || info.LastErr == "" || info.State != asynq.TaskStateRetry && info.State != asynq.TaskStateArchived {
-		return false
-	}
-	lv.Error = info.LastErr
-	if info.State == asynq.TaskStateRetry {
-		lv.RetryAt = info.NextProcessAt
-	}
-	return true
 }
 
 // stockAdjust applies a counted change to one variant in one warehouse.
