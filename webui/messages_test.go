@@ -81,7 +81,9 @@ func TestMessagesComplete(t *testing.T) {
 		worker.KindTokenRefresh, worker.KindStockReconcile, worker.KindListingUpdate, worker.KindListingDelist, worker.KindOrderShip} {
 		used["task."+k] = true
 	}
-	for code := range statusOf {
+	for _, code := range []catalog.Code{catalog.CodeInvalidArgument, catalog.CodeUnauthenticated, catalog.CodePermissionDenied,
+		catalog.CodeNotFound, catalog.CodeConflict, catalog.CodeInsufficientStock, catalog.CodeFailedPrecondition,
+		catalog.CodeUnavailable, catalog.CodeInternal} {
 		used["error."+string(code)] = true
 	}
 	for k := range used {

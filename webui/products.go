@@ -18,6 +18,7 @@ import (
 
 type productListData struct {
 	Q, Group, Stars string
+	Coop            string // a co-op's id: only its products
 	Groups          []catalog.Group
 	Products        []catalog.Product
 	Next            string
@@ -25,8 +26,9 @@ type productListData struct {
 }
 
 func (ui *UI) productList(c *gin.Context) {
-	d := productListData{Q: c.Query("q"), Group: c.Query("group"), Stars: c.Query("stars"), Groups: catalog.Groups}
+	d := productListData{Q: c.Query("q"), Group: c.Query("group"), Stars: c.Query("stars"), Coop: c.Query("coop"), Groups: catalog.Groups}
 	q := catalog.ListQuery{Q: d.Q, Cursor: c.Query("cursor"), Limit: 30}
+	q.CoopID, _ = strconv.ParseInt(d.Coop, 10, 64)
 	p := ui.newPage(c, "products", "products.title", &d)
 	if d.Group != "" {
 		q.Group = catalog.Group(d.Group)
@@ -183,9 +185,7 @@ func (ui *UI) stockAdjust(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	_ = c.Request.ParseForm()
-	f := newForm(c.Request.PostForm)
-	p := ui.newPage(c, "products", "product.title", nil)
+	f, p := ui.postedForm(c, "products", "product.title")
 	variantID, _ := strconv.ParseInt(f.Value("variant_id"), 10, 64)
 	warehouseID, _ := strconv.ParseInt(f.Value("warehouse_id"), 10, 64)
 	delta, err := strconv.ParseInt(strings.TrimSpace(strings.ReplaceAll(f.Value("delta"), "+", "")), 10, 64)
@@ -303,9 +303,7 @@ func (ui *UI) productSave(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	_ = c.Request.ParseForm()
-	f := newForm(c.Request.PostForm)
-	p := ui.newPage(c, "products", "edit.title", nil)
+	f, p := ui.postedForm(c, "products", "edit.title")
 	edited := pr
 	edited.Variants = append([]catalog.Variant(nil), pr.Variants...)
 	edited.Version, _ = strconv.ParseInt(f.Value("version"), 10, 64)
@@ -371,6 +369,13 @@ func newForm(values map[string][]string) *form {
 		values = map[string][]string{}
 	}
 	return &form{values: values, Errors: map[string]string{}}
+}
+
+// postedForm reads a posted form, and starts the page that will show its
+// errors.
+func (ui *UI) postedForm(c *gin.Context, nav, titleID string) (*form, *page) {
+	_ = c.Request.ParseForm()
+	return newForm(c.Request.PostForm), ui.newPage(c, nav, titleID, nil)
 }
 
 // Value is the field's typed value.
