@@ -89,8 +89,13 @@ func newTenant(t *testing.T, st *store.Store, alliance catalog.Alliance, marker,
 	tok := catalog.APIToken{Name: marker + " ERP", Role: catalog.RoleCoopManager, CoopID: o.coop.ID}
 	_, err = st.CreateAPIToken(op, &tok)
 	require.NoError(t, err)
+	// A campaign of the alliance offered to this co-op only.
+	camp := catalog.Campaign{AllianceID: alliance.ID, Name: "Khuyến mãi " + marker, Rules: catalog.CampaignRules{CoopIDs: []int64{o.coop.ID}},
+		Discount: catalog.Discount{Kind: catalog.DiscountPercent, Value: 10}, Channels: []catalog.Platform{catalog.PlatformLazada},
+		StartsAt: time.Now().Add(time.Hour), EndsAt: time.Now().Add(25 * time.Hour)}
+	require.NoError(t, st.CreateCampaign(op, &camp))
 	for k, id := range map[string]int64{"coop": o.coop.ID, "warehouse": w.ID, "product": o.product.ID, "variant": v.ID,
-		"shop": shop.ID, "listing": l.ID, "order": order.ID, "user": manager.ID, "token": tok.ID} {
+		"shop": shop.ID, "listing": l.ID, "order": order.ID, "user": manager.ID, "token": tok.ID, "campaign": camp.ID} {
 		o.ids[k] = id
 	}
 	return o
@@ -269,6 +274,22 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/orders/:id/events":       {kind: "order", seller: true},
 	"POST /api/v1/orders/:id/ship":        {kind: "order", seller: true},
 
+	// Campaigns are the alliance's: its staff and admin see and make them;
+	// a co-op sees those offered to it and puts its SKUs in.
+	"GET /api/v1/campaigns":                {query: allianceQuery, staff: true},
+	"POST /api/v1/campaigns":               {body: campaignBody, staff: true, managerDenied: true},
+	"POST /api/v1/campaigns/preview":       {body: campaignBody, staff: true, managerDenied: true},
+	"GET /api/v1/campaigns/:id":            {kind: "campaign", staff: true},
+	"POST /api/v1/campaigns/:id/cancel":    {kind: "campaign", staff: true, managerDenied: true},
+	"GET /api/v1/campaigns/:id/offers":     {kind: "campaign", staff: true},
+	"GET /api/v1/campaigns/:id/items":      {kind: "campaign", staff: true},
+	"GET /api/v1/campaigns/:id/listings":   {kind: "campaign", staff: true},
+	"GET /api/v1/campaigns/:id/report":     {kind: "campaign", staff: true},
+	"GET /api/v1/campaigns/:id/report.csv": {kind: "campaign", staff: true},
+	// Staff may put a co-op's SKUs in only with its join_campaigns right,
+	// which A's staff here lack (403): TestCampaignOptInNeedsConsent.
+	"PUT /api/v1/campaigns/:id/items": {kind: "campaign", body: campaignItemsBody, adminDenied: true},
+
 	"GET /api/v1/users":     {query: coopQuery},
 	"POST /api/v1/users":    {body: userBody},
 	"GET /api/v1/users/:id": {kind: "user"},
@@ -285,6 +306,18 @@ var routeRules = map[string]routeRule{
 	"POST /api/v1/grants":       {body: grantBody, adminDenied: true},
 	"GET /api/v1/grants/:id":    {kind: "grant", staff: true},
 	"DELETE /api/v1/grants/:id": {kind: "grant", adminDenied: true},
+}
+
+// campaignBody is a campaign naming the tenant's co-op in its rules.
+func campaignBody(_ *world, o tenantObjects) any {
+	return map[string]any{"name": "Tuần lễ OCOP", "rules": map[string]any{"coop_ids": []int64{o.id("coop")}},
+		"discount": map[string]any{"kind": "percent", "value": 10}, "channels": []string{"lazada"},
+		"starts_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "ends_at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)}
+}
+
+// campaignItemsBody puts the tenant's SKU in for its co-op.
+func campaignItemsBody(_ *world, o tenantObjects) any {
+	return map[string]any{"coop_id": o.id("coop"), "items": []map[string]any{{"variant_id": o.id("variant"), "reserved_qty": 1}}}
 }
 
 func allianceBody(_ *world, o tenantObjects) any {
@@ -471,6 +504,11 @@ func sharedWithA(w *world, route string, rule routeRule, role catalog.Role, o te
 		return true
 	case role == catalog.RoleAllianceStaff && route == "GET /api/v1/coops/:id":
 		return true
+	// LA's campaigns are its staff's whatever co-op they name (what staff
+	// may do for C without its consent: TestCampaignOptInNeedsConsent),
+	// and A's people list LA's campaigns offered to A.
+	case role == catalog.RoleAllianceStaff && strings.Contains(route, " /api/v1/campaigns"), route == "GET /api/v1/campaigns":
+		return true
 	}
 	return false
 }
@@ -492,7 +530,7 @@ func fingerprint(t *testing.T, st *store.Store, o tenantObjects) string {
 	var b strings.Builder
 	coopID := o.id("coop")
 	for _, table := range []string{"warehouses", "products", "variants", "stock_levels", "stock_movements", "shops", "listings",
-		"orders", "users", "api_tokens", "consent_grants", "audit_log"} {
+		"orders", "users", "api_tokens", "consent_grants", "audit_log", "campaign_items", "campaign_listings"} {
 		var rows []map[string]any
 		col := "coop_id"
 		require.NoError(t, st.DB().Table(table).Where(col+" = ?", coopID).Order("1").Find(&rows).Error)

@@ -90,8 +90,8 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		require.True(t, routes[op], "api/openapi.json documents %s, which the router does not serve", op)
 	}
 	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders,
-	// webhooks; sign-in, users, tokens, grants, audit.
-	require.Len(t, documented, 4*5+3+1+1+3+5+6+4+1+4+4+4+4+1)
+	// webhooks; sign-in, users, tokens, grants, audit; campaigns.
+	require.Len(t, documented, 4*5+3+1+1+3+5+6+4+1+4+4+4+4+1+11)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)
@@ -161,6 +161,17 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		"APIToken":     reflect.TypeFor[catalog.APIToken](),
 		"Grant":        reflect.TypeFor[catalog.Grant](),
 		"AuditEntry":   reflect.TypeFor[catalog.AuditEntry](),
+
+		"Campaign":           reflect.TypeFor[catalog.Campaign](),
+		"CampaignRules":      reflect.TypeFor[catalog.CampaignRules](),
+		"Discount":           reflect.TypeFor[catalog.Discount](),
+		"PriceFloor":         reflect.TypeFor[catalog.PriceFloor](),
+		"CampaignMatch":      reflect.TypeFor[catalog.CampaignMatch](),
+		"CampaignOptIn":      reflect.TypeFor[catalog.CampaignOptIn](),
+		"CampaignItem":       reflect.TypeFor[catalog.CampaignItem](),
+		"CampaignListing":    reflect.TypeFor[catalog.CampaignListing](),
+		"CampaignReport":     reflect.TypeFor[catalog.CampaignReport](),
+		"CampaignReportLine": reflect.TypeFor[catalog.CampaignReportLine](),
 	} {
 		require.Contains(t, doc.Components.Schemas, name)
 		require.Equal(t, jsonFields(typ), keys(doc.Components.Schemas[name].Properties), "schema %s", name)
@@ -191,6 +202,9 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 	for _, p := range catalog.Permissions {
 		perms = append(perms, string(p))
 	}
+	enum("CampaignStatus", string(catalog.CampaignScheduled), string(catalog.CampaignRunning), string(catalog.CampaignEnded),
+		string(catalog.CampaignCancelled))
+	enum("DiscountKind", string(catalog.DiscountPercent), string(catalog.DiscountAmount))
 	enum("Role", roles...)
 	enum("Right", rights...)
 	enum("Permission", perms...)

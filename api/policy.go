@@ -77,6 +77,18 @@ var policy = map[string]access{
 	"GET /api/v1/orders/:id/events":        need(catalog.PermOrdersRead),
 	"POST /api/v1/orders/:id/ship":         need(catalog.PermOrdersShip),
 
+	"GET /api/v1/campaigns":                need(catalog.PermCampaignsRead),
+	"POST /api/v1/campaigns":               need(catalog.PermCampaignsManage),
+	"POST /api/v1/campaigns/preview":       need(catalog.PermCampaignsManage),
+	"GET /api/v1/campaigns/:id":            need(catalog.PermCampaignsRead),
+	"POST /api/v1/campaigns/:id/cancel":    need(catalog.PermCampaignsManage),
+	"GET /api/v1/campaigns/:id/offers":     need(catalog.PermCampaignsRead),
+	"GET /api/v1/campaigns/:id/items":      need(catalog.PermCampaignsRead),
+	"PUT /api/v1/campaigns/:id/items":      need(catalog.PermCampaignsJoin), // the store: a co-op's manager, or staff with its consent
+	"GET /api/v1/campaigns/:id/listings":   need(catalog.PermCampaignsRead),
+	"GET /api/v1/campaigns/:id/report":     need(catalog.PermCampaignsRead),
+	"GET /api/v1/campaigns/:id/report.csv": need(catalog.PermCampaignsRead),
+
 	"GET /api/v1/users":        need(catalog.PermUsersManage),
 	"POST /api/v1/users":       need(catalog.PermUsersManage),
 	"GET /api/v1/users/:id":    need(catalog.PermUsersManage),

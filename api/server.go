@@ -96,6 +96,7 @@ func New(d Deps) (*gin.Engine, error) {
 	if d.Sync != nil {
 		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry), cmds: d.Sync.Commands()}
 		sh.routes(small)
+		campaignHandlers{store: d.Sync.Store, tasks: d.Sync.Tasks}.routes(small)
 		r.POST("/webhooks/:platform", limitBody(MaxWebhookBody), sh.receiveWebhook)
 	}
 	return r, nil

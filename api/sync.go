@@ -63,6 +63,8 @@ type ChannelStore interface {
 	Coop(ctx context.Context, id int64) (catalog.Coop, error)
 	Warehouse(ctx context.Context, id int64) (catalog.Warehouse, error)
 	Product(ctx context.Context, id int64) (catalog.Product, error)
+	// Alliance campaigns (api/campaigns.go).
+	CampaignStore
 }
 
 var _ ChannelStore = (*store.Store)(nil)

@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hibiken/asynq"
 
 	"ocophub/catalog"
-	"ocophub/catalog/store"
 	"ocophub/connectors/driver"
 )
 
@@ -70,9 +68,10 @@ func (w *Worker) liveListings(ctx context.Context, shopID, productID int64) (cat
 	return shop, product, out, nil
 }
 
-// handleUpdate sends the product's title and description and every live
-// variant's price (the listing's override, else the catalog's) to its item
-// in the shop; each price change is audited.
+// handleUpdate sends the product's title and description to its item in
+// the shop, then every live variant's price (pushPrices: the campaign's
+// while one runs, else the listing's override or the catalog's); each
+// price change is audited.
 func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 	var p ListingUpdate
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
@@ -87,21 +86,10 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	var itemID string
-	var prices []driver.PriceUpdate
-	byVariant := map[string]catalog.Listing{}
 	for _, v := range product.Variants {
-		l, ok := live[v.ID]
-		if !ok {
-			continue
+		if l, ok := live[v.ID]; ok {
+			itemID = l.ExternalItemID
 		}
-		itemID = l.ExternalItemID
-		price := v.Price
-		if l.Price > 0 {
-			price = l.Price
-		}
-		prices = append(prices, driver.PriceUpdate{ItemID: l.ExternalItemID, ModelID: l.ExternalModelID,
-			SellerSKU: string(v.SKU), Price: int64(price)})
-		byVariant[string(v.SKU)] = l
 	}
 	title := product.Name.VI
 	for _, l := range live {
@@ -112,22 +100,7 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 	if err := ch.UpdateListing(ctx, driver.Listing{ItemID: itemID, Title: title, Description: describe(product), Active: true}); err != nil {
 		return permanent(err)
 	}
-	start := time.Now()
-	results, err := ch.SetPrice(ctx, prices)
-	if err != nil {
-		return err
-	}
-	for _, r := range results {
-		l := byVariant[r.SellerSKU]
-		rec := store.PushRecord{ListingID: l.ID, Kind: "price", Result: "ok", Latency: time.Since(start)}
-		if r.Err != nil {
-			rec.Result, rec.Error = "error", r.Err.Error()
-		}
-		if err := w.cfg.Store.RecordPush(system(ctx), rec); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.pushPrices(ctx, ch, shop, product, live)
 }
 
 // handleDelist takes the product's item in the shop off sale and marks its

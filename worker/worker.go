@@ -95,6 +95,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	mux.HandleFunc(KindListingUpdate, w.handleUpdate)
 	mux.HandleFunc(KindListingDelist, w.handleDelist)
 	mux.HandleFunc(KindOrderShip, w.handleShip)
+	mux.HandleFunc(KindCampaignStart, w.handleCampaignStart)
+	mux.HandleFunc(KindCampaignEnd, w.handleCampaignEnd)
+	mux.HandleFunc(KindCampaignSync, w.handleCampaignSync)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
 	}
@@ -129,6 +132,7 @@ func (w *Worker) relay(ctx context.Context) {
 		case <-sweep.C:
 			w.sweep(ctx)
 			w.scheduleRefreshes(ctx)
+			w.sweepCampaigns(ctx)
 			continue
 		case <-poll.C:
 			w.schedulePolls(ctx)

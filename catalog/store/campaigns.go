@@ -353,6 +353,11 @@ func (s *Store) CampaignMatches(ctx context.Context, c catalog.Campaign) ([]cata
 	if _, err := s.Alliance(ctx, c.AllianceID); err != nil {
 		return nil, err
 	}
+	if c.ID == 0 {
+		if _, err := s.campaignTargets(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 	db := s.db.WithContext(ctx)
 	coopQ := db.Where("alliance_id = ?", c.AllianceID)
 	if len(sc.CoopIDs()) > 0 {
@@ -1043,14 +1048,16 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time, limit int) ([]D
 }
 
 // UnsyncedCampaigns lists campaigns with a listing whose channel has not
-// yet been told the price of its state (and not given up on).
-func (s *Store) UnsyncedCampaigns(ctx context.Context, limit int) ([]int64, error) {
+// yet been told the price of its state (and not given up on), owed since
+// before the cutoff: younger ones are still their own task's.
+func (s *Store) UnsyncedCampaigns(ctx context.Context, cutoff time.Time, limit int) ([]int64, error) {
 	if err := systemOnly(ctx); err != nil {
 		return nil, err
 	}
 	var ids []int64
 	err := s.db.WithContext(ctx).Table("campaign_listings").Distinct("campaign_id").
-		Where("synced_gen < gen AND attempts < ?", MaxCampaignPushAttempts).Order("campaign_id").Limit(limit).Pluck("campaign_id", &ids).Error
+		Where("synced_gen < gen AND attempts < ? AND updated_at <= ?", MaxCampaignPushAttempts, cutoff.UTC()).
+		Order("campaign_id").Limit(limit).Pluck("campaign_id", &ids).Error
 	return ids, translate(err, "campaign listing")
 }
 

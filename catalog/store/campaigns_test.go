@@ -213,7 +213,7 @@ func TestCampaignLifecycle(t *testing.T) {
 			}
 			require.Equal(t, catalog.VND(45000), targets[rows[0].ListingID].Price)
 			require.NoError(t, s.SettleCampaignPrices(system(), settle))
-			unsynced, err := s.UnsyncedCampaigns(system(), 10)
+			unsynced, err := s.UnsyncedCampaigns(system(), w.clk.Now(), 10)
 			require.NoError(t, err)
 			require.Empty(t, unsynced)
 
@@ -252,7 +252,7 @@ func TestCampaignLifecycle(t *testing.T) {
 				require.Equal(t, catalog.CampaignListingRestored, r.State)
 				require.False(t, r.Synced, "the restore is owed to the channel")
 			}
-			unsynced, err = s.UnsyncedCampaigns(system(), 10)
+			unsynced, err = s.UnsyncedCampaigns(system(), w.clk.Now(), 10)
 			require.NoError(t, err)
 			require.Equal(t, []int64{c.ID}, unsynced)
 			pushes, err := s.CampaignPushes(system(), c.ID)
