@@ -104,9 +104,17 @@ func text(t *testing.T, tab context.Context, sel string) string {
 // behind the page.
 func waitFor(t *testing.T, tab context.Context, url, what string, check func() error) {
 	t.Helper()
+	eventually(t, what, func() error {
+		do(t, tab, chromedp.Navigate(url))
+		return check()
+	})
+}
+
+// eventually polls check for up to 30 s.
+func eventually(t *testing.T, what string, check func() error) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		do(t, tab, chromedp.Navigate(url))
 		err := check()
 		if err == nil {
 			return
@@ -114,7 +122,7 @@ func waitFor(t *testing.T, tab context.Context, url, what string, check func() e
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: %v", what, err)
 		}
-		time.Sleep(300 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 

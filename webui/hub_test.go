@@ -207,22 +207,6 @@ func (h *hub) productByCode(code string) (catalog.Product, error) {
 	return catalog.Product{}, fmt.Errorf("no product %s", code)
 }
 
-// eventually polls check for up to 30 s.
-func (h *hub) eventually(t *testing.T, what string, check func() error) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // password is every test account's.
 const password = "chè-xanh-Tân-Cương-2026"
 

@@ -154,7 +154,7 @@ func TestSellerJourney(t *testing.T) {
 	do(t, tab, chromedp.Navigate(productURL))
 	require.Equal(t, "118", text(t, tab, available), "120 in stock, 2 reserved for the order")
 	shopee, zaloShop := h.platforms[catalog.PlatformShopee], h.platforms[catalog.PlatformZalo]
-	h.eventually(t, "Shopee and Zalo show 118", func() error {
+	eventually(t, "Shopee and Zalo show 118", func() error {
 		for _, p := range []*platform{shopee, zaloShop} {
 			if q, _ := channelStock(p, sku); q != 118 {
 				return fmt.Errorf("%d", q)
@@ -192,7 +192,7 @@ func TestSellerJourney(t *testing.T) {
 	require.Equal(t, 200, h.control(t, zaloShop, fmt.Sprintf("/_sandbox/shops/%d/faults", zaloShop.shopID), map[string]any{"error_rate": 0.0}, nil))
 	do(t, tab, chromedp.Click(chromedp.CSS(zaloListing+" .push-again")), chromedp.WaitVisible(chromedp.CSS("#flash")))
 	require.Contains(t, text(t, tab, "#flash"), "đẩy lại")
-	h.eventually(t, "Zalo shows the new stock after Đẩy lại", func() error {
+	eventually(t, "Zalo shows the new stock after Đẩy lại", func() error {
 		if q, _ := channelStock(zaloShop, sku); q != 123 {
 			return fmt.Errorf("zalo shows %d", q)
 		}
