@@ -61,12 +61,13 @@ const (
 	PermGrantsManage Permission = "grants.manage" // a co-op's consent is its manager's to give
 	PermGrantsRead   Permission = "grants.read"
 	PermAuditRead    Permission = "audit.read"
+	PermLiveRun      Permission = "live.run" // start, top up and end livestream sessions
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermCatalogRead, PermCatalogWrite, PermPriceWrite, PermStockAdjust, PermTenantWrite,
 	PermShopsRead, PermShopsWrite, PermListingPush, PermOrdersRead, PermOrdersShip, PermUsersManage,
-	PermTokensManage, PermGrantsManage, PermGrantsRead, PermAuditRead}
+	PermTokensManage, PermGrantsManage, PermGrantsRead, PermAuditRead, PermLiveRun}
 
 // rolePermissions is the ONE table of what each role may do.
 var rolePermissions = map[Role][]Permission{
@@ -75,7 +76,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleAllianceAdmin: without(Permissions, PermGrantsManage),
 	RoleAllianceStaff: {PermCatalogRead, PermPriceWrite, PermGrantsRead},
 	RoleCoopManager:   Permissions,
-	RoleCoopSeller:    {PermCatalogRead, PermShopsRead, PermListingPush, PermOrdersRead, PermOrdersShip},
+	RoleCoopSeller:    {PermCatalogRead, PermShopsRead, PermListingPush, PermOrdersRead, PermOrdersShip, PermLiveRun},
 }
 
 func without(all []Permission, drop Permission) []Permission {

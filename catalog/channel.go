@@ -177,17 +177,14 @@ func UnseenSales(base, current, soldSincePush int64) int64 {
 	return 0
 }
 
-// PushQuantity is the absolute quantity to send to a shop: the rule's
-// quantity less the channel's unseen sales, so an absolute push never
-// hands back units the channel has just sold, less a margin for the sales
-// the shop may make between the push reading its stock and writing it
-// (the write would erase them). See SellingMargin.
-func PushQuantity(rule StockRule, onHand, reserved, unseen, margin int64) int64 {
-	q := rule.ChannelQuantity(onHand, reserved) - unseen - margin
-	if q < 0 {
-		return 0
-	}
-	return q
+// PushQuantity is the absolute quantity to send to a shop: what the shop
+// may show (avail: its rule's quantity, or a live shop's hold) less the
+// channel's unseen sales, so an absolute push never hands back units the
+// channel has just sold, less a margin for the sales the shop may make
+// between the push reading its stock and writing it (the write would erase
+// them). See SellingMargin.
+func PushQuantity(avail, unseen, margin int64) int64 {
+	return max(0, avail-unseen-margin)
 }
 
 // SellingMargin is what a shop that is selling right now keeps back: the

@@ -37,9 +37,9 @@ func TestUnseenSales(t *testing.T) {
 	require.Equal(t, int64(0), UnseenSales(42, 29, 13))
 	// A cancellation on the channel raises current above base: clamped.
 	require.Equal(t, int64(0), UnseenSales(10, 12, 0))
-	require.Equal(t, int64(24), PushQuantity(StockRule{}, 45, 3, 9, SellingMargin(9, 3)), "unseen sales and a margin kept back")
-	require.Equal(t, int64(42), PushQuantity(StockRule{}, 45, 3, 0, SellingMargin(0, 0)), "a quiet shop gets everything")
-	require.Equal(t, int64(0), PushQuantity(StockRule{}, 5, 0, 9, 0))
+	require.Equal(t, int64(24), PushQuantity(StockRule{}.ChannelQuantity(45, 3), 9, SellingMargin(9, 3)), "unseen sales and a margin kept back")
+	require.Equal(t, int64(42), PushQuantity(StockRule{}.ChannelQuantity(45, 3), 0, SellingMargin(0, 0)), "a quiet shop gets everything")
+	require.Equal(t, int64(0), PushQuantity(StockRule{}.ChannelQuantity(5, 0), 9, 0))
 	require.Equal(t, int64(7), SellingMargin(2, 7))
 }
 

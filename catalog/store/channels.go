@@ -396,9 +396,23 @@ type PushSnap struct {
 	SellerSKU string
 	OnHand    int64
 	Reserved  int64
+	Held      int64
+	// LiveHold is what is left of a live session's hold of the variant
+	// when this listing's shop is the live shop; nil otherwise.
+	LiveHold *int64
 	// Version sums the stock versions of every warehouse of the variant:
 	// any stock change moves it forward.
 	Version int64
+}
+
+// Avail is what the listing's shop may show: a live shop shows exactly
+// what is left of its hold; every other shop its rule's share of the
+// stock nobody holds.
+func (p PushSnap) Avail(rule catalog.StockRule) int64 {
+	if p.LiveHold != nil {
+		return *p.LiveHold
+	}
+	return rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held)
 }
 
 // PushSnapshot reads one listing's PushSnap.
@@ -457,6 +471,19 @@ func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule cata
 				if rule.Feeds(lv.WarehouseID) {
 					out[i].OnHand += lv.OnHand
 					out[i].Reserved += lv.Reserved
+					out[i].Held += lv.Held
+				}
+			}
+		}
+		var holds []liveHoldRow
+		if err := tx.Where("active AND variant_id IN ?", variantIDs).Find(&holds).Error; err != nil {
+			return translate(err, "live hold")
+		}
+		for _, h := range holds {
+			for _, i := range byVariant[h.VariantID] {
+				if out[i].Listing.ShopID == h.ShopID {
+					held := h.Held
+					out[i].LiveHold = &held
 				}
 			}
 		}
