@@ -64,6 +64,11 @@ type StockRule struct {
 	RatioPercent int64 `json:"ratio_percent"`
 	// MaxShown caps the quantity shown (0: no cap).
 	MaxShown int64 `json:"max_shown"`
+	// SplitBelow: when what this shop may show falls to this many units or
+	// fewer, the shops sharing the stock show disjoint shares of it, so
+	// together they never show more than exists and the last units cannot
+	// be sold twice (0: never split).
+	SplitBelow int64 `json:"split_below"`
 	// WarehouseIDs feed the shop (empty: every warehouse of the co-op).
 	WarehouseIDs []int64 `json:"warehouse_ids,omitempty"`
 }
@@ -79,6 +84,9 @@ func (r StockRule) Validate() error {
 	}
 	if r.MaxShown < 0 {
 		fe.Add("stock_rule.max_shown", "cap must not be negative")
+	}
+	if r.SplitBelow < 0 {
+		fe.Add("stock_rule.split_below", "split threshold must not be negative")
 	}
 	return fe.Err()
 }
@@ -98,6 +106,20 @@ func (r StockRule) ChannelQuantity(onHand, reserved int64) int64 {
 		q = r.MaxShown
 	}
 	return q
+}
+
+// Share is this shop's part of q when the rule splits the last units:
+// with n shops sharing, the shop of rank r (0-based) gets q/n, and the
+// first q mod n shops one more, so the shares add up to q exactly.
+func (r StockRule) Share(q int64, n, rank int) int64 {
+	if r.SplitBelow <= 0 || q > r.SplitBelow || n <= 1 {
+		return q
+	}
+	share := q / int64(n)
+	if int64(rank) < q%int64(n) {
+		share++
+	}
+	return share
 }
 
 // Feeds reports whether warehouse w feeds the shop.

@@ -69,3 +69,17 @@ func TestStockPlan(t *testing.T) {
 		})
 	}
 }
+
+func TestShareSplitsTheLastUnits(t *testing.T) {
+	r := StockRule{SplitBelow: 10}
+	require.Equal(t, int64(40), r.Share(40, 3, 0), "plenty: every shop shows all")
+	var sum int64
+	for rank := 0; rank < 3; rank++ {
+		sum += r.Share(10, 3, rank)
+	}
+	require.Equal(t, int64(10), sum, "the shares add up to what exists")
+	require.Equal(t, []int64{4, 3, 3}, []int64{r.Share(10, 3, 0), r.Share(10, 3, 1), r.Share(10, 3, 2)})
+	require.Equal(t, []int64{1, 1, 0}, []int64{r.Share(2, 3, 0), r.Share(2, 3, 1), r.Share(2, 3, 2)})
+	require.Equal(t, int64(7), r.Share(7, 1, 0), "a shop alone keeps everything")
+	require.Equal(t, int64(7), StockRule{}.Share(7, 3, 2), "no split unless the rule asks")
+}

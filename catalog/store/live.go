@@ -340,6 +340,8 @@ func (s *Store) LiveReport(ctx context.Context, id int64) (catalog.LiveReport, e
 	if sess.EndedAt != nil {
 		rep.To = *sess.EndedAt
 	}
+	// Platforms stamp orders to the second: the window is whole seconds.
+	rep.From, rep.To = rep.From.Truncate(time.Second), rep.To.Truncate(time.Second).Add(time.Second)
 	variantIDs := make([]int64, len(sess.Holds))
 	skus := map[int64]string{}
 	for i, h := range sess.Holds {
@@ -359,7 +361,7 @@ func (s *Store) LiveReport(ctx context.Context, id int64) (catalog.LiveReport, e
 	if err := s.db.WithContext(ctx).Table("order_lines").
 		Select("order_lines.variant_id, orders.platform, orders.shop_id, order_lines.quantity, order_lines.price_vnd, orders.placed_at, orders.id AS order_id").
 		Joins("JOIN orders ON orders.id = order_lines.order_id").
-		Where("orders.coop_id = ? AND order_lines.variant_id IN ? AND orders.placed_at >= ? AND orders.placed_at <= ? AND orders.status <> ?",
+		Where("orders.coop_id = ? AND order_lines.variant_id IN ? AND orders.placed_at >= ? AND orders.placed_at < ? AND orders.status <> ?",
 			sess.CoopID, variantIDs, rep.From, rep.To, string(catalog.OrderCancelled)).
 		Scan(&lines).Error; err != nil {
 		return rep, translate(err, "order")

@@ -102,9 +102,19 @@ func (s *Store) IngestOrder(ctx context.Context, in OrderIn) (catalog.Order, boo
 	if in.ExternalID == "" || statusRank[in.Status] == 0 {
 		return catalog.Order{}, false, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "order id and a known status are required"}
 	}
+	out, changed, err := s.ingestOrder(ctx, sh, in)
+	if catalog.ErrorCode(err) == catalog.CodeConflict {
+		// Two ingests of a new order raced (a webhook and the poll): the
+		// loser's insert hit the unique key; once more, it finds the row.
+		out, changed, err = s.ingestOrder(ctx, sh, in)
+	}
+	return out, changed, err
+}
+
+func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (catalog.Order, bool, error) {
 	var out catalog.Order
 	changed := false
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row orderRow
 		q := tx
 		if s.dialect == Postgres {

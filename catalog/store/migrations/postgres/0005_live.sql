@@ -5,6 +5,11 @@
 ALTER TABLE stock_levels ADD COLUMN held BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE stock_movements ADD COLUMN held_delta BIGINT NOT NULL DEFAULT 0;
 
+-- A shop's stock rule may split the last units between the shops that
+-- share them (split_below: 0 = never), so together they never show more
+-- than exists.
+ALTER TABLE shops ADD COLUMN split_below BIGINT NOT NULL DEFAULT 0;
+
 CREATE TABLE live_sessions (
     id             BIGSERIAL PRIMARY KEY,
     coop_id        BIGINT NOT NULL REFERENCES coops(id),
