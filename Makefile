@@ -1,12 +1,14 @@
 # OCOP Hub. The two commands a newcomer needs:
 #   make run    the whole system, embedded (SQLite + in-process Redis + demo data)
-#   make test   services checked (installed if missing), go vet, go test -race
+#   make test   services checked (installed if missing), go vet, go test -race,
+#               then a few seconds of fuzzing per fuzz target (make fuzz: longer)
 SHELL := /bin/bash
 GO    ?= go
 PKGS  := ./...
-FUZZTIME ?= 10s
+FUZZTIME ?= 30s
+FUZZTIME_SHORT ?= 2s
 
-.PHONY: run build test vet services fuzz bench-api bench-sandbox bench-sync bench-publish clean
+.PHONY: run build test vet services fuzz fuzz-short bench-api bench-sandbox bench-sync bench-publish clean
 
 run:
 	$(GO) run ./cmd/ocophub dev
@@ -23,15 +25,24 @@ vet:
 # gotestsum is not used: plain `go test` output is what CI reads.
 test: services vet
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	@$(MAKE) --no-print-directory fuzz-short
 
-# Longer fuzzing of every fuzz target; `make test` runs their seed corpora.
+# Every fuzz target ("./pkg FuzzName"), found in the test files: listing
+# them with `go test -list` would build every package's tests first.
+FUZZ_TARGETS = grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . \
+	| sed -E 's|^(\./.*)/[^/]*_test\.go:func (Fuzz.*)$$|\1 \2|' | sort -u
+
+# Fuzzing of every target for FUZZTIME each; their seed corpora (f.Add
+# and testdata/fuzz) already run in `make test` as ordinary tests.
 fuzz:
-	@for pkg in $$($(GO) list ./...); do \
-	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "== $$pkg $$target ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-	  done; \
+	@$(FUZZ_TARGETS) | while read -r pkg target; do \
+	  echo "== $$pkg $$target ($(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
+
+# A few seconds of fuzzing per target, part of `make test`.
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT)
 
 # bench-api: 100,000 generated products on PostgreSQL, 500 req/s for 30 s.
 bench-api: services

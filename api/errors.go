@@ -29,6 +29,15 @@ var statusOf = map[catalog.Code]int{
 	codeCSRF:                       http.StatusForbidden,
 }
 
+// HTTPStatus is the status of err's code in the table above (500 for
+// anything else); the web UI's pages answer with the same statuses.
+func HTTPStatus(err error) int {
+	if status, ok := statusOf[catalog.ErrorCode(err)]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
 // API-only codes, for failures that happen before the domain is reached.
 const (
 	codePayloadTooLarge  catalog.Code = "payload_too_large"

@@ -61,26 +61,35 @@ const (
 	PermGrantsManage Permission = "grants.manage" // a co-op's consent is its manager's to give
 	PermGrantsRead   Permission = "grants.read"
 	PermAuditRead    Permission = "audit.read"
-	PermLiveRun      Permission = "live.run" // start, top up and end livestream sessions
+	// Alliance promotions: read campaigns (a co-op: those offered to it),
+	// create and cancel them (the alliance), put a co-op's SKUs in one
+	// (its manager, or staff holding its join_campaigns right).
+	PermCampaignsRead   Permission = "campaigns.read"
+	PermCampaignsManage Permission = "campaigns.manage"
+	PermCampaignsJoin   Permission = "campaigns.join"
+	PermLiveRun         Permission = "live.run" // start, top up and end livestream sessions
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermCatalogRead, PermCatalogWrite, PermPriceWrite, PermStockAdjust, PermTenantWrite,
 	PermShopsRead, PermShopsWrite, PermListingPush, PermOrdersRead, PermOrdersShip, PermUsersManage,
-	PermTokensManage, PermGrantsManage, PermGrantsRead, PermAuditRead, PermLiveRun}
+	PermTokensManage, PermGrantsManage, PermGrantsRead, PermAuditRead, PermCampaignsRead, PermCampaignsManage,
+	PermCampaignsJoin, PermLiveRun}
 
 // rolePermissions is the ONE table of what each role may do.
 var rolePermissions = map[Role][]Permission{
-	// Consent is the co-op's: not even the platform gives it.
-	RoleOperator:      without(Permissions, PermGrantsManage),
-	RoleAllianceAdmin: without(Permissions, PermGrantsManage),
-	RoleAllianceStaff: {PermCatalogRead, PermPriceWrite, PermGrantsRead},
-	RoleCoopManager:   Permissions,
-	RoleCoopSeller:    {PermCatalogRead, PermShopsRead, PermListingPush, PermOrdersRead, PermOrdersShip, PermLiveRun},
+	// Consent is the co-op's: not even the platform gives it, nor joins
+	// a campaign for a co-op.
+	RoleOperator:      without(Permissions, PermGrantsManage, PermCampaignsJoin),
+	RoleAllianceAdmin: without(Permissions, PermGrantsManage, PermCampaignsJoin),
+	RoleAllianceStaff: {PermCatalogRead, PermPriceWrite, PermGrantsRead, PermCampaignsRead, PermCampaignsManage,
+		PermCampaignsJoin},
+	RoleCoopManager: without(Permissions, PermCampaignsManage), // campaigns are the alliance's
+	RoleCoopSeller:  {PermCatalogRead, PermShopsRead, PermListingPush, PermOrdersRead, PermOrdersShip, PermLiveRun},
 }
 
-func without(all []Permission, drop Permission) []Permission {
-	return slices.DeleteFunc(slices.Clone(all), func(p Permission) bool { return p == drop })
+func without(all []Permission, drop ...Permission) []Permission {
+	return slices.DeleteFunc(slices.Clone(all), func(p Permission) bool { return slices.Contains(drop, p) })
 }
 
 // Can reports whether the role may do p.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ensure-services.sh — make sure the services `make test` needs are reachable:
 #   PostgreSQL on 127.0.0.1:5432 (user postgres, no password over local TCP,
-#   database ocophub_test with the pg_trgm extension) and Redis on 127.0.0.1:6379.
+#   database ocophub_test with the pg_trgm extension), Redis on 127.0.0.1:6379
+#   and Chromium for the browser tests.
 #
 # Written for a fresh Debian 12 machine running as root. Anything already
 # reachable is left alone; the script never flushes or drops anything.
@@ -10,8 +11,9 @@
 # Environment:
 #   CI=true                   fail (exit 1) when a service cannot be made reachable;
 #                             otherwise a warning is printed and the script exits 0.
-#   OCOPHUB_NEED_CHROMIUM=1   also install Debian's chromium if /usr/bin/chromium
-#                             is missing (best-effort; skipped by default).
+#
+# Debian's chromium is installed when missing: the web UI's browser tests
+# (chromedp) need it, in CI and on a developer's machine alike.
 set -euo pipefail
 
 readonly PG_HOST=127.0.0.1
@@ -268,15 +270,13 @@ ensure_redis() {
 # ------------------------------------------------------------------ Chromium
 
 ensure_chromium() {
-	if [[ ${OCOPHUB_NEED_CHROMIUM:-} != 1 ]]; then
-		say "chromium: skipped (set OCOPHUB_NEED_CHROMIUM=1 to install)"
-	elif [[ -x /usr/bin/chromium ]]; then
+	if command -v chromium >/dev/null 2>&1 || [[ -x /usr/bin/chromium ]]; then
 		say "chromium: already installed"
 	elif apt_install chromium; then
 		say "chromium: installed"
 	else
-		# best-effort: the browser test skips itself without chromium
-		say "chromium: install failed (ignored)"
+		failures+=("chromium: apt-get install chromium failed (the web UI's browser tests need it)")
+		say "chromium: NOT installed"
 	fi
 }
 

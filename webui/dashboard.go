@@ -149,8 +149,9 @@ type chartPart struct {
 }
 
 type chartLabel struct {
-	X    float64
-	Text string
+	X      float64
+	Text   string
+	Anchor string // SVG text-anchor
 }
 
 func newSalesChart(orders []store.OrderSummary, from time.Time, days int) salesChart {
@@ -207,8 +208,12 @@ func newSalesChart(orders []store.OrderSummary, from time.Time, days int) salesC
 		}
 		bar.Title = fmt.Sprintf("%s: %s", bar.Title, sum)
 		ch.Bars = append(ch.Bars, bar)
-		if i%7 == 0 || i == days-1 {
-			ch.Labels = append(ch.Labels, chartLabel{X: float64(i)*step + step/2, Text: date.Format("02/01")})
+		if (days-1-i)%7 == 0 { // weekly, ending today
+			l := chartLabel{X: float64(i)*step + step/2, Text: date.Format("02/01"), Anchor: "middle"}
+			if i == days-1 {
+				l.X, l.Anchor = float64(ch.Width), "end"
+			}
+			ch.Labels = append(ch.Labels, l)
 		}
 	}
 	return ch

@@ -9,27 +9,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ocophub/api"
 	"ocophub/catalog"
 )
-
-// statusOf maps an error code to the page's HTTP status, as api/errors.go
-// does for JSON.
-var statusOf = map[catalog.Code]int{
-	catalog.CodeInvalidArgument:    http.StatusBadRequest,
-	catalog.CodeUnauthenticated:    http.StatusUnauthorized,
-	catalog.CodePermissionDenied:   http.StatusForbidden,
-	catalog.CodeNotFound:           http.StatusNotFound,
-	catalog.CodeConflict:           http.StatusConflict,
-	catalog.CodeInsufficientStock:  http.StatusConflict,
-	catalog.CodeFailedPrecondition: http.StatusConflict,
-	catalog.CodeUnavailable:        http.StatusServiceUnavailable,
-}
 
 // errorMessage is an error in the page's words: "error.<code>", then the
 // hub's own message for the codes that carry one a person can act on.
 func errorMessage(p *page, err error) string {
 	code := catalog.ErrorCode(err)
-	if _, ok := statusOf[code]; !ok {
+	if api.HTTPStatus(err) == http.StatusInternalServerError {
 		return p.T("error.internal")
 	}
 	msg := p.T("error." + string(code))
@@ -43,9 +31,8 @@ func errorMessage(p *page, err error) string {
 // fail shows an error page for err; internal errors are logged, never
 // shown.
 func (ui *UI) fail(c *gin.Context, err error) {
-	status, ok := statusOf[catalog.ErrorCode(err)]
-	if !ok {
-		status = http.StatusInternalServerError
+	status := api.HTTPStatus(err)
+	if status == http.StatusInternalServerError {
 		ui.d.Logger.ErrorContext(c.Request.Context(), "page failed", "path", c.Request.URL.Path, "err", err)
 	}
 	p := ui.newPage(c, "", "error.title", nil)

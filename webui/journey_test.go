@@ -70,6 +70,30 @@ func TestImportJourney(t *testing.T) {
 
 	do(t, tab, chromedp.Navigate(h.url+"/jobs"))
 	require.Contains(t, text(t, tab, "#queue-critical"), "Gấp: tồn kho và đơn hàng", "the operator sees the queues")
+
+	// Across co-ops, as an alliance sees them.
+	do(t, tab, chromedp.Navigate(h.url+"/coops"))
+	require.Contains(t, text(t, tab, "#online-count"), "0/", "nobody sells online yet")
+	require.Contains(t, text(t, tab, `[data-coop="HTX-HAODAT"]`), "Chưa bán online")
+
+	// English, and back.
+	do(t, tab, chromedp.Click(chromedp.CSS(`a[hreflang="en"]`)), chromedp.WaitVisible(chromedp.CSS(`a[hreflang="vi"]`)))
+	require.Equal(t, "en", eval[string](t, tab, "document.documentElement.lang"))
+	require.Contains(t, text(t, tab, "nav"), "Products")
+	require.Contains(t, text(t, tab, "h1"), "Co-ops")
+	do(t, tab, chromedp.Click(chromedp.CSS(`a[hreflang="vi"]`)), chromedp.WaitVisible(chromedp.CSS(`a[hreflang="en"]`)))
+	require.Equal(t, "vi", eval[string](t, tab, "document.documentElement.lang"))
+
+	// The public page of a barcode needs no sign-in.
+	public := newTab(t)
+	do(t, public, chromedp.Navigate(h.url+"/p/8936000001018"))
+	page := text(t, public, "main")
+	for _, want := range []string{"Chè Tân Cương Hảo Đạt", "HTX chè Hảo Đạt", "Thái Nguyên", "OCOP 4 sao", "Chứng nhận OCOP",
+		"Chè búp sao sấy thủ công", "Hand-roasted green tea buds"} {
+		require.Contains(t, page, want)
+	}
+	do(t, public, chromedp.Navigate(h.url+"/p/8936000001019"))
+	require.Contains(t, text(t, public, "main"), "Không tìm thấy sản phẩm")
 }
 
 // TestSellerJourney: a manager connects Shopee, Lazada and Zalo through
@@ -157,7 +181,7 @@ func TestSellerJourney(t *testing.T) {
 	zaloListing := fmt.Sprintf(`[data-sku="%s"] .listing[data-platform="zalo"]`, sku)
 	waitFor(t, tab, productURL, "the failed Zalo push explained", func() error {
 		if n := eval[int](t, tab, `document.querySelectorAll('`+zaloListing+` .explain').length`); n != 1 {
-			return fmt.Errorf("no explanation yet")
+			return fmt.Errorf("no explanation yet: %s", text(t, tab, zaloListing))
 		}
 		return nil
 	})

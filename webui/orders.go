@@ -78,9 +78,7 @@ func (ui *UI) orderShip(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	_ = c.Request.ParseForm()
-	f := newForm(c.Request.PostForm)
-	p := ui.newPage(c, "orders", "orders.title", nil)
+	f, p := ui.postedForm(c, "orders", "orders.title")
 	_, err = ui.d.Commands.Ship(c.Request.Context(), id, f.Value("tracking_number"))
 	if err == nil {
 		back(c, "/orders?"+backQuery(f.Value("back")), "ship_queued")

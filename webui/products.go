@@ -7,20 +7,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/hibiken/asynq"
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
-	"ocophub/worker"
 )
 
 // ---- catalog list ----
 
 type productListData struct {
 	Q, Group, Stars string
+	Coop            string // a co-op's id: only its products
 	Groups          []catalog.Group
 	Products        []catalog.Product
 	Next            string
@@ -28,8 +26,9 @@ type productListData struct {
 }
 
 func (ui *UI) productList(c *gin.Context) {
-	d := productListData{Q: c.Query("q"), Group: c.Query("group"), Stars: c.Query("stars"), Groups: catalog.Groups}
+	d := productListData{Q: c.Query("q"), Group: c.Query("group"), Stars: c.Query("stars"), Coop: c.Query("coop"), Groups: catalog.Groups}
 	q := catalog.ListQuery{Q: d.Q, Cursor: c.Query("cursor"), Limit: 30}
+	q.CoopID, _ = strconv.ParseInt(d.Coop, 10, 64)
 	p := ui.newPage(c, "products", "products.title", &d)
 	if d.Group != "" {
 		q.Group = catalog.Group(d.Group)
@@ -76,12 +75,9 @@ type listingView struct {
 	Listing  catalog.Listing
 	Shop     catalog.Shop
 	LastPush *store.PushAudit
-	// Error is the channel's error to explain: the publish failure, the
-	// error of a push waiting for its retry, or the newest audited push
-	// when it failed.
+	// Error is the channel's error to explain: the publish failure, or
+	// the newest audited push when it failed (the worker retries it).
 	Error string
-	// RetryAt is when the worker tries a failed push again by itself.
-	RetryAt time.Time
 }
 
 // adjustReasons are the reasons a person may give for a stock change.
@@ -176,30 +172,10 @@ func (ui *UI) listingView(c *gin.Context, l catalog.Listing, shops map[int64]cat
 	switch {
 	case l.Status == catalog.ListingError:
 		lv.Error = l.Error
-	case l.Status != catalog.ListingLive:
-	case ui.failingPush(l.ID, &lv):
-	case lv.LastPush != nil && lv.LastPush.Result == "error":
+	case l.Status == catalog.ListingLive && lv.LastPush != nil && lv.LastPush.Result == "error":
 		lv.Error = lv.LastPush.Error
 	}
 	return lv, nil
-}
-
-// failingPush reports whether the listing's push waits for a retry (or
-// gave up) after an error, which a push that failed before writing leaves
-// only in the queue, and puts that error in lv.
-func (ui *UI) failingPush(listingID int64, lv *listingView) bool {
-	if ui.d.Jobs == nil {
-		return false
-	}
-	info, err := ui.d.Jobs.GetTaskInfo(worker.QueueCritical, worker.StockPushTaskID(listingID))
-	if err != nil || info.LastErr == "" || info.State != asynq.TaskStateRetry && info.State != asynq.TaskStateArchived {
-		return false
-	}
-	lv.Error = info.LastErr
-	if info.State == asynq.TaskStateRetry {
-		lv.RetryAt = info.NextProcessAt
-	}
-	return true
 }
 
 // stockAdjust applies a counted change to one variant in one warehouse.
@@ -209,9 +185,7 @@ func (ui *UI) stockAdjust(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	_ = c.Request.ParseForm()
-	f := newForm(c.Request.PostForm)
-	p := ui.newPage(c, "products", "product.title", nil)
+	f, p := ui.postedForm(c, "products", "product.title")
 	variantID, _ := strconv.ParseInt(f.Value("variant_id"), 10, 64)
 	warehouseID, _ := strconv.ParseInt(f.Value("warehouse_id"), 10, 64)
 	delta, err := strconv.ParseInt(strings.TrimSpace(strings.ReplaceAll(f.Value("delta"), "+", "")), 10, 64)
@@ -329,9 +303,7 @@ func (ui *UI) productSave(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	_ = c.Request.ParseForm()
-	f := newForm(c.Request.PostForm)
-	p := ui.newPage(c, "products", "edit.title", nil)
+	f, p := ui.postedForm(c, "products", "edit.title")
 	edited := pr
 	edited.Variants = append([]catalog.Variant(nil), pr.Variants...)
 	edited.Version, _ = strconv.ParseInt(f.Value("version"), 10, 64)
@@ -397,6 +369,13 @@ func newForm(values map[string][]string) *form {
 		values = map[string][]string{}
 	}
 	return &form{values: values, Errors: map[string]string{}}
+}
+
+// postedForm reads a posted form, and starts the page that will show its
+// errors.
+func (ui *UI) postedForm(c *gin.Context, nav, titleID string) (*form, *page) {
+	_ = c.Request.ParseForm()
+	return newForm(c.Request.PostForm), ui.newPage(c, nav, titleID, nil)
 }
 
 // Value is the field's typed value.

@@ -115,6 +115,10 @@ func (p *page) Can(perm string) bool { return p.User.Role.Can(catalog.Permission
 // IsOperator reports whether the person is the platform's operator.
 func (p *page) IsOperator() bool { return p.User.Role == catalog.RoleOperator }
 
+// SeesCoops reports whether the person works across co-ops (the operator,
+// an alliance's admin or staff).
+func (p *page) SeesCoops() bool { return p.IsOperator() || p.User.Role.OfAlliance() }
+
 // In picks the page's language of a bilingual text.
 func (p *page) In(t catalog.Text) string { return t.In(p.Lang) }
 

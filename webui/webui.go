@@ -152,6 +152,7 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.GET("/orders", ui.need(catalog.PermOrdersRead), ui.ordersPage)
 	g.POST("/orders/:id/ship", ui.need(catalog.PermOrdersShip), ui.orderShip)
 	g.GET("/pushes", ui.need(catalog.PermShopsRead), ui.pushesPage)
+	g.GET("/coops", ui.need(read), ui.coopsPage)
 	g.GET("/jobs", ui.operatorOnly, ui.jobsPage)
 	g.POST("/jobs/:queue/:id/run", ui.operatorOnly, ui.jobRun)
 	g.POST("/jobs/:queue/:id/delete", ui.operatorOnly, ui.jobDelete)

@@ -225,7 +225,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity})
 	}
 	if err := w.readChannel(ctx, ch, plans); err != nil {
-		return err
+		return w.recordFailure(sctx, plans, err)
 	}
 	var updates []driver.StockUpdate
 	var writing []*pushPlan
@@ -264,7 +264,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 	start := time.Now()
 	outcome, err := w.write(ctx, ch, writing, updates)
 	if err != nil {
-		return err
+		return w.recordFailure(sctx, writing, err)
 	}
 	latency := time.Since(start)
 	var transient error
@@ -293,6 +293,26 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 	// A transient failure of some SKUs retries the batch: the SKUs
 	// written are then skipped by the version guard.
 	return transient
+}
+
+// recordFailure audits every listing of a batch that a failed read or
+// write of the channel stopped, so the seller sees why each was not pushed
+// (the web UI explains the error); the batch is retried as before.
+func (w *Worker) recordFailure(ctx context.Context, plans []*pushPlan, err error) error {
+	var de *driver.Error
+	requestID := ""
+	if errors.As(err, &de) {
+		requestID = de.RequestID
+	}
+	recs := make([]store.PushRecord, 0, len(plans))
+	for _, p := range plans {
+		recs = append(recs, store.PushRecord{ListingID: p.snap.Listing.ID, Kind: "stock", Before: &p.current,
+			Version: p.snap.Version, Result: "error", Error: err.Error(), RequestID: requestID})
+	}
+	if rerr := w.cfg.Store.RecordPushes(ctx, recs); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
 }
 
 // readChannel fills current for the plans of listings pushed before, in

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -524,4 +525,30 @@ func openAt(t *testing.T, dbURL, keys string) *store.Store {
 	_, err = s.Migrate(context.Background())
 	require.NoError(t, err)
 	return s
+}
+
+// TestSecretsStayOutOfTheLogs: a failed write is logged without its
+// values, so a password hash, a token hash or a sealed shop token never
+// reaches the logs.
+func TestSecretsStayOutOfTheLogs(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			var logs strings.Builder
+			keys, err := store.ParseKeys(store.NewKey("k1"))
+			require.NoError(t, err)
+			s := storetest.OpenWith(t, d, store.Options{Keys: keys, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			f := storetest.NewFixture(t, s, "LG")
+			op := storetest.Operator()
+			u := catalog.User{Username: "manager.lg", Name: "Quản lý", Role: catalog.RoleCoopManager, CoopID: f.Coop.ID}
+			require.NoError(t, s.CreateUser(op, &u, testPassword))
+			dup := u
+			requireCode(t, catalog.CodeConflict, s.CreateUser(op, &dup, testPassword), "duplicate username")
+			require.Contains(t, logs.String(), "INSERT INTO", "the failed statement is logged")
+			var hash string
+			require.NoError(t, s.DB().Raw("SELECT password_hash FROM users WHERE id = ?", u.ID).Scan(&hash).Error)
+			for _, secret := range []string{testPassword, hash, "$argon2id$", "manager.lg"} {
+				require.NotContains(t, logs.String(), secret)
+			}
+		})
+	}
 }

@@ -70,6 +70,10 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 			SlowThreshold:             500 * time.Millisecond,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
+			// Logged statements show placeholders, never values: a slow or
+			// failed write must not put a password hash, a session hash, a
+			// sealed token or a buyer's address in the logs.
+			ParameterizedQueries: true,
 		}),
 	}
 	var (

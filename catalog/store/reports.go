@@ -14,6 +14,7 @@ import (
 type OrderSummary struct {
 	ID       int64
 	ShopID   int64
+	CoopID   int64
 	Platform catalog.Platform
 	Status   catalog.OrderStatus
 	Total    catalog.VND
@@ -35,7 +36,7 @@ func (s *Store) OrdersSince(ctx context.Context, since time.Time) ([]OrderSummar
 	}
 	out := make([]OrderSummary, len(rows))
 	for i, r := range rows {
-		out[i] = OrderSummary{ID: r.ID, ShopID: r.ShopID, Platform: catalog.Platform(r.Platform),
+		out[i] = OrderSummary{ID: r.ID, ShopID: r.ShopID, CoopID: r.CoopID, Platform: catalog.Platform(r.Platform),
 			Status: catalog.OrderStatus(r.Status), Total: catalog.VND(r.TotalVND), PlacedAt: r.PlacedAt}
 	}
 	return out, nil
