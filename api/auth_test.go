@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"ocophub/api"
@@ -382,4 +383,20 @@ func TestWebhookNamesItsShop(t *testing.T) {
 	var inbox int64
 	require.NoError(t, st.DB().Table("webhook_inbox").Count(&inbox).Error)
 	require.Equal(t, int64(2), inbox, "the two accepted pushes only")
+}
+
+// TestSignInWithoutRedis: when the attempt counter cannot be reached,
+// sign-in is refused (503) rather than left unlimited.
+func TestSignInWithoutRedis(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	f := storetest.NewFixture(t, st, "NR")
+	addPerson(t, st, catalog.User{Username: "manager.nr", Name: "Quản lý", Role: catalog.RoleCoopManager, CoopID: f.Coop.ID})
+	down := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { _ = down.Close() })
+	a, err := api.NewAuth(api.AuthConfig{Accounts: st, Limiter: api.NewLoginLimiter(down, api.LoginLimits{})})
+	require.NoError(t, err)
+	srv := startServer(t, api.Deps{Store: st, Auth: a})
+	r := srv.send("POST", "/api/v1/auth/login", map[string]string{"username": "manager.nr", "password": testPassword}, "Authorization", "")
+	requireError(t, r, http.StatusServiceUnavailable, catalog.CodeUnavailable)
+	require.Empty(t, r.Header.Values("Set-Cookie"))
 }

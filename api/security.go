@@ -24,7 +24,7 @@ func securityHeaders(a *Auth) gin.HandlerFunc {
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if a != nil && a.isTLS(c.Request) || a == nil && c.Request.TLS != nil {
+		if a.isTLS(c.Request) {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		c.Next()

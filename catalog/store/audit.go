@@ -78,25 +78,6 @@ func (s *Store) AuditLog(ctx context.Context, coopID int64, q catalog.ListQuery)
 	if _, err := s.Coop(ctx, coopID); err != nil {
 		return nil, "", err
 	}
-	if err := q.Normalize(); err != nil {
-		return nil, "", err
-	}
-	db := ownedBy(s.db.WithContext(ctx).Model(&auditRow{}), sc, "audit_log").Where("coop_id = ?", coopID)
-	if q.Cursor != "" {
-		before, err := decodeCursor(q.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		db = db.Where("id < ?", before)
-	}
-	var rows []auditRow
-	if err := db.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
-		return nil, "", translate(err, "audit entry")
-	}
-	rows, next := nextCursor(rows, q.Limit, func(r auditRow) int64 { return r.ID })
-	out := make([]catalog.AuditEntry, len(rows))
-	for i, r := range rows {
-		out[i] = r.asDomain()
-	}
-	return out, next, nil
+	return newestFirst(ownedBy(s.db.WithContext(ctx).Model(&auditRow{}), sc, "audit_log").Where("coop_id = ?", coopID), q,
+		"audit entry", func(r auditRow) int64 { return r.ID }, auditRow.asDomain)
 }

@@ -106,6 +106,32 @@ func page(db *gorm.DB, table string, q catalog.ListQuery) (*gorm.DB, error) {
 	return db.Order(table + ".id").Limit(q.Limit + 1), nil
 }
 
+// newestFirst reads a page of rows from db (already filtered) by
+// descending id, for logs read from the latest entry back (the stock
+// ledger, an audit log), and converts them.
+func newestFirst[R, D any](db *gorm.DB, q catalog.ListQuery, what string, id func(R) int64, asDomain func(R) D) ([]D, string, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, "", err
+	}
+	if q.Cursor != "" {
+		before, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		db = db.Where("id < ?", before)
+	}
+	var rows []R
+	if err := db.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+		return nil, "", translate(err, what)
+	}
+	rows, next := nextCursor(rows, q.Limit, id)
+	out := make([]D, len(rows))
+	for i, r := range rows {
+		out[i] = asDomain(r)
+	}
+	return out, next, nil
+}
+
 // nextCursor trims the extra row fetched by page and returns the cursor of
 // the next page, "" at the end.
 func nextCursor[R any](rows []R, limit int, id func(R) int64) ([]R, string) {

@@ -123,27 +123,8 @@ func (s *Store) Movements(ctx context.Context, variantID int64, q catalog.ListQu
 	if _, err := s.stockReader(ctx, variantID, "movements.read"); err != nil {
 		return nil, "", err
 	}
-	if err := q.Normalize(); err != nil {
-		return nil, "", err
-	}
-	db := s.db.WithContext(ctx).Where("variant_id = ?", variantID)
-	if q.Cursor != "" {
-		before, err := decodeCursor(q.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		db = db.Where("id < ?", before)
-	}
-	var rows []movementRow
-	if err := db.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
-		return nil, "", translate(err, "stock movement")
-	}
-	rows, next := nextCursor(rows, q.Limit, func(r movementRow) int64 { return r.ID })
-	out := make([]catalog.Movement, len(rows))
-	for i, r := range rows {
-		out[i] = r.asDomain()
-	}
-	return out, next, nil
+	return newestFirst(s.db.WithContext(ctx).Model(&movementRow{}).Where("variant_id = ?", variantID), q, "stock movement",
+		func(r movementRow) int64 { return r.ID }, movementRow.asDomain)
 }
 
 // stockReader reads the variant whose stock the caller asks for: alliance
