@@ -8,7 +8,7 @@ PKGS  := ./...
 FUZZTIME ?= 30s
 FUZZTIME_SHORT ?= 2s
 
-.PHONY: run build test vet services fuzz fuzz-short bench-api bench-sandbox bench-sync bench-publish clean
+.PHONY: run build test vet services fuzz fuzz-short bench-api bench-sandbox bench-sync bench-publish bench-livestream clean
 
 run:
 	$(GO) run ./cmd/ocophub dev
@@ -65,6 +65,13 @@ bench-sync: services
 # Schema bench_publish, Redis DB 15 (flushed).
 bench-publish: services
 	$(GO) run ./cmd/ocophub-bench publish $(ARGS)
+
+# bench-livestream: one SKU with 500 units on three sandbox shops; 2,000
+# buyers in 10 s on the live shop (Shopee) and 50 buyers/s on each other
+# shop. Two runs: hold (a live session holds 300) and plain (no session).
+# Schema bench_live, Redis DB 15 (flushed).
+bench-livestream: services
+	$(GO) run ./cmd/ocophub-bench livestream $(ARGS)
 
 clean:
 	rm -rf bin var

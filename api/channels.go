@@ -36,6 +36,7 @@ func (h syncHandlers) routes(g *gin.RouterGroup) {
 	g.GET("/orders/:id", getHandler(h.Store.Order, func(o *catalog.Order) int64 { return o.Version }))
 	g.GET("/orders/:id/events", h.orderEvents)
 	g.POST("/orders/:id/ship", h.shipOrder)
+	h.liveRoutes(g)
 }
 
 // ---- shops ----

@@ -84,6 +84,9 @@ func newTenant(t *testing.T, st *store.Store, alliance catalog.Alliance, marker,
 	order, _, err := st.IngestOrder(op, store.OrderIn{ShopID: shop.ID, ExternalID: marker + "-ORDER", Status: catalog.OrderReadyToShip,
 		Total: 95000, Lines: []catalog.OrderLine{{SellerSKU: string(v.SKU), Quantity: 1, Price: 95000}}})
 	require.NoError(t, err)
+	live, err := st.StartLive(op, catalog.LiveStart{ShopID: shop.ID, Title: "Live " + marker,
+		Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: 5}}})
+	require.NoError(t, err)
 	manager := catalog.User{Username: strings.ToLower(marker) + ".manager", Name: "Quản lý " + marker, Role: catalog.RoleCoopManager, CoopID: o.coop.ID}
 	require.NoError(t, st.CreateUser(op, &manager, testPassword))
 	tok := catalog.APIToken{Name: marker + " ERP", Role: catalog.RoleCoopManager, CoopID: o.coop.ID}
@@ -95,7 +98,7 @@ func newTenant(t *testing.T, st *store.Store, alliance catalog.Alliance, marker,
 		StartsAt: time.Now().Add(time.Hour), EndsAt: time.Now().Add(25 * time.Hour)}
 	require.NoError(t, st.CreateCampaign(op, &camp))
 	for k, id := range map[string]int64{"coop": o.coop.ID, "warehouse": w.ID, "product": o.product.ID, "variant": v.ID,
-		"shop": shop.ID, "listing": l.ID, "order": order.ID, "user": manager.ID, "token": tok.ID, "campaign": camp.ID} {
+		"shop": shop.ID, "listing": l.ID, "order": order.ID, "user": manager.ID, "token": tok.ID, "campaign": camp.ID, "live": live.ID} {
 		o.ids[k] = id
 	}
 	return o
@@ -289,6 +292,16 @@ var routeRules = map[string]routeRule{
 	// Staff may put a co-op's SKUs in only with its join_campaigns right,
 	// which A's staff here lack (403): TestCampaignOptInNeedsConsent.
 	"PUT /api/v1/campaigns/:id/items": {kind: "campaign", body: campaignItemsBody, adminDenied: true},
+	"GET /api/v1/live-sessions":       {query: coopQuery, seller: true},
+	"POST /api/v1/live-sessions": {seller: true, body: func(_ *world, o tenantObjects) any {
+		return map[string]any{"shop_id": o.id("shop"), "title": "Live mới", "holds": []map[string]any{{"variant_id": o.id("variant"), "quantity": 1}}}
+	}},
+	"GET /api/v1/live-sessions/:id": {kind: "live", seller: true},
+	"POST /api/v1/live-sessions/:id/holds": {kind: "live", seller: true, body: func(_ *world, o tenantObjects) any {
+		return map[string]any{"variant_id": o.id("variant"), "delta": 1}
+	}},
+	"POST /api/v1/live-sessions/:id/end":   {kind: "live", seller: true},
+	"GET /api/v1/live-sessions/:id/report": {kind: "live", seller: true},
 
 	"GET /api/v1/users":     {query: coopQuery},
 	"POST /api/v1/users":    {body: userBody},

@@ -65,6 +65,13 @@ type ChannelStore interface {
 	Product(ctx context.Context, id int64) (catalog.Product, error)
 	// Alliance campaigns (api/campaigns.go).
 	CampaignStore
+	// Livestream sessions.
+	StartLive(ctx context.Context, in catalog.LiveStart) (catalog.LiveSession, error)
+	AdjustLiveHold(ctx context.Context, sessionID, variantID, delta int64) (catalog.LiveSession, error)
+	EndLive(ctx context.Context, sessionID int64) (catalog.LiveSession, error)
+	LiveSession(ctx context.Context, id int64) (catalog.LiveSession, error)
+	ListLiveSessions(ctx context.Context, q catalog.ListQuery) ([]catalog.LiveSession, error)
+	LiveReport(ctx context.Context, id int64) (catalog.LiveReport, error)
 }
 
 var _ ChannelStore = (*store.Store)(nil)

@@ -67,13 +67,14 @@ const (
 	PermCampaignsRead   Permission = "campaigns.read"
 	PermCampaignsManage Permission = "campaigns.manage"
 	PermCampaignsJoin   Permission = "campaigns.join"
+	PermLiveRun         Permission = "live.run" // start, top up and end livestream sessions
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermCatalogRead, PermCatalogWrite, PermPriceWrite, PermStockAdjust, PermTenantWrite,
 	PermShopsRead, PermShopsWrite, PermListingPush, PermOrdersRead, PermOrdersShip, PermUsersManage,
 	PermTokensManage, PermGrantsManage, PermGrantsRead, PermAuditRead, PermCampaignsRead, PermCampaignsManage,
-	PermCampaignsJoin}
+	PermCampaignsJoin, PermLiveRun}
 
 // rolePermissions is the ONE table of what each role may do.
 var rolePermissions = map[Role][]Permission{
@@ -84,7 +85,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleAllianceStaff: {PermCatalogRead, PermPriceWrite, PermGrantsRead, PermCampaignsRead, PermCampaignsManage,
 		PermCampaignsJoin},
 	RoleCoopManager: without(Permissions, PermCampaignsManage), // campaigns are the alliance's
-	RoleCoopSeller:  {PermCatalogRead, PermShopsRead, PermListingPush, PermOrdersRead, PermOrdersShip},
+	RoleCoopSeller:  {PermCatalogRead, PermShopsRead, PermListingPush, PermOrdersRead, PermOrdersShip, PermLiveRun},
 }
 
 func without(all []Permission, drop ...Permission) []Permission {

@@ -64,6 +64,11 @@ type StockRule struct {
 	RatioPercent int64 `json:"ratio_percent"`
 	// MaxShown caps the quantity shown (0: no cap).
 	MaxShown int64 `json:"max_shown"`
+	// SplitBelow: when what this shop may show falls to this many units or
+	// fewer, the shops sharing the stock show disjoint shares of it, so
+	// together they never show more than exists and the last units cannot
+	// be sold twice (0: never split).
+	SplitBelow int64 `json:"split_below"`
 	// WarehouseIDs feed the shop (empty: every warehouse of the co-op).
 	WarehouseIDs []int64 `json:"warehouse_ids,omitempty"`
 }
@@ -79,6 +84,9 @@ func (r StockRule) Validate() error {
 	}
 	if r.MaxShown < 0 {
 		fe.Add("stock_rule.max_shown", "cap must not be negative")
+	}
+	if r.SplitBelow < 0 {
+		fe.Add("stock_rule.split_below", "split threshold must not be negative")
 	}
 	return fe.Err()
 }
@@ -98,6 +106,20 @@ func (r StockRule) ChannelQuantity(onHand, reserved int64) int64 {
 		q = r.MaxShown
 	}
 	return q
+}
+
+// Share is this shop's part of q when the rule splits the last units:
+// with n shops sharing, the shop of rank r (0-based) gets q/n, and the
+// first q mod n shops one more, so the shares add up to q exactly.
+func (r StockRule) Share(q int64, n, rank int) int64 {
+	if r.SplitBelow <= 0 || q > r.SplitBelow || n <= 1 {
+		return q
+	}
+	share := q / int64(n)
+	if int64(rank) < q%int64(n) {
+		share++
+	}
+	return share
 }
 
 // Feeds reports whether warehouse w feeds the shop.
@@ -177,17 +199,14 @@ func UnseenSales(base, current, soldSincePush int64) int64 {
 	return 0
 }
 
-// PushQuantity is the absolute quantity to send to a shop: the rule's
-// quantity less the channel's unseen sales, so an absolute push never
-// hands back units the channel has just sold, less a margin for the sales
-// the shop may make between the push reading its stock and writing it
-// (the write would erase them). See SellingMargin.
-func PushQuantity(rule StockRule, onHand, reserved, unseen, margin int64) int64 {
-	q := rule.ChannelQuantity(onHand, reserved) - unseen - margin
-	if q < 0 {
-		return 0
-	}
-	return q
+// PushQuantity is the absolute quantity to send to a shop: what the shop
+// may show (avail: its rule's quantity, or a live shop's hold) less the
+// channel's unseen sales, so an absolute push never hands back units the
+// channel has just sold, less a margin for the sales the shop may make
+// between the push reading its stock and writing it (the write would erase
+// them). See SellingMargin.
+func PushQuantity(avail, unseen, margin int64) int64 {
+	return max(0, avail-unseen-margin)
 }
 
 // SellingMargin is what a shop that is selling right now keeps back: the

@@ -37,9 +37,9 @@ func TestUnseenSales(t *testing.T) {
 	require.Equal(t, int64(0), UnseenSales(42, 29, 13))
 	// A cancellation on the channel raises current above base: clamped.
 	require.Equal(t, int64(0), UnseenSales(10, 12, 0))
-	require.Equal(t, int64(24), PushQuantity(StockRule{}, 45, 3, 9, SellingMargin(9, 3)), "unseen sales and a margin kept back")
-	require.Equal(t, int64(42), PushQuantity(StockRule{}, 45, 3, 0, SellingMargin(0, 0)), "a quiet shop gets everything")
-	require.Equal(t, int64(0), PushQuantity(StockRule{}, 5, 0, 9, 0))
+	require.Equal(t, int64(24), PushQuantity(StockRule{}.ChannelQuantity(45, 3), 9, SellingMargin(9, 3)), "unseen sales and a margin kept back")
+	require.Equal(t, int64(42), PushQuantity(StockRule{}.ChannelQuantity(45, 3), 0, SellingMargin(0, 0)), "a quiet shop gets everything")
+	require.Equal(t, int64(0), PushQuantity(StockRule{}.ChannelQuantity(5, 0), 9, 0))
 	require.Equal(t, int64(7), SellingMargin(2, 7))
 }
 
@@ -68,4 +68,18 @@ func TestStockPlan(t *testing.T) {
 			require.Equal(t, tc.to, to)
 		})
 	}
+}
+
+func TestShareSplitsTheLastUnits(t *testing.T) {
+	r := StockRule{SplitBelow: 10}
+	require.Equal(t, int64(40), r.Share(40, 3, 0), "plenty: every shop shows all")
+	var sum int64
+	for rank := 0; rank < 3; rank++ {
+		sum += r.Share(10, 3, rank)
+	}
+	require.Equal(t, int64(10), sum, "the shares add up to what exists")
+	require.Equal(t, []int64{4, 3, 3}, []int64{r.Share(10, 3, 0), r.Share(10, 3, 1), r.Share(10, 3, 2)})
+	require.Equal(t, []int64{1, 1, 0}, []int64{r.Share(2, 3, 0), r.Share(2, 3, 1), r.Share(2, 3, 2)})
+	require.Equal(t, int64(7), r.Share(7, 1, 0), "a shop alone keeps everything")
+	require.Equal(t, int64(7), StockRule{}.Share(7, 3, 2), "no split unless the rule asks")
 }

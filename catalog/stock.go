@@ -6,7 +6,8 @@ import (
 )
 
 // StockLevel is the stock of one variant in one warehouse. Available =
-// OnHand − Reserved is what can still be promised to a buyer. Version grows
+// OnHand − Reserved − Held is what can still be promised to a buyer of any
+// shop; Held is set aside for a livestream (LiveSession). Version grows
 // by one with every change; pushes to channels carry it so a stale push
 // never overwrites newer stock.
 type StockLevel struct {
@@ -14,12 +15,13 @@ type StockLevel struct {
 	WarehouseID int64     `json:"warehouse_id"`
 	OnHand      int64     `json:"on_hand"`
 	Reserved    int64     `json:"reserved"`
+	Held        int64     `json:"held"`
 	Version     int64     `json:"version"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-// Available is what can still be sold.
-func (l StockLevel) Available() int64 { return l.OnHand - l.Reserved }
+// Available is what can still be sold on any shop.
+func (l StockLevel) Available() int64 { return l.OnHand - l.Reserved - l.Held }
 
 // StockOp is the kind of a stock change.
 type StockOp string
@@ -31,6 +33,11 @@ const (
 	OpReserve StockOp = "reserve" // reserved += qty, needs qty available
 	OpRelease StockOp = "release" // reserved −= qty
 	OpDeduct  StockOp = "deduct"  // on_hand −= qty and reserved −= qty: reserved units left the warehouse
+
+	// A livestream's hold pool: units set aside for one shop.
+	OpHold        StockOp = "hold"         // held += qty, needs qty available
+	OpUnhold      StockOp = "unhold"       // held −= qty: back to every shop
+	OpReserveHeld StockOp = "reserve_held" // held −= qty, reserved += qty: an order of the live shop drew from the hold
 )
 
 // Reason says why stock changed; it is kept on every ledger row.
@@ -44,6 +51,7 @@ const (
 	ReasonReturned Reason = "returned" // buyer return put back on the shelf
 	ReasonImport   Reason = "import"   // opening balance from a catalog import
 	ReasonOrder    Reason = "order"    // reserve / release / deduct for an order
+	ReasonLive     Reason = "live"     // hold / unhold for a livestream
 	ReasonOther    Reason = "other"
 )
 
@@ -81,13 +89,18 @@ func (c *StockChange) Validate() error {
 		if !adjustReasons[c.Reason] {
 			fe.Add("reason", "reason must be one of received, count, damaged, returned, import, other")
 		}
-	case OpReserve, OpRelease, OpDeduct:
+	case OpReserve, OpRelease, OpDeduct, OpReserveHeld:
 		if c.Quantity <= 0 {
 			fe.Add("quantity", "quantity must be positive")
 		}
 		if c.Reason == "" {
 			c.Reason = ReasonOrder
 		}
+	case OpHold, OpUnhold:
+		if c.Quantity <= 0 {
+			fe.Add("quantity", "quantity must be positive")
+		}
+		c.Reason = ReasonLive
 	default:
 		fe.Add("op", fmt.Sprintf("unknown stock operation %q", c.Op))
 	}
@@ -98,9 +111,11 @@ func (c *StockChange) Validate() error {
 }
 
 // Apply computes the level after the change, or an insufficient_stock error
-// when it would leave on_hand below reserved or either below zero. It is the
-// one rule every store runs inside its locked transaction.
+// when it would leave on_hand below reserved + held or any below zero. It
+// is the one rule every store runs inside its locked transaction. The held
+// delta is next.Held − l.Held.
 func (c StockChange) Apply(l StockLevel) (next StockLevel, onHandDelta, reservedDelta int64, err error) {
+	var heldDelta int64
 	switch c.Op {
 	case OpAdjust:
 		onHandDelta = c.Quantity
@@ -110,16 +125,26 @@ func (c StockChange) Apply(l StockLevel) (next StockLevel, onHandDelta, reserved
 		reservedDelta = -c.Quantity
 	case OpDeduct:
 		onHandDelta, reservedDelta = -c.Quantity, -c.Quantity
+	case OpHold:
+		heldDelta = c.Quantity
+	case OpUnhold:
+		heldDelta = -c.Quantity
+	case OpReserveHeld:
+		heldDelta, reservedDelta = -c.Quantity, c.Quantity
 	}
 	next = l
 	next.OnHand += onHandDelta
 	next.Reserved += reservedDelta
+	next.Held += heldDelta
 	next.Version++
 	switch {
 	case next.Reserved < 0:
 		return l, 0, 0, &Error{Code: CodeInsufficientStock,
 			Message: fmt.Sprintf("cannot %s %d: only %d reserved", c.Op, c.Quantity, l.Reserved)}
-	case next.OnHand < next.Reserved:
+	case next.Held < 0:
+		return l, 0, 0, &Error{Code: CodeInsufficientStock,
+			Message: fmt.Sprintf("cannot %s %d: only %d held", c.Op, c.Quantity, l.Held)}
+	case next.OnHand < next.Reserved+next.Held:
 		return l, 0, 0, &Error{Code: CodeInsufficientStock,
 			Message: fmt.Sprintf("cannot %s %d: only %d available (on hand %d, reserved %d)",
 				c.Op, abs(c.Quantity), l.Available(), l.OnHand, l.Reserved)}
@@ -143,6 +168,7 @@ type Movement struct {
 	Op            StockOp   `json:"op"`
 	OnHandDelta   int64     `json:"on_hand_delta"`
 	ReservedDelta int64     `json:"reserved_delta"`
+	HeldDelta     int64     `json:"held_delta,omitempty"`
 	Reason        Reason    `json:"reason"`
 	Actor         string    `json:"actor"`
 	OrderRef      string    `json:"order_ref,omitempty"`

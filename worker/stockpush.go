@@ -207,7 +207,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		if l.Status != catalog.ListingLive || l.ShopID != shopID {
 			continue
 		}
-		avail := shop.Rule.ChannelQuantity(s.OnHand, s.Reserved)
+		avail := s.Avail(shop.Rule)
 		switch {
 		case l.PushedAt == nil:
 		case l.PushedVersion >= s.Version && !settle:
@@ -245,7 +245,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		}
 		p.margin = catalog.SellingMargin(p.unseen, l.SoldSincePush)
-		p.qty = catalog.PushQuantity(shop.Rule, p.snap.OnHand, p.snap.Reserved, p.unseen, p.margin)
+		p.qty = catalog.PushQuantity(p.avail, p.unseen, p.margin)
 		if p.margin > 0 && l.PushedAt != nil {
 			// The shop is selling this SKU right now. Lowering it is
 			// always safe; raising it could hand back units whose sale

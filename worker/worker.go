@@ -249,6 +249,19 @@ func (w *Worker) sweep(ctx context.Context) {
 	if err := w.pushListings(ctx, stale); err != nil && ctx.Err() == nil {
 		w.cfg.Logger.Warn("re-drive pushes", "listings", len(stale), "err", err)
 	}
+	// Lives past their planned end: end them (leftovers back, every shop
+	// pushed). Ending is one transaction and idempotent, so two workers
+	// racing here do no harm.
+	if due, err := w.cfg.Store.DueLiveSessions(system(ctx), time.Now()); err == nil {
+		for _, id := range due {
+			if _, err := w.cfg.Store.EndLive(system(ctx), id); err != nil && ctx.Err() == nil {
+				w.cfg.Logger.Warn("end live at its planned end", "session", id, "err", err)
+			}
+		}
+		if len(due) > 0 {
+			w.Wake()
+		}
+	}
 	// Pushes acknowledged but never processed: queue their orders again.
 	events, err := w.cfg.Store.UnprocessedInbox(system(ctx), time.Now().Add(-w.cfg.SweepInterval), 500)
 	if err != nil {

@@ -24,6 +24,7 @@ type shopRow struct {
 	BufferUnits      int64
 	RatioPercent     int64
 	MaxShown         int64
+	SplitBelow       int64
 	WarehouseIDs     string `gorm:"column:warehouse_ids"`
 	Connected        bool
 	TokenKeyID       string `gorm:"column:token_key_id"`
@@ -43,7 +44,7 @@ func (r shopRow) asDomain() catalog.Shop {
 	s := catalog.Shop{ID: r.ID, CoopID: r.CoopID, Platform: catalog.Platform(r.Platform), ExternalID: r.ExternalID,
 		Name: r.Name, Connected: r.Connected, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Rule: catalog.StockRule{BufferUnits: r.BufferUnits, RatioPercent: r.RatioPercent, MaxShown: r.MaxShown,
-			WarehouseIDs: parseIDs(r.WarehouseIDs)}}
+			SplitBelow: r.SplitBelow, WarehouseIDs: parseIDs(r.WarehouseIDs)}}
 	s.AccessExpiresAt, s.RefreshExpiresAt = deref(r.AccessExpiresAt), deref(r.RefreshExpiresAt)
 	s.AuthorizedUntil, s.OrdersCursor = deref(r.AuthorizedUntil), deref(r.OrdersCursor)
 	return s
@@ -104,7 +105,7 @@ func (s *Store) ConnectShop(ctx context.Context, sh *catalog.Shop, token []byte,
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 			row = shopRow{CoopID: sh.CoopID, Platform: string(sh.Platform), ExternalID: sh.ExternalID, Name: sh.Name,
-				BufferUnits: sh.Rule.BufferUnits, RatioPercent: ratioOrFull(sh.Rule.RatioPercent), MaxShown: sh.Rule.MaxShown,
+				BufferUnits: sh.Rule.BufferUnits, RatioPercent: ratioOrFull(sh.Rule.RatioPercent), MaxShown: sh.Rule.MaxShown, SplitBelow: sh.Rule.SplitBelow,
 				WarehouseIDs: formatIDs(sh.Rule.WarehouseIDs), Connected: true, Version: 1}
 			if err := tx.Create(&row).Error; err != nil {
 				return translate(err, "shop")
@@ -169,7 +170,7 @@ func (s *Store) SetShopRule(ctx context.Context, id, version int64, rule catalog
 	}
 	res := ownedBy(s.db.WithContext(ctx).Model(&shopRow{}), sc, "shops").Where("shops.id = ? AND shops.version = ?", id, version).
 		Updates(map[string]any{"buffer_units": rule.BufferUnits, "ratio_percent": ratioOrFull(rule.RatioPercent),
-			"max_shown": rule.MaxShown, "warehouse_ids": formatIDs(rule.WarehouseIDs), "version": version + 1,
+			"max_shown": rule.MaxShown, "split_below": rule.SplitBelow, "warehouse_ids": formatIDs(rule.WarehouseIDs), "version": version + 1,
 			"updated_at": s.now().UTC()})
 	if res.Error != nil {
 		return catalog.Shop{}, translate(res.Error, "shop")
@@ -396,9 +397,27 @@ type PushSnap struct {
 	SellerSKU string
 	OnHand    int64
 	Reserved  int64
+	Held      int64
+	// LiveHold is what is left of a live session's hold of the variant
+	// when this listing's shop is the live shop; nil otherwise.
+	LiveHold *int64
+	// Sharers is how many shops list the variant live from the shared
+	// stock (a live shop on its hold does not share); Rank is this
+	// listing's place among them, for the rule's split of the last units.
+	Sharers, Rank int
 	// Version sums the stock versions of every warehouse of the variant:
 	// any stock change moves it forward.
 	Version int64
+}
+
+// Avail is what the listing's shop may show: a live shop shows exactly
+// what is left of its hold; every other shop its rule's share of the
+// stock nobody holds.
+func (p PushSnap) Avail(rule catalog.StockRule) int64 {
+	if p.LiveHold != nil {
+		return *p.LiveHold
+	}
+	return rule.Share(rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held), p.Sharers, p.Rank)
 }
 
 // PushSnapshot reads one listing's PushSnap.
@@ -457,7 +476,38 @@ func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule cata
 				if rule.Feeds(lv.WarehouseID) {
 					out[i].OnHand += lv.OnHand
 					out[i].Reserved += lv.Reserved
+					out[i].Held += lv.Held
 				}
+			}
+		}
+		var holds []liveHoldRow
+		if err := tx.Where("active AND variant_id IN ?", variantIDs).Find(&holds).Error; err != nil {
+			return translate(err, "live hold")
+		}
+		liveShop := map[int64]int64{}
+		for _, h := range holds {
+			liveShop[h.VariantID] = h.ShopID
+			for _, i := range byVariant[h.VariantID] {
+				if out[i].Listing.ShopID == h.ShopID {
+					held := h.Held
+					out[i].LiveHold = &held
+				}
+			}
+		}
+		var sharing []listingRow
+		if err := tx.Select("variant_id", "shop_id").Where("status = ? AND variant_id IN ?", string(catalog.ListingLive), variantIDs).
+			Order("shop_id").Find(&sharing).Error; err != nil {
+			return translate(err, "listing")
+		}
+		for _, l := range sharing {
+			if liveShop[l.VariantID] == l.ShopID {
+				continue
+			}
+			for _, i := range byVariant[l.VariantID] {
+				if l.ShopID < out[i].Listing.ShopID {
+					out[i].Rank++
+				}
+				out[i].Sharers++
 			}
 		}
 		return nil

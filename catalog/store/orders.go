@@ -102,9 +102,19 @@ func (s *Store) IngestOrder(ctx context.Context, in OrderIn) (catalog.Order, boo
 	if in.ExternalID == "" || statusRank[in.Status] == 0 {
 		return catalog.Order{}, false, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "order id and a known status are required"}
 	}
+	out, changed, err := s.ingestOrder(ctx, sh, in)
+	if catalog.ErrorCode(err) == catalog.CodeConflict {
+		// Two ingests of a new order raced (a webhook and the poll): the
+		// loser's insert hit the unique key; once more, it finds the row.
+		out, changed, err = s.ingestOrder(ctx, sh, in)
+	}
+	return out, changed, err
+}
+
+func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (catalog.Order, bool, error) {
 	var out catalog.Order
 	changed := false
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row orderRow
 		q := tx
 		if s.dialect == Postgres {
@@ -184,7 +194,14 @@ func (s *Store) resolveLines(tx *gorm.DB, sh catalog.Shop, orderID int64, in []c
 		r := orderLineRow{OrderID: orderID, Position: i, SellerSKU: l.SellerSKU, Quantity: l.Quantity, PriceVND: int64(l.Price)}
 		var v variantRow
 		if err := tx.Where("coop_id = ? AND sku = ?", sh.CoopID, l.SellerSKU).Take(&v).Error; err == nil && warehouse != 0 {
-			r.VariantID, r.WarehouseID = &v.ID, &warehouse
+			w := warehouse
+			// A live shop's order comes out of its hold's warehouse.
+			if hold, ok, err := s.activeHold(tx, sh.ID, v.ID); err != nil {
+				return nil, err
+			} else if ok {
+				w = hold.WarehouseID
+			}
+			r.VariantID, r.WarehouseID = &v.ID, &w
 		}
 		if err := tx.Create(&r).Error; err != nil {
 			return nil, translate(err, "order line")
@@ -192,6 +209,53 @@ func (s *Store) resolveLines(tx *gorm.DB, sh catalog.Shop, orderID int64, in []c
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// reserveLine reserves an order line's units. An order of a shop with a
+// live hold on the variant draws from the hold first (the live shop was
+// shown exactly its hold), then from shared stock.
+func (s *Store) reserveLine(ctx context.Context, tx *gorm.DB, sh catalog.Shop, row *orderRow, l orderLineRow) error {
+	change := catalog.StockChange{Op: catalog.OpReserve, VariantID: *l.VariantID, WarehouseID: *l.WarehouseID,
+		Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: "order:" + string(sh.Platform), OrderRef: row.ExternalID}
+	hold, ok, err := s.activeHold(tx, sh.ID, *l.VariantID)
+	if err != nil || !ok || hold.WarehouseID != *l.WarehouseID {
+		if err == nil {
+			_, err = s.changeStock(ctx, tx, change)
+		}
+		return err
+	}
+	// All or nothing: a line that cannot be reserved in full leaves the
+	// hold as it was (the order is flagged oversold).
+	if err := tx.SavePoint("line").Error; err != nil {
+		return translate(err, "order")
+	}
+	if err := s.reserveFromHold(ctx, tx, hold, change); err != nil {
+		if rerr := tx.RollbackTo("line").Error; rerr != nil {
+			return translate(rerr, "order")
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Store) reserveFromHold(ctx context.Context, tx *gorm.DB, hold liveHoldRow, change catalog.StockChange) error {
+	fromHold := min(change.Quantity, hold.Held)
+	if fromHold > 0 {
+		held := change
+		held.Op, held.Quantity = catalog.OpReserveHeld, fromHold
+		if _, err := s.changeStock(ctx, tx, held); err != nil {
+			return err
+		}
+	}
+	if err := tx.Model(&liveHoldRow{}).Where("id = ?", hold.ID).Updates(map[string]any{
+		"held": hold.Held - fromHold, "sold": hold.Sold + change.Quantity}).Error; err != nil {
+		return translate(err, "live hold")
+	}
+	if change.Quantity -= fromHold; change.Quantity == 0 {
+		return nil
+	}
+	_, err := s.changeStock(ctx, tx, change)
+	return err
 }
 
 // applyOrderStock runs the stock plan of the order's status over its lines
@@ -205,8 +269,13 @@ func (s *Store) applyOrderStock(ctx context.Context, tx *gorm.DB, sh catalog.Sho
 			continue
 		}
 		for _, op := range ops {
-			_, err := s.changeStock(ctx, tx, catalog.StockChange{Op: op, VariantID: *l.VariantID, WarehouseID: *l.WarehouseID,
-				Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: "order:" + string(sh.Platform), OrderRef: row.ExternalID})
+			var err error
+			if op == catalog.OpReserve {
+				err = s.reserveLine(ctx, tx, sh, row, l)
+			} else {
+				_, err = s.changeStock(ctx, tx, catalog.StockChange{Op: op, VariantID: *l.VariantID, WarehouseID: *l.WarehouseID,
+					Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: "order:" + string(sh.Platform), OrderRef: row.ExternalID})
+			}
 			if catalog.ErrorCode(err) == catalog.CodeInsufficientStock {
 				flags = append(flags, fmt.Sprintf("SKU %s: %s (oversold)", l.SellerSKU, err.(*catalog.Error).Message))
 				break

@@ -180,6 +180,7 @@ type stockLevelRow struct {
 	CoopID      int64
 	OnHand      int64
 	Reserved    int64
+	Held        int64
 	Version     int64
 	UpdatedAt   time.Time
 }
@@ -188,7 +189,7 @@ func (stockLevelRow) TableName() string { return "stock_levels" }
 
 func (r stockLevelRow) asDomain() catalog.StockLevel {
 	return catalog.StockLevel{VariantID: r.VariantID, WarehouseID: r.WarehouseID, OnHand: r.OnHand,
-		Reserved: r.Reserved, Version: r.Version, UpdatedAt: r.UpdatedAt}
+		Reserved: r.Reserved, Held: r.Held, Version: r.Version, UpdatedAt: r.UpdatedAt}
 }
 
 type movementRow struct {
@@ -199,6 +200,7 @@ type movementRow struct {
 	Op            string
 	OnHandDelta   int64
 	ReservedDelta int64
+	HeldDelta     int64
 	Reason        string
 	Actor         string
 	OrderRef      string
@@ -211,7 +213,7 @@ func (movementRow) TableName() string { return "stock_movements" }
 
 func (r movementRow) asDomain() catalog.Movement {
 	return catalog.Movement{ID: r.ID, VariantID: r.VariantID, WarehouseID: r.WarehouseID, Op: catalog.StockOp(r.Op),
-		OnHandDelta: r.OnHandDelta, ReservedDelta: r.ReservedDelta, Reason: catalog.Reason(r.Reason),
+		OnHandDelta: r.OnHandDelta, ReservedDelta: r.ReservedDelta, HeldDelta: r.HeldDelta, Reason: catalog.Reason(r.Reason),
 		Actor: r.Actor, OrderRef: r.OrderRef, Note: r.Note, Version: r.Version, CreatedAt: r.CreatedAt}
 }
 

@@ -86,7 +86,7 @@ func (s *Store) changeStock(ctx context.Context, tx *gorm.DB, c catalog.StockCha
 		return catalog.StockLevel{}, err
 	}
 	res := tx.Model(&stockLevelRow{}).Where("variant_id = ? AND warehouse_id = ? AND version = ?", v.ID, w.ID, row.Version).
-		Updates(map[string]any{"on_hand": next.OnHand, "reserved": next.Reserved, "version": next.Version, "updated_at": now})
+		Updates(map[string]any{"on_hand": next.OnHand, "reserved": next.Reserved, "held": next.Held, "version": next.Version, "updated_at": now})
 	if res.Error != nil {
 		return catalog.StockLevel{}, translate(res.Error, "stock")
 	}
@@ -94,7 +94,7 @@ func (s *Store) changeStock(ctx context.Context, tx *gorm.DB, c catalog.StockCha
 		return catalog.StockLevel{}, &catalog.Error{Code: catalog.CodeConflict, Message: "stock changed concurrently; try again"}
 	}
 	movement := movementRow{VariantID: v.ID, WarehouseID: w.ID, CoopID: v.CoopID, Op: string(c.Op),
-		OnHandDelta: onHandDelta, ReservedDelta: reservedDelta, Reason: string(c.Reason), Actor: c.Actor,
+		OnHandDelta: onHandDelta, ReservedDelta: reservedDelta, HeldDelta: next.Held - row.Held, Reason: string(c.Reason), Actor: c.Actor,
 		OrderRef: c.OrderRef, Note: c.Note, Version: next.Version, CreatedAt: now}
 	if err := tx.Create(&movement).Error; err != nil {
 		return catalog.StockLevel{}, translate(err, "stock movement")

@@ -9,6 +9,8 @@
 //	                       brought in by the real worker, pushed to the others
 //	ocophub-bench publish  2,000 listings through the worker to one Shopee
 //	                       sandbox shop limited to 50 calls/s
+//	ocophub-bench livestream  one SKU, 500 units on three shops, a burst of
+//	                       buyers on the live shop: hold and plain modes
 //
 // It talks only to loopback: the database, and an API server it starts
 // in-process on 127.0.0.1.
@@ -21,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"time"
 )
 
@@ -40,6 +43,28 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) >= 2 && os.Args[1] == "livestream" {
+		fs := flag.NewFlagSet("livestream", flag.ExitOnError)
+		cfg := livestreamBenchConfig{}
+		fs.StringVar(&cfg.databaseURL, "database-url", envOr("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ocophub_test?sslmode=disable"), "PostgreSQL database; the schema bench_live is dropped and recreated")
+		fs.StringVar(&cfg.redisURL, "redis-url", envOr("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"), "Redis DB for the queues (FLUSHED)")
+		fs.IntVar(&cfg.concurrency, "concurrency", 0, "worker task handlers (0: the worker's default)")
+		fs.BoolVar(&cfg.verbose, "v", false, "log warnings to stderr")
+		fs.Int64Var(&cfg.stock, "stock", 500, "units of the one SKU")
+		fs.Int64Var(&cfg.hold, "hold", 300, "the live session's hold (mode hold)")
+		fs.IntVar(&cfg.burst, "burst", 2000, "buyers on the live shop")
+		fs.DurationVar(&cfg.burstFor, "burst-for", 10*time.Second, "spread over this long")
+		fs.IntVar(&cfg.otherRate, "others", 50, "buyers per second on each other shop")
+		fs.Int64Var(&cfg.splitBelow, "split-below", 0, "every shop's stock rule: split the last units between sharing shops (0: the default rule, no split)")
+		modes := fs.String("modes", "hold,plain", "modes to run, in order")
+		_ = fs.Parse(os.Args[2:])
+		cfg.modes = strings.Split(*modes, ",")
+		if err := runLivestreamBench(ctx, cfg, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "ocophub-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) >= 2 && (os.Args[1] == "sync" || os.Args[1] == "publish") {
 		if err := runHubBench(ctx, os.Args[1], os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "ocophub-bench:", err)
@@ -48,7 +73,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "api" {
-		fmt.Fprintln(os.Stderr, "usage: ocophub-bench api|sandbox|sync|publish [flags]")
+		fmt.Fprintln(os.Stderr, "usage: ocophub-bench api|sandbox|sync|publish|livestream [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("api", flag.ExitOnError)

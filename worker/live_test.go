@@ -1,0 +1,122 @@
+package worker_test
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"ocophub/catalog"
+	"ocophub/connectors/sandbox"
+)
+
+// TestLiveHoldNeverOversells: 45 units listed on three shops; a live on
+// Lazada holds 25 of them. Lazada then gets a burst of 60 buyers at once
+// while Shopee and Zalo get 30 buyers each: together far more buyers than
+// units. Lazada sells at most its hold, the other two share the 20 left
+// (their rule splits the last 30 units between them), and across all
+// three channels not one unit more than 45 is sold. Ending the live
+// returns what Lazada did not sell to every shop.
+func TestLiveHoldNeverOversells(t *testing.T) {
+	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-200G: 45 units
+	v := h.product.Variants[1]
+	sku := string(v.SKU)
+	for _, shop := range h.shops {
+		_, err := h.st.SetShopRule(h.ctx, shop.ID, shop.Version, catalog.StockRule{SplitBelow: 30})
+		require.NoError(t, err)
+	}
+	h.publish(t)
+	waitAll(t, h, sku, 45, "published")
+
+	live, err := h.st.StartLive(h.ctx, catalog.LiveStart{ShopID: h.shops[catalog.PlatformLazada].ID, Title: "Live trà Tâm An",
+		Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: 25}}})
+	require.NoError(t, err)
+	h.w.Wake()
+	eventually(t, "the live shop shows its hold, the others split the rest", func() error {
+		want := map[catalog.Platform]int64{catalog.PlatformLazada: 25, catalog.PlatformShopee: 10, catalog.PlatformZalo: 10}
+		for _, p := range h.platforms {
+			if got, _ := channelStock(p, sku); got != want[p.name] {
+				return fmt.Errorf("%s shows %d, want %d", p.name, got, want[p.name])
+			}
+		}
+		return nil
+	})
+
+	buyers := map[catalog.Platform]map[string]any{
+		catalog.PlatformLazada: {"seller_skus": []string{sku}, "buyers": 60, "rate": 0},
+		catalog.PlatformShopee: {"seller_skus": []string{sku}, "buyers": 30, "rate": 40},
+		catalog.PlatformZalo:   {"seller_skus": []string{sku}, "buyers": 30, "rate": 40},
+	}
+	results := map[catalog.Platform]sandbox.BuyerResult{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, p := range h.platforms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var res sandbox.BuyerResult
+			code := control(t, p, fmt.Sprintf("/_sandbox/shops/%s/buyers", h.shops[p.name].ExternalID), buyers[p.name], &res)
+			mu.Lock()
+			defer mu.Unlock()
+			require.Equal(t, http.StatusOK, code)
+			results[p.name] = res
+		}()
+	}
+	wg.Wait()
+	var sold int64
+	for name, res := range results {
+		t.Logf("%s: %d buyers, %d sold", name, res.Attempts, res.SoldBySKU[sku])
+		sold += res.SoldBySKU[sku]
+	}
+	require.LessOrEqual(t, results[catalog.PlatformLazada].SoldBySKU[sku], int64(25), "the live shop sells at most its hold")
+	require.LessOrEqual(t, sold, int64(45), "oversold %d units", sold-45)
+
+	// Everything sold comes in; the hold paid for Lazada's orders.
+	for _, shop := range h.shops {
+		require.NoError(t, h.w.Poll(h.ctx, shop.ID))
+	}
+	got, err := h.st.LiveSession(h.ctx, live.ID)
+	require.NoError(t, err)
+	require.Equal(t, results[catalog.PlatformLazada].SoldBySKU[sku], got.Holds[0].Sold)
+	require.Equal(t, 25-got.Holds[0].Sold, got.Holds[0].Held)
+	levels, err := h.st.StockLevels(h.ctx, v.ID)
+	require.NoError(t, err)
+	require.Equal(t, sold, levels[0].Reserved, "every sold unit is reserved in the hub")
+	orders, _, err := h.st.ListOrders(h.ctx, catalog.ListQuery{Limit: 200})
+	require.NoError(t, err)
+	for _, o := range orders {
+		require.Empty(t, o.Flagged, "no order was oversold: %+v", o)
+	}
+
+	// The live ends: Lazada's leftovers go back, and the shops together
+	// show exactly what is left.
+	ended, err := h.st.EndLive(h.ctx, live.ID)
+	require.NoError(t, err)
+	require.Equal(t, catalog.LiveEnded, ended.Status)
+	h.w.Wake()
+	left := 45 - sold
+	eventually(t, "every shop shows its part of what is left", func() error {
+		var shown int64
+		for _, p := range h.platforms {
+			n, _ := channelStock(p, sku)
+			if left > 30 && n != left {
+				return fmt.Errorf("%s shows %d, want %d", p.name, n, left)
+			}
+			shown += n
+		}
+		if left <= 30 && shown != left {
+			return fmt.Errorf("the shops show %d together, want the %d left", shown, left)
+		}
+		return nil
+	})
+	rep, err := h.st.LiveReport(h.ctx, live.ID)
+	require.NoError(t, err)
+	var units int64
+	for _, l := range rep.Lines {
+		units += l.Units
+	}
+	require.Equal(t, sold, units, "the report counts every unit sold during the live: %+v", rep)
+	require.Positive(t, rep.Pushes)
+}
