@@ -188,9 +188,11 @@ func TestSellerJourney(t *testing.T) {
 	require.Contains(t, text(t, tab, zaloListing+" .explain"), "Sàn đang lỗi hoặc không trả lời")
 	require.Equal(t, "123", text(t, tab, available), "120 − 2 shipped + 5 received")
 	screenshots(t, tab, productURL, "product")
+	do(t, tab, chromedp.Navigate(h.url+"/pushes?errors=1"))
+	require.Contains(t, text(t, tab, ".push-error"), "Sàn đang lỗi hoặc không trả lời", "the push log explains failures too")
 
 	require.Equal(t, 200, h.control(t, zaloShop, fmt.Sprintf("/_sandbox/shops/%d/faults", zaloShop.shopID), map[string]any{"error_rate": 0.0}, nil))
-	do(t, tab, chromedp.Click(chromedp.CSS(zaloListing+" .push-again")), chromedp.WaitVisible(chromedp.CSS("#flash")))
+	do(t, tab, chromedp.Navigate(productURL), chromedp.Click(chromedp.CSS(zaloListing+" .push-again")), chromedp.WaitVisible(chromedp.CSS("#flash")))
 	require.Contains(t, text(t, tab, "#flash"), "đẩy lại")
 	eventually(t, "Zalo shows the new stock after Đẩy lại", func() error {
 		if q, _ := channelStock(zaloShop, sku); q != 123 {

@@ -54,15 +54,47 @@ func (ui *UI) showPublish(c *gin.Context, status int, f *form, problem string) {
 // publishStart lists every chosen product in every chosen shop of its
 // co-op (through the same operation as the API) and shows the progress.
 func (ui *UI) publishStart(c *gin.Context) {
+	ctx := c.Request.Context()
 	products := formIDs(c, "product")
 	shops := formIDs(c, "shop")
 	p := ui.newPage(c, "publish", "publish.title", nil)
 	f := newForm(map[string][]string{"product_ids": {joinIDs(products)}, "shop_ids": {joinIDs(shops)}})
+	coopOf := map[int64]int64{}
+	if c.PostForm("all") == "1" {
+		// Every product the search finds, past the page's first 200.
+		products = products[:0]
+		q := catalog.ListQuery{Q: c.PostForm("q"), Limit: catalog.MaxLimit}
+		for {
+			page, next, err := ui.d.Store.ListProducts(ctx, q)
+			if err != nil {
+				ui.fail(c, err)
+				return
+			}
+			for _, pr := range page {
+				products = append(products, pr.ID)
+				coopOf[pr.ID] = pr.CoopID
+			}
+			if next == "" {
+				break
+			}
+			q.Cursor = next
+		}
+	}
 	if len(products) == 0 || len(shops) == 0 {
 		ui.showPublish(c, http.StatusUnprocessableEntity, f, p.T("publish.choose"))
 		return
 	}
-	ctx := c.Request.Context()
+	for _, id := range products {
+		if _, ok := coopOf[id]; ok {
+			continue
+		}
+		pr, err := ui.d.Store.Product(ctx, id)
+		if err != nil {
+			ui.fail(c, err)
+			return
+		}
+		coopOf[id] = pr.CoopID
+	}
 	var started []int64
 	for _, shopID := range shops {
 		shop, err := ui.d.Store.Shop(ctx, shopID)
@@ -71,12 +103,7 @@ func (ui *UI) publishStart(c *gin.Context) {
 			return
 		}
 		for _, productID := range products {
-			pr, err := ui.d.Store.Product(ctx, productID)
-			if err != nil {
-				ui.fail(c, err)
-				return
-			}
-			if pr.CoopID != shop.CoopID {
+			if coopOf[productID] != shop.CoopID {
 				continue // a shop sells only its own co-op's products
 			}
 			if _, err := ui.d.Commands.AddListings(ctx, shopID, nil, productID); err != nil {
