@@ -13,19 +13,8 @@ import (
 	"ocophub/worker/ops"
 )
 
-// CampaignStore is the part of the store the campaign routes use
-// (*store.Store implements it). The store decides who sees which
-// campaign and acts for which co-op.
-type CampaignStore interface {
-	ops.CampaignStore
-	Campaign(ctx context.Context, id int64) (catalog.Campaign, error)
-	ListCampaigns(ctx context.Context, q catalog.ListQuery) ([]catalog.Campaign, string, error)
-	CampaignMatches(ctx context.Context, c catalog.Campaign) ([]catalog.CampaignMatch, error)
-	SetCampaignItems(ctx context.Context, campaignID, coopID int64, items []catalog.CampaignOptIn) ([]catalog.CampaignItem, error)
-	CampaignItems(ctx context.Context, campaignID int64) ([]catalog.CampaignItem, error)
-	CampaignListings(ctx context.Context, campaignID int64) ([]catalog.CampaignListing, error)
-	CampaignReport(ctx context.Context, id int64) (catalog.CampaignReport, error)
-}
+// CampaignStore is what the campaign routes use (ops.CampaignStore).
+type CampaignStore = ops.CampaignStore
 
 // campaignHandlers serve alliance promotion campaigns: the alliance makes,
 // previews, watches and cancels them; co-ops see what is offered to them

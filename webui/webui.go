@@ -35,6 +35,7 @@ type Store interface {
 	Pushes(ctx context.Context, q store.PushQuery) ([]store.PushAudit, error)
 	LowStocks(ctx context.Context, threshold int64, limit int) ([]store.LowStock, error)
 	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
+	ops.CampaignStore // alliance campaigns (campaigns.go)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -153,6 +154,7 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.POST("/orders/:id/ship", ui.need(catalog.PermOrdersShip), ui.orderShip)
 	g.GET("/pushes", ui.need(catalog.PermShopsRead), ui.pushesPage)
 	g.GET("/coops", ui.need(read), ui.coopsPage)
+	ui.mountCampaigns(g)
 	g.GET("/jobs", ui.operatorOnly, ui.jobsPage)
 	g.POST("/jobs/:queue/:id/run", ui.operatorOnly, ui.jobRun)
 	g.POST("/jobs/:queue/:id/delete", ui.operatorOnly, ui.jobDelete)

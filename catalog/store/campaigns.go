@@ -682,11 +682,7 @@ func (s *Store) campaignItems(ctx context.Context, campaignID, coopID int64) ([]
 	if err := db.Order("coop_id, id").Find(&rows).Error; err != nil {
 		return nil, translate(err, "campaign item")
 	}
-	vids := make([]int64, len(rows))
-	for i, r := range rows {
-		vids[i] = r.VariantID
-	}
-	sku, err := s.skusOf(s.db.WithContext(ctx), vids)
+	sku, err := skusOf(s.db.WithContext(ctx), rows, func(r campaignItemRow) int64 { return r.VariantID })
 	if err != nil {
 		return nil, err
 	}
@@ -714,11 +710,7 @@ func (s *Store) CampaignListings(ctx context.Context, campaignID int64) ([]catal
 		Where("campaign_id = ?", campaignID).Order("coop_id, id").Find(&rows).Error; err != nil {
 		return nil, translate(err, "campaign listing")
 	}
-	vids := make([]int64, len(rows))
-	for i, r := range rows {
-		vids[i] = r.VariantID
-	}
-	sku, err := s.skusOf(s.db.WithContext(ctx), vids)
+	sku, err := skusOf(s.db.WithContext(ctx), rows, func(r campaignListingRow) int64 { return r.VariantID })
 	if err != nil {
 		return nil, err
 	}
@@ -1339,18 +1331,22 @@ func basePrices(tx *gorm.DB, listingIDs []int64) (map[int64]int64, error) {
 	return out, nil
 }
 
-// skusOf is the seller SKU of each variant.
-func (s *Store) skusOf(db *gorm.DB, variantIDs []int64) (map[int64]string, error) {
+// skusOf is the seller SKU of the variant of each row, by variant id.
+func skusOf[R any](db *gorm.DB, rows []R, variant func(R) int64) (map[int64]string, error) {
 	out := map[int64]string{}
-	if len(variantIDs) == 0 {
+	if len(rows) == 0 {
 		return out, nil
 	}
-	var rows []variantRow
-	if err := db.Select("id", "sku").Where("id IN ?", variantIDs).Find(&rows).Error; err != nil {
+	variantIDs := make([]int64, len(rows))
+	for i, r := range rows {
+		variantIDs[i] = variant(r)
+	}
+	var variants []variantRow
+	if err := db.Select("id", "sku").Where("id IN ?", variantIDs).Find(&variants).Error; err != nil {
 		return nil, translate(err, "variant")
 	}
-	for _, r := range rows {
-		out[r.ID] = r.SKU
+	for _, v := range variants {
+		out[v.ID] = v.SKU
 	}
 	return out, nil
 }

@@ -22,6 +22,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Campaign times are Asia/Ho_Chi_Minh; the distroless image has no
+	// zone database.
+	_ "time/tzdata"
 )
 
 func main() {

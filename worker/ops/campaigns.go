@@ -8,11 +8,19 @@ import (
 	"ocophub/worker"
 )
 
-// CampaignStore is the part of the store campaign operations use
-// (*store.Store implements it).
+// CampaignStore is the part of the store the campaign routes and pages
+// use (*store.Store implements it). The store decides who sees which
+// campaign and acts for which co-op.
 type CampaignStore interface {
 	CreateCampaign(ctx context.Context, c *catalog.Campaign) error
 	CancelCampaign(ctx context.Context, id int64) (catalog.Campaign, error)
+	Campaign(ctx context.Context, id int64) (catalog.Campaign, error)
+	ListCampaigns(ctx context.Context, q catalog.ListQuery) ([]catalog.Campaign, string, error)
+	CampaignMatches(ctx context.Context, c catalog.Campaign) ([]catalog.CampaignMatch, error)
+	SetCampaignItems(ctx context.Context, campaignID, coopID int64, items []catalog.CampaignOptIn) ([]catalog.CampaignItem, error)
+	CampaignItems(ctx context.Context, campaignID int64) ([]catalog.CampaignItem, error)
+	CampaignListings(ctx context.Context, campaignID int64) ([]catalog.CampaignListing, error)
+	CampaignReport(ctx context.Context, id int64) (catalog.CampaignReport, error)
 }
 
 // CreateCampaign stores a campaign and queues its start and end tasks.
