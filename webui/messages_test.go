@@ -77,8 +77,16 @@ func TestMessagesComplete(t *testing.T) {
 	for _, q := range queues {
 		used["jobs.queue."+q] = true
 	}
+	for _, s := range []catalog.CampaignStatus{catalog.CampaignScheduled, catalog.CampaignRunning, catalog.CampaignEnded, catalog.CampaignCancelled} {
+		used["campaign.status."+string(s)] = true
+	}
+	for _, s := range []catalog.CampaignListingState{catalog.CampaignListingPending, catalog.CampaignListingApplied,
+		catalog.CampaignListingRestored, catalog.CampaignListingSkipped} {
+		used["campaign.state."+string(s)] = true
+	}
 	for _, k := range []string{worker.KindStockPush, worker.KindListingPublish, worker.KindOrderIngest, worker.KindOrdersPoll,
-		worker.KindTokenRefresh, worker.KindStockReconcile, worker.KindListingUpdate, worker.KindListingDelist, worker.KindOrderShip} {
+		worker.KindTokenRefresh, worker.KindStockReconcile, worker.KindListingUpdate, worker.KindListingDelist, worker.KindOrderShip,
+		worker.KindCampaignStart, worker.KindCampaignEnd, worker.KindCampaignSync} {
 		used["task."+k] = true
 	}
 	for _, code := range []catalog.Code{catalog.CodeInvalidArgument, catalog.CodeUnauthenticated, catalog.CodePermissionDenied,
