@@ -38,6 +38,7 @@ import (
 	"ocophub/connectors/zalo"
 	"ocophub/webui"
 	"ocophub/worker"
+	"ocophub/worker/ops"
 )
 
 // hub is the whole system behind the browser: PostgreSQL, Redis, the three
@@ -48,6 +49,8 @@ type hub struct {
 	st        *store.Store
 	url       string
 	platforms map[catalog.Platform]*platform
+	// cmds are the sync operations the pages start (connect, publish).
+	cmds *ops.Commands
 }
 
 // platform is a sandbox and the engine shop a seller authorizes there.
@@ -101,6 +104,7 @@ func startHub(t *testing.T, seed bool) *hub {
 	jobs := asynq.NewInspectorFromRedisClient(rdb)
 	cmds := syncDeps.Commands()
 	cmds.Runner = jobs
+	h.cmds = cmds
 	mount, err := webui.New(webui.Deps{Store: h.st, Commands: cmds, Jobs: jobs, Wake: w.Wake, Logger: quiet,
 		Authenticate: auth.Authenticate, Login: auth.LoginForm(), CSRFToken: auth.CSRFToken})
 	require.NoError(t, err)

@@ -36,6 +36,15 @@ type Store interface {
 	LowStocks(ctx context.Context, threshold int64, limit int) ([]store.LowStock, error)
 	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
 	ops.CampaignStore // alliance campaigns (campaigns.go)
+
+	StartLive(ctx context.Context, in catalog.LiveStart) (catalog.LiveSession, error)
+	AdjustLiveHold(ctx context.Context, sessionID, variantID, delta int64) (catalog.LiveSession, error)
+	EndLive(ctx context.Context, id int64) (catalog.LiveSession, error)
+	LiveSession(ctx context.Context, id int64) (catalog.LiveSession, error)
+	ListLiveSessions(ctx context.Context, q catalog.ListQuery) ([]catalog.LiveSession, error)
+	LiveReport(ctx context.Context, id int64) (catalog.LiveReport, error)
+	LiveVariants(ctx context.Context, variantIDs []int64) (map[int64]store.LiveVariant, error)
+	LiveHoldable(ctx context.Context, shopID int64, variantIDs []int64) (map[int64]int64, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -95,6 +104,7 @@ type Deps struct {
 type UI struct {
 	d     Deps
 	pages *pages
+	streamStops
 }
 
 // New checks the dependencies and returns the function that mounts the
@@ -119,7 +129,7 @@ func New(d Deps) (func(*gin.Engine), error) {
 	if err != nil {
 		return nil, err
 	}
-	ui := &UI{d: d, pages: p}
+	ui := &UI{d: d, pages: p, streamStops: streamStops{streams: map[*http.Server]chan struct{}{}}}
 	return ui.mount, nil
 }
 
@@ -152,6 +162,14 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.GET("/publish/progress", ui.need(catalog.PermShopsRead), ui.publishProgress)
 	g.GET("/orders", ui.need(catalog.PermOrdersRead), ui.ordersPage)
 	g.POST("/orders/:id/ship", ui.need(catalog.PermOrdersShip), ui.orderShip)
+	live := ui.need(catalog.PermLiveRun)
+	g.GET("/live", live, ui.livePage)
+	g.POST("/live", live, ui.liveStart)
+	g.GET("/live/:id", live, ui.liveConsole)
+	g.GET("/live/:id/events", live, ui.liveEvents)
+	g.POST("/live/:id/hold", live, ui.liveHold)
+	g.POST("/live/:id/end", live, ui.liveEnd)
+	g.GET("/live/:id/report", live, ui.liveReport)
 	g.GET("/pushes", ui.need(catalog.PermShopsRead), ui.pushesPage)
 	g.GET("/coops", ui.need(read), ui.coopsPage)
 	ui.mountCampaigns(g)
