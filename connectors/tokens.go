@@ -32,13 +32,46 @@ type SharedTokens struct {
 	Refresher func(ctx context.Context, t driver.Token) (driver.Token, error)
 	// LockTTL bounds how long a crashed refresher blocks others (default 30 s).
 	LockTTL time.Duration
+	// CacheFor is how long a loaded pair is used without reading the store
+	// again (default 2 s; negative: every call reads). A pair refreshed by
+	// another process meanwhile is found by the first Unauthenticated
+	// answer: Refresh returns the stored newer pair without spending the
+	// refresh token.
+	CacheFor time.Duration
+
+	mu       sync.Mutex
+	cached   driver.Token
+	cachedAt time.Time
 }
 
 var _ Tokens = (*SharedTokens)(nil)
 
-// Token loads the current pair.
+// Token returns the current pair: from the store, or the pair loaded less
+// than CacheFor ago (every platform call asks; a store read each time costs
+// a query and a decryption).
 func (s *SharedTokens) Token(ctx context.Context) (driver.Token, error) {
-	return s.Store.LoadToken(ctx, s.Key)
+	cacheFor := s.CacheFor
+	if cacheFor == 0 {
+		cacheFor = 2 * time.Second
+	}
+	now := time.Now()
+	s.mu.Lock()
+	t, at := s.cached, s.cachedAt
+	s.mu.Unlock()
+	if t.AccessToken != "" && now.Sub(at) < cacheFor && (t.AccessExpiresAt.IsZero() || now.Before(t.AccessExpiresAt)) {
+		return t, nil
+	}
+	t, err := s.Store.LoadToken(ctx, s.Key)
+	if err == nil {
+		s.remember(t)
+	}
+	return t, err
+}
+
+func (s *SharedTokens) remember(t driver.Token) {
+	s.mu.Lock()
+	s.cached, s.cachedAt = t, time.Now()
+	s.mu.Unlock()
 }
 
 // Refresh replaces stale under the shop's lock. If the stored token is no
@@ -61,6 +94,7 @@ func (s *SharedTokens) Refresh(ctx context.Context, stale driver.Token) (driver.
 		return driver.Token{}, err
 	}
 	if current.AccessToken != stale.AccessToken {
+		s.remember(current)
 		return current, nil
 	}
 	// Once the platform rotates the pair the old refresh token is spent:
@@ -74,6 +108,7 @@ func (s *SharedTokens) Refresh(ctx context.Context, stale driver.Token) (driver.
 	if err := s.Store.SaveToken(ctx, s.Key, next); err != nil {
 		return driver.Token{}, fmt.Errorf("save refreshed token of %s: %w", s.Key, err)
 	}
+	s.remember(next)
 	return next, nil
 }
 

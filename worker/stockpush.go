@@ -99,26 +99,48 @@ func (w *Worker) handleStockPush(ctx context.Context, t *asynq.Task) error {
 // handleShopPush drains a shop's pending and settle sets. Shop pushes
 // never overlap (a lock per shop, across workers): the unseen-sales
 // accounting reads and writes the listings' counters around the channel
-// calls. A push that finds the lock taken waits for it, so what was added
-// after the holder's last pop is still pushed.
+// calls. A push that finds the lock taken leaves the work to the holder,
+// which looks at the sets once more after releasing the lock: whatever was
+// added while it held the lock is never stranded (the same handshake as
+// order ingestion).
 func (w *Worker) handleShopPush(ctx context.Context, t *asynq.Task) error {
 	var p ShopPush
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	w.cfg.Redis.Del(ctx, queuedKey(p.ShopID))
-	lock, err := w.cfg.Channels.Locker.Obtain(ctx, "ocophub:lock:push-shop:"+strconv.FormatInt(p.ShopID, 10), 30*time.Second,
-		&redislock.Options{RetryStrategy: redislock.LimitRetry(redislock.LinearBackoff(5*time.Millisecond), 6000)})
-	if err != nil {
-		return err
-	}
-	defer func() { _ = lock.Release(context.WithoutCancel(ctx)) }()
 	for {
-		n, err := w.drain(ctx, p.ShopID, settleKey(p.ShopID), true)
+		lock, err := w.cfg.Channels.Locker.Obtain(ctx, "ocophub:lock:push-shop:"+strconv.FormatInt(p.ShopID, 10), 30*time.Second, nil)
+		if errors.Is(err, redislock.ErrNotObtained) {
+			return nil // the holder will take it
+		}
 		if err != nil {
 			return err
 		}
-		m, err := w.drain(ctx, p.ShopID, pendingKey(p.ShopID), false)
+		err = w.drainShop(ctx, p.ShopID, lock)
+		_ = lock.Release(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
+		n, err := w.cfg.Redis.SCard(ctx, pendingKey(p.ShopID)).Result()
+		if err != nil {
+			return err
+		}
+		m, err := w.cfg.Redis.SCard(ctx, settleKey(p.ShopID)).Result()
+		if err != nil || n+m == 0 {
+			return err
+		}
+	}
+}
+
+// drainShop pushes the shop's sets until both are empty.
+func (w *Worker) drainShop(ctx context.Context, shopID int64, lock *redislock.Lock) error {
+	for {
+		n, err := w.drain(ctx, shopID, settleKey(shopID), true)
+		if err != nil {
+			return err
+		}
+		m, err := w.drain(ctx, shopID, pendingKey(shopID), false)
 		if err != nil {
 			return err
 		}
