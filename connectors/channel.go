@@ -227,16 +227,6 @@ func (c *Channel) CreateListing(ctx context.Context, l driver.Listing) (out driv
 			maybeMade = false // not there: the create did not go through
 		}
 		out, err = c.d.CreateListing(ctx, l)
-		if driver.CodeOf(err) == driver.CodeAlreadyExists {
-			// An earlier attempt of this create got further than its
-			// answer said (a throttled second call of a multi-call
-			// create): adopt the item if it holds every variant.
-			if found, ferr := c.d.FindBySellerSKU(ctx, sku); ferr == nil && holdsAll(found, l) {
-				out = found
-				return nil
-			}
-			return err
-		}
 		if driver.CodeOf(err) != driver.CodeUnavailable {
 			return err
 		}
@@ -264,20 +254,6 @@ func (c *Channel) UpdateListing(ctx context.Context, l driver.Listing) error {
 		return invalid("item id is required")
 	}
 	return c.call(ctx, "update_listing", func(ctx context.Context) error { return c.d.UpdateListing(ctx, l) })
-}
-
-// holdsAll reports whether found has every variant of l.
-func holdsAll(found, l driver.Listing) bool {
-	have := map[string]bool{}
-	for _, v := range found.Variants {
-		have[v.SellerSKU] = true
-	}
-	for _, v := range l.Variants {
-		if !have[v.SellerSKU] {
-			return false
-		}
-	}
-	return true
 }
 
 // FindBySellerSKU returns the listing holding a seller SKU, or not_found.

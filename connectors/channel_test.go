@@ -181,36 +181,3 @@ func (w *windowed) Capabilities() driver.Capabilities {
 	c.OrderWindow = time.Hour
 	return c
 }
-
-// TestCreateThrottledMidwayAdoptsTheItem: a multi-call create made the item,
-// then a later call of it was throttled, so the Channel tried again and the
-// platform answered already_exists. The item holds every variant: it is
-// adopted, not reported as a failure. One missing a variant is not.
-func TestCreateThrottledMidwayAdoptsTheItem(t *testing.T) {
-	made := driver.Listing{ItemID: "779", Variants: []driver.Variant{{ModelID: "1", SellerSKU: "CHE-3"}}}
-	script := func(found driver.Listing) *scriptedDriver {
-		return &scriptedDriver{
-			find: func(n int) (driver.Listing, error) {
-				if n == 1 {
-					return driver.Listing{}, driver.Errorf(driver.CodeNotFound, "", "nothing yet")
-				}
-				return found, nil
-			},
-			create: func(n int, _ driver.Listing) (driver.Listing, error) {
-				if n == 1 {
-					return driver.Listing{}, &driver.Error{Code: driver.CodeResourceExhausted, Message: "slow down", RetryAfter: time.Millisecond}
-				}
-				return driver.Listing{}, driver.Errorf(driver.CodeAlreadyExists, "error_repeated_mtsku", "the SKU is taken")
-			},
-		}
-	}
-	d := script(made)
-	got, err := connectors.New(d, nil, connectors.Options{Sleep: noSleep}).CreateListing(context.Background(), oneVariant("CHE-3"))
-	require.NoError(t, err)
-	require.Equal(t, "779", got.ItemID)
-	require.Equal(t, 2, d.creates)
-
-	partial := driver.Listing{ItemID: "780", Variants: []driver.Variant{{ModelID: "1", SellerSKU: "OTHER"}}}
-	_, err = connectors.New(script(partial), nil, connectors.Options{Sleep: noSleep}).CreateListing(context.Background(), oneVariant("CHE-3"))
-	require.Equal(t, driver.CodeAlreadyExists, driver.CodeOf(err), "an item without the variant is not adopted")
-}
