@@ -90,14 +90,22 @@ func do(t *testing.T, tab context.Context, steps ...chromedp.Action[chromedp.Voi
 	require.NoError(t, chromedp.Do(ctx, steps...))
 }
 
-// text is the visible text of the first element matching sel.
+// text is the visible text of the first element matching sel. A page
+// that is still being replaced (a form's navigation, an htmx swap) can
+// drop the node between finding and reading it: the read is tried again.
 func text(t *testing.T, tab context.Context, sel string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab, 10*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	require.NoError(t, err, "text of %s", sel)
-	return s
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(tab, 5*time.Second)
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		cancel()
+		if err == nil || time.Now().After(deadline) {
+			require.NoError(t, err, "text of %s", sel)
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // waitFor reloads url until check passes, for state the worker changes

@@ -1211,6 +1211,9 @@ func (s *Store) CampaignReport(ctx context.Context, id int64) (catalog.CampaignR
 	if to.Before(from) {
 		to = from
 	}
+	// Platforms stamp orders to the second: the window is whole seconds,
+	// or an order placed in the campaign's first second falls before it.
+	from, to = from.Truncate(time.Second), to.Truncate(time.Second).Add(time.Second)
 	rep := catalog.CampaignReport{CampaignID: id, From: from, To: to, BeforeFrom: from.Add(-to.Sub(from)), Lines: []catalog.CampaignReportLine{}}
 	if len(items) == 0 {
 		return rep, nil
