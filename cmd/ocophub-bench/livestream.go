@@ -222,4 +222,3 @@ func waitFor(ctx context.Context, limit time.Duration, ok func() bool) error {
 	}
 	return nil
 }
-
