@@ -11,6 +11,7 @@ import (
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
+	"ocophub/catalog/store/storetest"
 )
 
 // requireCode fails unless err carries the catalog code want.
@@ -112,4 +113,20 @@ func productCodes(items []catalog.Product) []string {
 		out[i] = p.Code
 	}
 	return out
+}
+
+// keyed opens a fresh store of s's dialect that can seal shop tokens.
+func keyed(t *testing.T, s *store.Store) *store.Store {
+	t.Helper()
+	keys, err := store.ParseKeys(store.NewKey("k"))
+	require.NoError(t, err)
+	return storetest.OpenWith(t, s.Dialect(), store.Options{Keys: keys})
+}
+
+// connectShop connects a shop of the co-op with a placeholder token.
+func connectShop(t *testing.T, s *store.Store, ctx context.Context, coopID int64, p catalog.Platform, ext string) catalog.Shop {
+	t.Helper()
+	sh := catalog.Shop{CoopID: coopID, Platform: p, ExternalID: ext}
+	require.NoError(t, s.ConnectShop(ctx, &sh, []byte(`{"access_token":"x"}`), time.Now().Add(time.Hour), time.Now().Add(24*time.Hour), time.Time{}))
+	return sh
 }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -18,21 +17,15 @@ import (
 // ending returns the leftovers; the ledger still sums to the level.
 func TestLiveHoldLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		keys, err := store.ParseKeys(store.NewKey("k"))
-		require.NoError(t, err)
-		s = storetest.OpenWith(t, s.Dialect(), store.Options{Keys: keys})
+		s = keyed(t, s)
 		ctx := storetest.Operator()
 		f := storetest.NewFixture(t, s, "LIVE")
 		p := f.Product("CHE-LIVE", 9, 1)
 		require.NoError(t, s.CreateProduct(ctx, &p))
 		v := p.Variants[0]
 		adjust(t, s, ctx, v.ID, f.Warehouse.ID, 50)
-		shop := func(platform catalog.Platform, ext string) catalog.Shop {
-			sh := catalog.Shop{CoopID: f.Coop.ID, Platform: platform, ExternalID: ext}
-			require.NoError(t, s.ConnectShop(ctx, &sh, []byte(`{"access_token":"x"}`), time.Now().Add(time.Hour), time.Now().Add(24*time.Hour), time.Time{}))
-			return sh
-		}
-		liveShop, other := shop(catalog.PlatformShopee, "801"), shop(catalog.PlatformZalo, "802")
+		liveShop := connectShop(t, s, ctx, f.Coop.ID, catalog.PlatformShopee, "801")
+		other := connectShop(t, s, ctx, f.Coop.ID, catalog.PlatformZalo, "802")
 		level := func() catalog.StockLevel {
 			ls, err := s.StockLevels(ctx, v.ID)
 			require.NoError(t, err)
@@ -43,7 +36,7 @@ func TestLiveHoldLifecycle(t *testing.T) {
 				Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: qty}}})
 		}
 
-		_, err = start(51)
+		_, err := start(51)
 		requireCode(t, catalog.CodeInsufficientStock, err, "a hold beyond the stock")
 		require.Equal(t, int64(0), level().Held, "a refused start holds nothing")
 		require.Zero(t, count(t, s, "live_sessions"), "and leaves no session")

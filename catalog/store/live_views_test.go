@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -16,18 +15,15 @@ import (
 // warehouse's available; a seller of another co-op sees neither.
 func TestLiveViews(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		keys, err := store.ParseKeys(store.NewKey("k"))
-		require.NoError(t, err)
-		s = storetest.OpenWith(t, s.Dialect(), store.Options{Keys: keys})
+		s = keyed(t, s)
 		ctx := storetest.Operator()
 		f := storetest.NewFixture(t, s, "VIEW")
 		p := f.Product("CHE-VIEW", 9, 1)
 		require.NoError(t, s.CreateProduct(ctx, &p))
 		v := p.Variants[0]
 		adjust(t, s, ctx, v.ID, f.Warehouse.ID, 40)
-		sh := catalog.Shop{CoopID: f.Coop.ID, Platform: catalog.PlatformShopee, ExternalID: "901"}
-		require.NoError(t, s.ConnectShop(ctx, &sh, []byte(`{"access_token":"x"}`), time.Now().Add(time.Hour), time.Now().Add(24*time.Hour), time.Time{}))
-		_, err = s.StartLive(ctx, catalog.LiveStart{ShopID: sh.ID, Title: "Live", Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: 15}}})
+		sh := connectShop(t, s, ctx, f.Coop.ID, catalog.PlatformShopee, "901")
+		_, err := s.StartLive(ctx, catalog.LiveStart{ShopID: sh.ID, Title: "Live", Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: 15}}})
 		require.NoError(t, err)
 
 		got, err := s.LiveVariants(ctx, []int64{v.ID})

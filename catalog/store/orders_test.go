@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -17,19 +16,16 @@ import (
 // an order beyond the stock is kept and flagged as oversold.
 func TestIngestOrderLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		keys, err := store.ParseKeys(store.NewKey("k"))
-		require.NoError(t, err)
-		s = storetest.OpenWith(t, s.Dialect(), store.Options{Keys: keys})
+		s = keyed(t, s)
 		ctx := storetest.Operator()
 		f := storetest.NewFixture(t, s, "ORD")
 		p := f.Product("CHE-ORD", 7, 1)
 		require.NoError(t, s.CreateProduct(ctx, &p))
 		v := p.Variants[0]
-		_, err = s.ChangeStock(ctx, catalog.StockChange{Op: catalog.OpAdjust, VariantID: v.ID, WarehouseID: f.Warehouse.ID,
+		_, err := s.ChangeStock(ctx, catalog.StockChange{Op: catalog.OpAdjust, VariantID: v.ID, WarehouseID: f.Warehouse.ID,
 			Quantity: 10, Reason: catalog.ReasonReceived, Actor: "test"})
 		require.NoError(t, err)
-		shop := catalog.Shop{CoopID: f.Coop.ID, Platform: catalog.PlatformLazada, ExternalID: "555"}
-		require.NoError(t, s.ConnectShop(ctx, &shop, []byte(`{"access_token":"x"}`), time.Now().Add(time.Hour), time.Now().Add(24*time.Hour), time.Time{}))
+		shop := connectShop(t, s, ctx, f.Coop.ID, catalog.PlatformLazada, "555")
 		level := func() catalog.StockLevel {
 			ls, err := s.StockLevels(ctx, v.ID)
 			require.NoError(t, err)
