@@ -71,7 +71,13 @@ func TestLiveJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`[id="f-planned_end"]`), end),
 		chromedp.SetValue(chromedp.CSS(qty), "500"), chromedp.Click(chromedp.CSS("#live-start-button")),
 		chromedp.WaitVisible(chromedp.CSS("#form-message")))
-	require.Contains(t, text(t, tab, qtyErr), "Chỉ còn 120 sản phẩm có thể giữ")
+	// #form-message was already on the page: wait for the new answer.
+	eventually(t, "the hold's error says how many can be held", func() error {
+		if got := text(t, tab, qtyErr); !strings.Contains(got, "Chỉ còn 120 sản phẩm có thể giữ") {
+			return fmt.Errorf("the field says %q", got)
+		}
+		return nil
+	})
 	require.Equal(t, title, value(t, tab, `[id="f-title"]`), "the title is kept")
 	require.Equal(t, end, value(t, tab, `[id="f-planned_end"]`), "the planned end is kept")
 	require.Equal(t, "500", value(t, tab, qty), "the quantity is kept")
