@@ -2,9 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,8 +10,6 @@ import (
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
-	"ocophub/worker"
-	"ocophub/worker/ops"
 )
 
 // routes registers the shop, listing and order routes.
@@ -61,76 +56,13 @@ func (h syncHandlers) setStockRule(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	shop, err := h.Store.Shop(ctx, id)
+	shop, err := h.cmds.SetStockRule(c.Request.Context(), id, req.Version, req.StockRule)
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
-	rule := req.StockRule
-	rule.WarehouseIDs = ops.Dedupe(rule.WarehouseIDs)
-	if err := h.validateRule(ctx, shop, rule); err != nil {
-		abortWithError(c, err)
-		return
-	}
-	shop, err = h.Store.SetShopRule(ctx, id, req.Version, rule)
-	if err != nil {
-		abortWithError(c, unprefixFields(err, "stock_rule."))
-		return
-	}
-	h.repushShop(ctx, shop.ID)
 	c.Header("ETag", etag(shop.Version))
 	c.JSON(http.StatusOK, shop)
-}
-
-// validateRule reports every bad field of a rule at once, named as in the
-// request body; a warehouse must be one of the shop's co-op.
-func (h syncHandlers) validateRule(ctx context.Context, shop catalog.Shop, rule catalog.StockRule) error {
-	fe := catalog.FieldErrors{}
-	var ce *catalog.Error
-	if err := rule.Validate(); errors.As(err, &ce) {
-		for f, reason := range ce.Fields {
-			fe.Add(strings.TrimPrefix(f, "stock_rule."), reason)
-		}
-	} else if err != nil {
-		return err
-	}
-	for i, wid := range rule.WarehouseIDs {
-		w, err := h.Store.Warehouse(ctx, wid)
-		if catalog.ErrorCode(err) == catalog.CodeNotFound || err == nil && w.CoopID != shop.CoopID {
-			fe.Add(fmt.Sprintf("warehouse_ids[%d]", i), "not a warehouse of the shop's co-op")
-			continue
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return fe.Err()
-}
-
-// repushShop queues a push of each live listing of the shop. The rule is
-// saved whatever happens here: a push that cannot be queued is logged.
-func (h syncHandlers) repushShop(ctx context.Context, shopID int64) {
-	q := catalog.ListQuery{Limit: catalog.MaxLimit}
-	for {
-		page, next, err := h.Store.ListListings(ctx, shopID, q)
-		if err != nil {
-			slog.WarnContext(ctx, "stock rule changed but the shop's listings cannot be read to push", "shop", shopID, "err", err)
-			return
-		}
-		for _, l := range page {
-			if l.Status != catalog.ListingLive {
-				continue
-			}
-			if _, err := h.cmds.Enqueue(ctx, worker.StockPushTask(l.ID)); err != nil {
-				slog.WarnContext(ctx, "stock rule changed but a push cannot be queued", "listing", l.ID, "err", err)
-			}
-		}
-		if next == "" {
-			return
-		}
-		q.Cursor = next
-	}
 }
 
 // ---- connecting a shop (OAuth) ----
@@ -338,17 +270,3 @@ func (h syncHandlers) shipOrder(c *gin.Context) {
 }
 
 // ---- helpers ----
-
-// unprefixFields renames the store's field names to the request's.
-func unprefixFields(err error, prefix string) error {
-	var ce *catalog.Error
-	if !errors.As(err, &ce) || len(ce.Fields) == 0 {
-		return err
-	}
-	out := *ce
-	out.Fields = map[string]string{}
-	for f, reason := range ce.Fields {
-		out.Fields[strings.TrimPrefix(f, prefix)] = reason
-	}
-	return &out
-}

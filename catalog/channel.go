@@ -108,11 +108,24 @@ func (r StockRule) ChannelQuantity(onHand, reserved int64) int64 {
 	return q
 }
 
-// Share is this shop's part of q when the rule splits the last units:
-// with n shops sharing, the shop of rank r (0-based) gets q/n, and the
-// first q mod n shops one more, so the shares add up to q exactly.
-func (r StockRule) Share(q int64, n, rank int) int64 {
-	if r.SplitBelow <= 0 || q > r.SplitBelow || n <= 1 {
+// BurstWindow is how far back the burst guard looks: the units of a
+// variant sold on every shop in the last BurstWindow are what the shops
+// may sell again before the hub has heard of them and pushed (ingest plus
+// push take well under this even at a livestream's pace).
+const BurstWindow = 3 * time.Second
+
+// Share is this shop's part of q when the last units are split: with n
+// shops sharing, the shop of rank r (0-based) gets q/n, and the first
+// q mod n shops one more, so the shares add up to q exactly.
+//
+// The units are split when q is at most the rule's SplitBelow, and — the
+// burst guard, on for every rule — when q is at most recentSales, the
+// units sold in the last BurstWindow: while a variant sells that fast,
+// every shop showing all of q would let them sell the same units during
+// the seconds a sale takes to reach the hub. A quiet variant (recentSales
+// 0) is never split unless the rule asks.
+func (r StockRule) Share(q, recentSales int64, n, rank int) int64 {
+	if n <= 1 || q > max(r.SplitBelow, recentSales) {
 		return q
 	}
 	share := q / int64(n)

@@ -72,14 +72,27 @@ func TestStockPlan(t *testing.T) {
 
 func TestShareSplitsTheLastUnits(t *testing.T) {
 	r := StockRule{SplitBelow: 10}
-	require.Equal(t, int64(40), r.Share(40, 3, 0), "plenty: every shop shows all")
+	require.Equal(t, int64(40), r.Share(40, 0, 3, 0), "plenty: every shop shows all")
 	var sum int64
 	for rank := 0; rank < 3; rank++ {
-		sum += r.Share(10, 3, rank)
+		sum += r.Share(10, 0, 3, rank)
 	}
 	require.Equal(t, int64(10), sum, "the shares add up to what exists")
-	require.Equal(t, []int64{4, 3, 3}, []int64{r.Share(10, 3, 0), r.Share(10, 3, 1), r.Share(10, 3, 2)})
-	require.Equal(t, []int64{1, 1, 0}, []int64{r.Share(2, 3, 0), r.Share(2, 3, 1), r.Share(2, 3, 2)})
-	require.Equal(t, int64(7), r.Share(7, 1, 0), "a shop alone keeps everything")
-	require.Equal(t, int64(7), StockRule{}.Share(7, 3, 2), "no split unless the rule asks")
+	require.Equal(t, []int64{4, 3, 3}, []int64{r.Share(10, 0, 3, 0), r.Share(10, 0, 3, 1), r.Share(10, 0, 3, 2)})
+	require.Equal(t, []int64{1, 1, 0}, []int64{r.Share(2, 0, 3, 0), r.Share(2, 0, 3, 1), r.Share(2, 0, 3, 2)})
+	require.Equal(t, int64(7), r.Share(7, 0, 1, 0), "a shop alone keeps everything")
+	require.Equal(t, int64(7), StockRule{}.Share(7, 0, 3, 2), "a quiet variant: no split unless the rule asks")
+}
+
+func TestBurstGuardSplitsWhatSellsFast(t *testing.T) {
+	var r StockRule // the default rule: no SplitBelow
+	require.Equal(t, int64(100), r.Share(100, 99, 3, 0), "more left than sold in the window: every shop shows all")
+	var sum int64
+	for rank := 0; rank < 3; rank++ {
+		sum += r.Share(100, 100, 3, rank)
+	}
+	require.Equal(t, int64(100), sum, "selling as fast as what is left: the shares are disjoint")
+	require.Equal(t, int64(34), r.Share(100, 250, 3, 0))
+	require.Equal(t, int64(100), r.Share(100, 250, 1, 0), "a shop alone keeps everything")
+	require.Equal(t, int64(10), StockRule{SplitBelow: 30}.Share(30, 5, 3, 1), "the rule's threshold still holds when it is larger")
 }

@@ -207,8 +207,43 @@ func TestSellerJourney(t *testing.T) {
 		return nil
 	})
 
+	// The seller keeps 3 boxes back from Zalo with the shop's stock rule;
+	// a percentage over 100 is refused beside its field, nothing saved.
+	zaloRule := fmt.Sprintf("#shop-%d .rule-form", h.shopOf(t, catalog.PlatformZalo).ID)
+	do(t, tab, chromedp.Navigate(h.url+"/shops"), chromedp.Click(chromedp.CSS(fmt.Sprintf("#shop-%d .stock-rule summary", h.shopOf(t, catalog.PlatformZalo).ID))),
+		chromedp.SetValue(chromedp.CSS(zaloRule+` input[name="buffer_units"]`), "3"),
+		chromedp.SetValue(chromedp.CSS(zaloRule+` input[name="ratio_percent"]`), "150"),
+		chromedp.Click(chromedp.CSS(zaloRule+` button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(zaloRule+" #err-ratio_percent")))
+	require.Contains(t, text(t, tab, zaloRule+" #err-ratio_percent"), "Phần trăm phải từ 1 đến 100")
+	require.Equal(t, "3", eval[string](t, tab, `document.querySelector('`+zaloRule+` input[name="buffer_units"]').value`), "what was typed is kept")
+	require.Zero(t, h.shopOf(t, catalog.PlatformZalo).Rule.BufferUnits, "nothing saved")
+	do(t, tab, chromedp.SetValue(chromedp.CSS(zaloRule+` input[name="ratio_percent"]`), "100"),
+		chromedp.Click(chromedp.CSS(zaloRule+` button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS("#flash")))
+	require.Contains(t, text(t, tab, "#flash"), "Đã lưu quy tắc")
+	require.Equal(t, int64(3), h.shopOf(t, catalog.PlatformZalo).Rule.BufferUnits)
+	eventually(t, "Zalo shows 3 fewer than the others", func() error {
+		if q, _ := channelStock(zaloShop, sku); q != 120 {
+			return fmt.Errorf("zalo shows %d", q)
+		}
+		return nil
+	})
+
 	for _, page := range []struct{ path, name string }{{"/", "dashboard"}, {"/shops", "shops"}, {"/orders", "inbox"}} {
 		screenshots(t, tab, h.url+page.path, page.name)
 	}
 	screenshots(t, tab, productURL, "product-fixed")
+}
+
+// shopOf is the hub's shop of the platform, as stored now.
+func (h *hub) shopOf(t *testing.T, p catalog.Platform) catalog.Shop {
+	t.Helper()
+	shops, _, err := h.st.ListShops(h.ctx, catalog.ListQuery{})
+	require.NoError(t, err)
+	for _, s := range shops {
+		if s.Platform == p {
+			return s
+		}
+	}
+	t.Fatalf("no %s shop", p)
+	return catalog.Shop{}
 }

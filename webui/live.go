@@ -479,11 +479,15 @@ func (d liveConsoleData) counters() liveCounters {
 }
 
 // How the counters stream: read every liveTick, sent when they change (a
-// comment keeps a quiet stream open through proxies); a stream lasts at
-// most liveStreamFor, then the browser reconnects by itself.
+// comment keeps a quiet stream open through proxies); the session is
+// checked again every liveAuthEvery, so a stream ends soon after its
+// person signs out or their session expires (the page then goes to the
+// sign-in page and comes back); a stream lasts at most liveStreamFor, then
+// the browser reconnects by itself.
 const (
 	liveTick      = 500 * time.Millisecond
 	liveKeepAlive = 15 * time.Second
+	liveAuthEvery = 5 * time.Second
 	liveStreamFor = 10 * time.Minute
 )
 
@@ -523,7 +527,7 @@ func (ui *UI) liveEvents(c *gin.Context) {
 	end := time.After(liveStreamFor)
 	stop := ui.shutdownOf(c.Request)
 	var last []byte
-	lastSent := time.Now()
+	lastSent, lastAuth := time.Now(), time.Now()
 	for {
 		b, _ := json.Marshal(d.counters())
 		switch {
@@ -540,6 +544,12 @@ func (ui *UI) liveEvents(c *gin.Context) {
 		}
 		if !d.Live {
 			return
+		}
+		if time.Since(lastAuth) > liveAuthEvery {
+			if _, err := ui.authenticate(c.Request); err != nil {
+				return
+			}
+			lastAuth = time.Now()
 		}
 		select {
 		case <-ctx.Done():

@@ -127,6 +127,23 @@ func TestLiveJourney(t *testing.T) {
 	require.Equal(t, "98", counter("elsewhere"))
 	require.False(t, eval[bool](t, tab, fmt.Sprintf(`!document.querySelector("%s .low-hold").hidden`, card)), "no warning after the top-up")
 
+	// The session ends while the console is open (expired, or signed out
+	// elsewhere): the console goes to the sign-in page by itself and, once
+	// signed in, back to the live.
+	consoleURL := location(t, tab)
+	require.NoError(t, h.st.DB().Exec("DELETE FROM sessions").Error)
+	eventually(t, "the console asks to sign in again", func() error {
+		loc, err := chromedp.Run(tab, chromedp.Location())
+		if err != nil || !strings.Contains(loc, "/login?next=") {
+			return fmt.Errorf("still on %s", loc)
+		}
+		return nil
+	})
+	do(t, tab, chromedp.WaitVisible(chromedp.CSS("#username")), chromedp.SendKeys(chromedp.CSS("#username"), "banhang.haodat"),
+		chromedp.SendKeys(chromedp.CSS("#password"), password), chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#end-live-button")))
+	require.Equal(t, consoleURL, location(t, tab), "back on the console")
+	do(t, tab, chromedp.WaitVisible(chromedp.CSS(`#stream-state[data-stream="on"]`)))
+
 	// End, with a confirm step; the leftovers go back.
 	do(t, tab, chromedp.Click(chromedp.CSS("#end-live-button")), chromedp.WaitVisible(chromedp.CSS("#end-confirm")),
 		chromedp.Click(chromedp.CSS("#end-confirm")), chromedp.WaitVisible(chromedp.CSS("#report-link")))

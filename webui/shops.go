@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,10 +16,17 @@ import (
 var connectable = []catalog.Platform{catalog.PlatformShopee, catalog.PlatformLazada, catalog.PlatformZalo}
 
 type shopsData struct {
-	Shops     []shopHealth
+	Shops     []shopCard
 	Coops     []catalog.Coop
 	Platforms []catalog.Platform
 	Error     string
+}
+
+// shopCard is one shop on the shops page: its health and its stock rule
+// form (what was typed, with its errors, when a change was refused).
+type shopCard struct {
+	shopHealth
+	Rule *form
 }
 
 func (ui *UI) shopsPage(c *gin.Context) {
@@ -26,11 +34,24 @@ func (ui *UI) shopsPage(c *gin.Context) {
 }
 
 func (ui *UI) showShops(c *gin.Context, status int, problem string) {
+	ui.showShopsWith(c, status, problem, 0, nil)
+}
+
+// showShopsWith draws the shops page; refused is the rule form of shop
+// refusedID as posted.
+func (ui *UI) showShopsWith(c *gin.Context, status int, problem string, refusedID int64, refused *form) {
 	d := &shopsData{Platforms: connectable, Error: problem}
-	var err error
-	if d.Shops, err = ui.shopHealths(c); err != nil {
+	healths, err := ui.shopHealths(c)
+	if err != nil {
 		ui.fail(c, err)
 		return
+	}
+	for _, h := range healths {
+		card := shopCard{shopHealth: h, Rule: ruleForm(h.Shop)}
+		if h.Shop.ID == refusedID && refused != nil {
+			card.Rule = refused
+		}
+		d.Shops = append(d.Shops, card)
 	}
 	if d.Coops, _, err = ui.d.Store.ListCoops(c.Request.Context(), catalog.ListQuery{Limit: catalog.MaxLimit}); err != nil {
 		ui.fail(c, err)
@@ -75,4 +96,53 @@ func (ui *UI) baseURL(c *gin.Context) string {
 		scheme = "https"
 	}
 	return scheme + "://" + c.Request.Host
+}
+
+// ruleForm is a shop's stock rule as the form shows it.
+func ruleForm(sh catalog.Shop) *form {
+	r := sh.Rule
+	return newForm(map[string][]string{
+		"version":       {strconv.FormatInt(sh.Version, 10)},
+		"buffer_units":  {strconv.FormatInt(r.BufferUnits, 10)},
+		"ratio_percent": {strconv.FormatInt(cmp.Or(r.RatioPercent, 100), 10)},
+		"max_shown":     {strconv.FormatInt(r.MaxShown, 10)},
+		"split_below":   {strconv.FormatInt(r.SplitBelow, 10)},
+	})
+}
+
+// shopRule saves a shop's stock rule from the shops page; a refused rule
+// comes back beside its fields with what was typed. The shop's warehouses
+// are kept as they were.
+func (ui *UI) shopRule(c *gin.Context) {
+	f, p := ui.postedForm(c, "shops", "shops.title")
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	shop, err := ui.d.Store.Shop(c.Request.Context(), id)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	whole := func(name string) int64 {
+		s := strings.TrimSpace(f.Value(name))
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			f.Errors[name] = p.T("field.whole_number")
+		}
+		return n
+	}
+	rule := catalog.StockRule{BufferUnits: whole("buffer_units"), RatioPercent: whole("ratio_percent"),
+		MaxShown: whole("max_shown"), SplitBelow: whole("split_below"), WarehouseIDs: shop.Rule.WarehouseIDs}
+	version := whole("version")
+	if len(f.Errors) == 0 {
+		if _, err = ui.d.Commands.SetStockRule(c.Request.Context(), id, version, rule); err == nil {
+			back(c, "/shops#shop-"+strconv.FormatInt(id, 10), "rule_saved")
+			return
+		}
+		if !f.addErrors(p, err) {
+			f.Message = errorMessage(p, err)
+		}
+	}
+	ui.showShopsWith(c, http.StatusUnprocessableEntity, "", id, f)
 }

@@ -157,6 +157,7 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.GET("/shops", ui.need(catalog.PermShopsRead), ui.shopsPage)
 	g.GET("/shops/connect", ui.need(catalog.PermShopsWrite), ui.shopConnect)
 	g.GET("/shops/callback/:platform", ui.need(catalog.PermShopsWrite), ui.shopCallback)
+	g.POST("/shops/:id/rule", ui.need(catalog.PermShopsWrite), ui.shopRule)
 	g.GET("/publish", ui.need(catalog.PermShopsWrite), ui.publishPage)
 	g.POST("/publish", ui.need(catalog.PermShopsWrite), ui.publishStart)
 	g.GET("/publish/progress", ui.need(catalog.PermShopsRead), ui.publishProgress)

@@ -99,15 +99,17 @@ func TestLiveHoldNeverOversells(t *testing.T) {
 	left := 45 - sold
 	eventually(t, "every shop shows its part of what is left", func() error {
 		var shown int64
+		each := map[catalog.Platform]int64{}
 		for _, p := range h.platforms {
 			n, _ := channelStock(p, sku)
+			each[p.name] = n
 			if left > 30 && n != left {
 				return fmt.Errorf("%s shows %d, want %d", p.name, n, left)
 			}
 			shown += n
 		}
 		if left <= 30 && shown != left {
-			return fmt.Errorf("the shops show %d together, want the %d left", shown, left)
+			return fmt.Errorf("the shops show %d together (%v), want the %d left", shown, each, left)
 		}
 		return nil
 	})
@@ -119,4 +121,36 @@ func TestLiveHoldNeverOversells(t *testing.T) {
 	}
 	require.Equal(t, sold, units, "the report counts every unit sold during the live: %+v", rep)
 	require.Positive(t, rep.Pushes)
+}
+
+// TestBurstGuardSplitsThenGivesBack: no live and the default rule. 35
+// buyers take Shopee's units at once; while the last units sell that
+// fast the hub shows the other shops disjoint shares of what is left,
+// and once the burst has passed every shop shows all of it again.
+func TestBurstGuardSplitsThenGivesBack(t *testing.T) {
+	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-200G: 45 units
+	sku := string(h.product.Variants[1].SKU)
+	h.publish(t)
+	waitAll(t, h, sku, 45, "published")
+
+	by := map[catalog.Platform]*platform{}
+	for _, p := range h.platforms {
+		by[p.name] = p
+	}
+	shopee := by[catalog.PlatformShopee]
+	var res sandbox.BuyerResult
+	require.Equal(t, http.StatusOK, control(t, shopee, fmt.Sprintf("/_sandbox/shops/%s/buyers", h.shops[catalog.PlatformShopee].ExternalID),
+		map[string]any{"seller_skus": []string{sku}, "buyers": 35, "rate": 0}, &res))
+	require.Equal(t, int64(35), res.SoldBySKU[sku])
+	left := int64(45 - 35)
+
+	eventually(t, "the other shops are given shares of the last units", func() error {
+		lz, _ := channelStock(by[catalog.PlatformLazada], sku)
+		zl, _ := channelStock(by[catalog.PlatformZalo], sku)
+		if lz+zl > left {
+			return fmt.Errorf("Lazada %d + Zalo %d > the %d left", lz, zl, left)
+		}
+		return nil
+	})
+	waitAll(t, h, sku, left, "the burst has passed: every shop shows all that is left")
 }

@@ -232,10 +232,12 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		avail := s.Avail(shop.Rule)
 		switch {
 		case l.PushedAt == nil:
-		case l.PushedVersion >= s.Version && !settle:
-			// The hub knows nothing new; the channel already shows its
-			// own sales, seen or not. Writing would only risk erasing
-			// sales made while we write.
+		case l.PushedVersion >= s.Version && !settle && avail == l.PushedAvail:
+			// The hub knows nothing new and the rule allows what it
+			// allowed; the channel already shows its own sales, seen or
+			// not. Writing would only risk erasing sales made while we
+			// write. (A changed rule, or the burst guard splitting or
+			// giving back, changes avail without a stock change.)
 			continue
 		case !settle && avail == l.PushedAvail-l.SoldSincePush:
 			// Nothing changed but this shop's own sales, which the
@@ -245,6 +247,13 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		}
 		plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity})
+	}
+	// While the burst guard splits a listing's units, look again in a
+	// moment: once the burst has passed the shop gets the rest back.
+	for _, p := range plans {
+		if p.snap.BurstGuarded(shop.Rule) {
+			_, _ = w.client.EnqueueContext(ctx, SettlePushTask(p.snap.Listing.ID))
+		}
 	}
 	if err := w.readChannel(ctx, ch, plans); err != nil {
 		return w.recordFailure(sctx, plans, err)

@@ -405,6 +405,9 @@ type PushSnap struct {
 	// stock (a live shop on its hold does not share); Rank is this
 	// listing's place among them, for the rule's split of the last units.
 	Sharers, Rank int
+	// RecentSales are the variant's units reserved by orders of any shop
+	// in the last catalog.BurstWindow: the rule's burst guard.
+	RecentSales int64
 	// Version sums the stock versions of every warehouse of the variant:
 	// any stock change moves it forward.
 	Version int64
@@ -417,7 +420,18 @@ func (p PushSnap) Avail(rule catalog.StockRule) int64 {
 	if p.LiveHold != nil {
 		return *p.LiveHold
 	}
-	return rule.Share(rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held), p.Sharers, p.Rank)
+	return rule.Share(rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held), p.RecentSales, p.Sharers, p.Rank)
+}
+
+// BurstGuarded reports whether the shop is shown less than its rule's
+// quantity only because the variant sells fast right now (the burst
+// guard's split), so a push a moment later should give the rest back.
+func (p PushSnap) BurstGuarded(rule catalog.StockRule) bool {
+	if p.LiveHold != nil || p.RecentSales == 0 {
+		return false
+	}
+	q := rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held)
+	return q > rule.SplitBelow && p.Avail(rule) < q
 }
 
 // PushSnapshot reads one listing's PushSnap.
@@ -433,7 +447,7 @@ func (s *Store) PushSnapshot(ctx context.Context, listingID int64, rule catalog.
 }
 
 // PushSnapshots reads the PushSnap of many listings of one shop in one
-// consistent snapshot (three queries, whatever the count), so a batched
+// consistent snapshot (six queries, whatever the count), so a batched
 // push never mixes stock read at different moments. Listings out of scope
 // or deleted are left out.
 func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule catalog.StockRule) ([]PushSnap, error) {
@@ -492,6 +506,20 @@ func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule cata
 					held := h.Held
 					out[i].LiveHold = &held
 				}
+			}
+		}
+		var recent []struct {
+			VariantID int64
+			Units     int64
+		}
+		if err := tx.Table("stock_movements").Select("variant_id, SUM(reserved_delta) AS units").
+			Where("variant_id IN ? AND op = ? AND created_at > ?", variantIDs, string(catalog.OpReserve), s.now().UTC().Add(-catalog.BurstWindow)).
+			Group("variant_id").Scan(&recent).Error; err != nil {
+			return translate(err, "stock movement")
+		}
+		for _, r := range recent {
+			for _, i := range byVariant[r.VariantID] {
+				out[i].RecentSales = r.Units
 			}
 		}
 		var sharing []listingRow

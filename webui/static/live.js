@@ -6,7 +6,7 @@
   var board = document.getElementById("live-board");
   if (!board || !window.EventSource) return;
   var state = document.getElementById("stream-state");
-  var events = new EventSource(board.dataset.events);
+  var events;
 
   function show(card, name, n) {
     var el = card.querySelector('[data-counter="' + name + '"]');
@@ -18,13 +18,29 @@
     }
   }
 
-  events.onopen = function () {
-    if (state) { state.textContent = state.dataset.textOn; state.dataset.stream = "on"; }
-  };
-  events.onerror = function () {
-    if (state) { state.textContent = state.dataset.textOff; state.dataset.stream = "off"; }
-  };
-  events.onmessage = function (e) {
+  function connect() {
+    events = new EventSource(board.dataset.events);
+    events.onopen = function () {
+      if (state) { state.textContent = state.dataset.textOn; state.dataset.stream = "on"; }
+    };
+    events.onerror = function () {
+      if (state) { state.textContent = state.dataset.textOff; state.dataset.stream = "off"; }
+      // The browser retries a dropped stream by itself; it gives up when
+      // the answer is not a stream, e.g. the sign-in page after the
+      // session expired. Then ask for the console: signed out, the hub
+      // sends the sign-in page, which brings the seller back here.
+      if (events.readyState === EventSource.CLOSED) {
+        setTimeout(function () {
+          fetch(window.location.href, { credentials: "same-origin" }).then(function (r) {
+            if (r.redirected && r.url.indexOf("/login") >= 0) { window.location.href = r.url; } else { connect(); }
+          }, function () { connect(); });
+        }, 2000);
+      }
+    };
+    events.onmessage = update;
+  }
+
+  function update(e) {
     var d = JSON.parse(e.data);
     document.getElementById("total-sold").textContent = d.sold;
     d.holds.forEach(function (h) {
@@ -43,5 +59,7 @@
       events.close();
       window.location.reload();
     }
-  };
+  }
+
+  connect();
 })();

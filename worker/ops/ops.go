@@ -37,6 +37,9 @@ type Store interface {
 	Order(ctx context.Context, id int64) (catalog.Order, error)
 	Coop(ctx context.Context, id int64) (catalog.Coop, error)
 	Product(ctx context.Context, id int64) (catalog.Product, error)
+	SetShopRule(ctx context.Context, id, version int64, rule catalog.StockRule) (catalog.Shop, error)
+	Warehouse(ctx context.Context, id int64) (catalog.Warehouse, error)
+	ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error)
 }
 
 // Enqueuer is the part of *asynq.Client the operations use.

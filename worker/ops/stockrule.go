@@ -1,0 +1,96 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"ocophub/catalog"
+	"ocophub/worker"
+)
+
+// SetStockRule replaces a shop's stock rule if version is current, and
+// queues a push of every live listing of the shop: what a shop shows
+// changes with its rule, not only with stock. Every bad field is reported
+// at once, named as in the rule (buffer_units, warehouse_ids[0], …); a
+// warehouse must be one of the shop's co-op.
+func (c *Commands) SetStockRule(ctx context.Context, shopID, version int64, rule catalog.StockRule) (catalog.Shop, error) {
+	shop, err := c.Store.Shop(ctx, shopID)
+	if err != nil {
+		return catalog.Shop{}, err
+	}
+	rule.WarehouseIDs = Dedupe(rule.WarehouseIDs)
+	if err := c.validateRule(ctx, shop, rule); err != nil {
+		return catalog.Shop{}, err
+	}
+	if shop, err = c.Store.SetShopRule(ctx, shopID, version, rule); err != nil {
+		return catalog.Shop{}, unprefixFields(err, "stock_rule.")
+	}
+	c.repushShop(ctx, shop.ID)
+	return shop, nil
+}
+
+func (c *Commands) validateRule(ctx context.Context, shop catalog.Shop, rule catalog.StockRule) error {
+	fe := catalog.FieldErrors{}
+	var ce *catalog.Error
+	if err := rule.Validate(); errors.As(err, &ce) {
+		for f, reason := range ce.Fields {
+			fe.Add(strings.TrimPrefix(f, "stock_rule."), reason)
+		}
+	} else if err != nil {
+		return err
+	}
+	for i, wid := range rule.WarehouseIDs {
+		w, err := c.Store.Warehouse(ctx, wid)
+		if catalog.ErrorCode(err) == catalog.CodeNotFound || err == nil && w.CoopID != shop.CoopID {
+			fe.Add(fmt.Sprintf("warehouse_ids[%d]", i), "not a warehouse of the shop's co-op")
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return fe.Err()
+}
+
+// repushShop queues a push of each live listing of the shop. The rule is
+// saved whatever happens here: a push that cannot be queued is logged (the
+// periodic reconcile brings the shop to its rule anyway).
+func (c *Commands) repushShop(ctx context.Context, shopID int64) {
+	q := catalog.ListQuery{Limit: catalog.MaxLimit}
+	for {
+		page, next, err := c.Store.ListListings(ctx, shopID, q)
+		if err != nil {
+			slog.WarnContext(ctx, "stock rule changed but the shop's listings cannot be read to push", "shop", shopID, "err", err)
+			return
+		}
+		for _, l := range page {
+			if l.Status != catalog.ListingLive {
+				continue
+			}
+			if _, err := c.Enqueue(ctx, worker.StockPushTask(l.ID)); err != nil {
+				slog.WarnContext(ctx, "stock rule changed but a push cannot be queued", "listing", l.ID, "err", err)
+			}
+		}
+		if next == "" {
+			return
+		}
+		q.Cursor = next
+	}
+}
+
+// unprefixFields renames the store's field names to the rule's.
+func unprefixFields(err error, prefix string) error {
+	var ce *catalog.Error
+	if !errors.As(err, &ce) || len(ce.Fields) == 0 {
+		return err
+	}
+	out := *ce
+	out.Fields = map[string]string{}
+	for f, reason := range ce.Fields {
+		out.Fields[strings.TrimPrefix(f, prefix)] = reason
+	}
+	return &out
+}
