@@ -109,7 +109,21 @@ func TestLiveHoldNeverOversells(t *testing.T) {
 			shown += n
 		}
 		if left <= 30 && shown != left {
-			return fmt.Errorf("the shops show %d together (%v), want the %d left", shown, each, left)
+			var ls []string
+			for _, sh := range h.shops {
+				page, _, _ := h.st.ListListings(h.ctx, sh.ID, catalog.ListQuery{Limit: 10})
+				for _, l := range page {
+					if l.VariantID == v.ID {
+						hist, _ := h.st.PushHistory(h.ctx, l.ID, 6)
+						var hs []string
+						for _, a := range hist {
+							hs = append(hs, fmt.Sprintf("%s:%v->%v v%d", a.Result, deref(a.Before), deref(a.After), a.Version))
+						}
+						ls = append(ls, fmt.Sprintf("%s base=%d qty=%d sold=%d avail=%d v=%d %v", sh.Platform, l.PushedBase, l.PushedQuantity, l.SoldSincePush, l.PushedAvail, l.PushedVersion, hs))
+					}
+				}
+			}
+			return fmt.Errorf("the shops show %d together (%v), want the %d left; %v", shown, each, left, ls)
 		}
 		return nil
 	})

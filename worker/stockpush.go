@@ -190,6 +190,8 @@ type pushPlan struct {
 	// ownSales: the hub's stock moved only by this shop's own sales;
 	// nothing to write.
 	ownSales bool
+	// hot: a share of the last units of a selling variant (SplitHot).
+	hot bool
 }
 
 // pushShop is one batched push of a shop's listings: read the hub's stock
@@ -248,10 +250,12 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		}
 		plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity})
 	}
-	// While the burst guard splits a listing's units, look again in a
-	// moment: once the burst has passed the shop gets the rest back.
+	// While a listing shows a share of the last units of a selling
+	// variant (store.PushSnap.SplitHot), look again in a moment: once the
+	// variant is quiet the shop gets back the unit kept for sales in
+	// flight and, if the burst guard split it, the rest of its units.
 	for _, p := range plans {
-		if p.snap.BurstGuarded(shop.Rule) {
+		if p.hot = p.snap.SplitHot(shop.Rule); p.hot {
 			_, _ = w.client.EnqueueContext(ctx, SettlePushTask(p.snap.Listing.ID))
 		}
 	}
@@ -276,7 +280,11 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		}
 		p.margin = catalog.SellingMargin(p.unseen, l.SoldSincePush)
-		p.qty = catalog.PushQuantity(p.avail, p.unseen, p.margin)
+		inFlight := int64(0)
+		if p.hot {
+			inFlight = 1
+		}
+		p.qty = catalog.PushQuantity(p.avail, p.unseen, max(p.margin, inFlight))
 		if p.margin > 0 && l.PushedAt != nil {
 			// The shop is selling this SKU right now. Lowering it is
 			// always safe; raising it could hand back units whose sale

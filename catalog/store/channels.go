@@ -423,15 +423,18 @@ func (p PushSnap) Avail(rule catalog.StockRule) int64 {
 	return rule.Share(rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held), p.RecentSales, p.Sharers, p.Rank)
 }
 
-// BurstGuarded reports whether the shop is shown less than its rule's
-// quantity only because the variant sells fast right now (the burst
-// guard's split), so a push a moment later should give the rest back.
-func (p PushSnap) BurstGuarded(rule catalog.StockRule) bool {
-	if p.LiveHold != nil || p.RecentSales == 0 {
+// SplitHot reports whether the shop is shown a share of the last units
+// (by its rule's SplitBelow or by the burst guard) while the variant is
+// selling. A sale landing on the channel between the push reading it and
+// writing it is erased by the absolute write; with plenty of stock that
+// is corrected a moment later, but in a share of the last units it is a
+// unit sold twice. So such a push keeps one unit back, and a push a
+// moment later (once the variant is quiet) gives it back.
+func (p PushSnap) SplitHot(rule catalog.StockRule) bool {
+	if p.LiveHold != nil || p.RecentSales == 0 || p.Sharers <= 1 {
 		return false
 	}
-	q := rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held)
-	return q > rule.SplitBelow && p.Avail(rule) < q
+	return rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held) <= max(rule.SplitBelow, p.RecentSales)
 }
 
 // PushSnapshot reads one listing's PushSnap.

@@ -199,6 +199,10 @@ func (s *Store) EndLive(ctx context.Context, sessionID int64) (catalog.LiveSessi
 					WarehouseID: h.WarehouseID, Quantity: h.Held, Reason: catalog.ReasonLive, Actor: liveActor(sessionID)}); err != nil {
 					return err
 				}
+			} else if err := writeOutbox(tx, catalog.TopicStockChanged, catalog.StockChanged{VariantID: h.VariantID, WarehouseID: h.WarehouseID}); err != nil {
+				// The hold sold out: no stock moves, but the live shop
+				// goes back to sharing and every shop's share changes.
+				return err
 			}
 			if err := tx.Model(&liveHoldRow{}).Where("id = ?", h.ID).
 				Updates(map[string]any{"returned": h.Held, "held": 0, "active": false}).Error; err != nil {
