@@ -252,8 +252,8 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 	}
 	// While a listing shows a share of the last units of a selling
 	// variant (store.PushSnap.SplitHot), look again in a moment: once the
-	// variant is quiet the shop gets back the unit kept for sales in
-	// flight and, if the burst guard split it, the rest of its units.
+	// variant is quiet a shop the burst guard split gets the rest of its
+	// units back.
 	for _, p := range plans {
 		if p.hot = p.snap.SplitHot(shop.Rule); p.hot {
 			_, _ = w.client.EnqueueContext(ctx, SettlePushTask(p.snap.Listing.ID))
@@ -280,11 +280,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		}
 		p.margin = catalog.SellingMargin(p.unseen, l.SoldSincePush)
-		inFlight := int64(0)
-		if p.hot {
-			inFlight = 1
-		}
-		p.qty = catalog.PushQuantity(p.avail, p.unseen, max(p.margin, inFlight))
+		p.qty = catalog.PushQuantity(p.avail, p.unseen, p.margin)
 		if p.margin > 0 && l.PushedAt != nil {
 			// The shop is selling this SKU right now. Lowering it is
 			// always safe; raising it could hand back units whose sale

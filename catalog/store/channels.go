@@ -425,11 +425,13 @@ func (p PushSnap) Avail(rule catalog.StockRule) int64 {
 
 // SplitHot reports whether the shop is shown a share of the last units
 // (by its rule's SplitBelow or by the burst guard) while the variant is
-// selling. A sale landing on the channel between the push reading it and
-// writing it is erased by the absolute write; with plenty of stock that
-// is corrected a moment later, but in a share of the last units it is a
-// unit sold twice. So such a push keeps one unit back, and a push a
-// moment later (once the variant is quiet) gives it back.
+// selling: a push a moment later looks again, and once the variant is
+// quiet a shop the guard split gets the rest back.
+//
+// (Keeping one more unit back in such a share, for a sale landing between
+// reading the channel and writing it, was measured: with the hub seconds
+// behind on orders it gave the unit back before those orders came in, and
+// bench-livestream oversold 2 in hold mode instead of 0.)
 func (p PushSnap) SplitHot(rule catalog.StockRule) bool {
 	if p.LiveHold != nil || p.RecentSales == 0 || p.Sharers <= 1 {
 		return false

@@ -614,6 +614,13 @@ func startBenchHub(ctx context.Context, databaseURL, schema, redisURL string, lo
 		h.close()
 		return nil, err
 	}
+	if mine {
+		// Released explicitly: the server ends a closed session's locks
+		// only when it notices the disconnect, after the next run starts.
+		h.closers = append(h.closers, func() {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", benchLockKey)
+		})
+	}
 	if !mine {
 		h.close()
 		return nil, errors.New("another ocophub-bench sync or publish is running against this database (they share Redis DB 15 and would disturb each other); wait for it to finish")
