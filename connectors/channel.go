@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"time"
 
 	"ocophub/connectors/driver"
@@ -308,10 +309,21 @@ func failedResult(sku, model string, err error) driver.Result {
 
 // SetPrice sets prices in đồng, split into the platform's batches.
 func (c *Channel) SetPrice(ctx context.Context, updates []driver.PriceUpdate) ([]driver.Result, error) {
-	for _, u := range updates {
+	now := time.Now()
+	updates = slices.Clone(updates)
+	for i, u := range updates {
 		if u.Price <= 0 {
 			return nil, invalid("price of " + u.SellerSKU + " must be positive")
 		}
+		if u.Promo == nil || c.caps.Promotions {
+			continue
+		}
+		// A platform without promotions of its own is sent the price to
+		// show now.
+		if !now.Before(u.Promo.From) && now.Before(u.Promo.To) {
+			updates[i].Price = u.Promo.Price
+		}
+		updates[i].Promo = nil
 	}
 	return batched(ctx, c, "set_price", updates, c.caps.PriceBatch, c.caps.StockBatchPerItem,
 		func(u driver.PriceUpdate) (string, string, string) { return u.ItemID, u.SellerSKU, u.ModelID },

@@ -133,8 +133,8 @@ func (h *campaignHub) requirePrices(t *testing.T, what string, want func(code st
 					if !ok || it.Status != sandbox.ItemLive {
 						return fmt.Errorf("%s not live on %s", v.SKU, pl.name)
 					}
-					if w := want(code, v); catalog.VND(k.Price) != w {
-						return fmt.Errorf("%s on %s shows %d, want %d", v.SKU, pl.name, k.Price, w)
+					if w, paid := want(code, v), k.PriceAt(time.Now()); catalog.VND(paid) != w {
+						return fmt.Errorf("%s on %s sells at %d, want %d", v.SKU, pl.name, paid, w)
 					}
 				}
 			}
@@ -242,6 +242,20 @@ func TestCampaignEndToEnd(t *testing.T) {
 	h.requirePrices(t, "the campaign price everywhere it takes part", h.campaignPrice(c))
 	require.Equal(t, catalog.CampaignRunning, h.status(t, c.ID))
 	require.False(t, time.Now().Before(start), "not before its time")
+	// Lazada runs it as its own promotion (special price over the window,
+	// the price crossed out); Shopee and Zalo get the price itself.
+	for _, pl := range h.platforms {
+		_, k, _ := channelItem(pl, string(haodat.SKU))
+		if pl.name == catalog.PlatformLazada {
+			require.NotNil(t, k.Promo, "a Lazada special price")
+			require.Equal(t, int64(haodat.Price), k.Price, "the price stays, crossed out")
+			require.Equal(t, int64(h.campaignPrice(c)("HTX-HAODAT", haodat)), k.Promo.Price)
+			require.WithinDuration(t, c.EndsAt, k.Promo.To, time.Second, "Lazada ends it by itself at the campaign's end")
+		} else {
+			require.Nil(t, k.Promo)
+			require.Equal(t, int64(h.campaignPrice(c)("HTX-HAODAT", haodat)), k.Price)
+		}
+	}
 
 	h.order(t, catalog.PlatformLazada, haodat.SKU, 2)
 	h.order(t, catalog.PlatformShopee, haodat.SKU, 1)

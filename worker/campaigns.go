@@ -24,11 +24,14 @@ import (
 // Redis or a worker killed between the transition and its pushes still
 // converges.
 //
-// Prices go out through the channels' ordinary price update (SetPrice),
-// on every platform. The marketplaces' own promotion endpoints
-// (Capabilities().Promotions on Shopee and Lazada) are not implemented in
-// the drivers yet: a campaign shows on the channel as a new price, not as
-// a platform discount with a crossed-out price.
+// Prices go out through SetPrice with the campaign as a promotion over the
+// base price (store.PriceTarget.Promo). A platform that runs promotions of
+// its own (Capabilities().Promotions: Lazada's special price) shows it as
+// a discount, the base price crossed out, and ends it itself at the
+// campaign's end even if no worker runs then; an early end closes its
+// window. The others (Shopee, whose discount activities the driver does
+// not use yet, and Zalo) are sent the campaign price as the price, and the
+// base price back at the end.
 
 // Campaign task kinds.
 const (

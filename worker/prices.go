@@ -14,8 +14,8 @@ import (
 )
 
 // pushPrices sends every live listing of a product in a shop the price it
-// should show now (store.PriceTargets: a running campaign's price, else
-// the base price), audits each, and settles the campaign rows the push
+// should show now (store.PriceTargets: the base price, with a running
+// campaign's price as a promotion over it), audits each, and settles the campaign rows the push
 // answers. It holds a lock per shop and product across workers and reads
 // the prices inside it: a campaign transition commits before its push
 // takes the lock, so whichever push of the item runs last sends the
@@ -51,8 +51,11 @@ func (w *Worker) pushPrices(ctx context.Context, ch *connectors.Channel, shop ca
 		if !ok {
 			continue // deleted since
 		}
-		prices = append(prices, driver.PriceUpdate{ItemID: l.ExternalItemID, ModelID: l.ExternalModelID,
-			SellerSKU: string(v.SKU), Price: int64(t.Price)})
+		u := driver.PriceUpdate{ItemID: l.ExternalItemID, ModelID: l.ExternalModelID, SellerSKU: string(v.SKU), Price: int64(t.Price)}
+		if t.Promo != nil {
+			u.Promo = &driver.Promo{Price: int64(t.Promo.Price), From: t.Promo.From, To: t.Promo.To}
+		}
+		prices = append(prices, u)
 		bySKU[string(v.SKU)] = l
 	}
 	if len(prices) == 0 {

@@ -1080,7 +1080,21 @@ func (s *Store) CampaignPushes(ctx context.Context, campaignID int64) ([]ShopPro
 type PriceTarget struct {
 	ListingID int64
 	Price     catalog.VND
-	Owed      []CampaignRowRef
+	// Promo is the campaign as a promotion over the listing's base price
+	// (Price is then the base): open while the campaign runs, closed at
+	// the moment it ended when its restore is still owed, so a platform
+	// running the promotion itself ends it early. Nil without a campaign,
+	// and when the campaign price is not below the base. Channels without
+	// promotions of their own are sent the price to show now instead
+	// (connectors.Channel.SetPrice).
+	Promo *PromoTarget
+	Owed  []CampaignRowRef
+}
+
+// PromoTarget is a campaign price over its window.
+type PromoTarget struct {
+	Price    catalog.VND
+	From, To time.Time
 }
 
 // CampaignRowRef names one campaign_listings row at one generation.
@@ -1113,13 +1127,23 @@ func (s *Store) PriceTargets(ctx context.Context, listingIDs []int64) (map[int64
 			Find(&rows).Error; err != nil {
 			return translate(err, "campaign listing")
 		}
+		windows, err := campaignWindows(tx, rows)
+		if err != nil {
+			return err
+		}
 		for _, r := range rows {
 			t, ok := out[r.ListingID]
 			if !ok {
 				continue
 			}
-			if r.State == string(catalog.CampaignListingApplied) {
-				t.Price = catalog.VND(r.CampaignPriceVND)
+			win := windows[r.CampaignID]
+			if r.CampaignPriceVND < int64(t.Price) {
+				switch {
+				case r.State == string(catalog.CampaignListingApplied):
+					t.Promo = &PromoTarget{Price: catalog.VND(r.CampaignPriceVND), From: win.StartsAt, To: win.EndsAt}
+				case t.Promo == nil && win.StartedAt != nil && win.EndedAt != nil && win.EndedAt.After(*win.StartedAt):
+					t.Promo = &PromoTarget{Price: catalog.VND(r.CampaignPriceVND), From: *win.StartedAt, To: *win.EndedAt}
+				}
 			}
 			if r.SyncedGen < r.Gen {
 				t.Owed = append(t.Owed, CampaignRowRef{ID: r.ID, Gen: r.Gen})
@@ -1129,6 +1153,32 @@ func (s *Store) PriceTargets(ctx context.Context, listingIDs []int64) (map[int64
 		return nil
 	}, snapshotTx(s))
 	return out, err
+}
+
+// campaignWindow is when a campaign was to run and when it did.
+type campaignWindow struct {
+	ID                 int64
+	StartsAt, EndsAt   time.Time
+	StartedAt, EndedAt *time.Time
+}
+
+func campaignWindows(tx *gorm.DB, rows []campaignListingRow) (map[int64]campaignWindow, error) {
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.CampaignID)
+	}
+	out := map[int64]campaignWindow{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var wins []campaignWindow
+	if err := tx.Table("campaigns").Select("id, starts_at, ends_at, started_at, ended_at").Where("id IN ?", ids).Scan(&wins).Error; err != nil {
+		return nil, translate(err, "campaign")
+	}
+	for _, w := range wins {
+		out[w.ID] = w
+	}
+	return out, nil
 }
 
 // CampaignPushResult is the outcome of pushing the price of one campaign

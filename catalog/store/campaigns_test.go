@@ -211,7 +211,12 @@ func TestCampaignLifecycle(t *testing.T) {
 				require.Len(t, targets[id].Owed, 1)
 				settle = append(settle, store.CampaignPushResult{Ref: targets[id].Owed[0]})
 			}
-			require.Equal(t, catalog.VND(45000), targets[rows[0].ListingID].Price)
+			first := targets[rows[0].ListingID]
+			require.Equal(t, catalog.VND(50000), first.Price, "the base price, shown crossed out where the platform runs promotions")
+			require.NotNil(t, first.Promo)
+			require.Equal(t, catalog.VND(45000), first.Promo.Price)
+			require.True(t, c.StartsAt.Equal(first.Promo.From), "from the start")
+			require.True(t, c.EndsAt.Equal(first.Promo.To), "to the end")
 			require.NoError(t, s.SettleCampaignPrices(system(), settle))
 			unsynced, err := s.UnsyncedCampaigns(system(), w.clk.Now(), 10)
 			require.NoError(t, err)
@@ -225,7 +230,8 @@ func TestCampaignLifecycle(t *testing.T) {
 			require.NoError(t, s.UpdateProduct(managerA, &p))
 			targets, err = s.PriceTargets(system(), ids)
 			require.NoError(t, err)
-			require.Equal(t, catalog.VND(45000), targets[rows[0].ListingID].Price)
+			require.Equal(t, catalog.VND(60000), targets[rows[0].ListingID].Price)
+			require.Equal(t, catalog.VND(45000), targets[rows[0].ListingID].Promo.Price)
 
 			// A co-op sees its own rows; X nothing.
 			mine, err := s.CampaignListings(managerA, c.ID)
@@ -246,6 +252,9 @@ func TestCampaignLifecycle(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, catalog.VND(60000), targets[rows[0].ListingID].Price, "the price the co-op set meanwhile")
 			require.Equal(t, catalog.VND(100000), targets[rows[1].ListingID].Price)
+			closed := targets[rows[0].ListingID].Promo
+			require.NotNil(t, closed, "the restore closes the promotion where the platform runs it")
+			require.False(t, closed.To.After(w.clk.Now()), "its window is over")
 			rows, err = s.CampaignListings(staff, c.ID)
 			require.NoError(t, err)
 			for _, r := range rows {

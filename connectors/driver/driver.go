@@ -120,7 +120,8 @@ type Capabilities struct {
 	OrderBatch  int
 	// Webhooks: the platform pushes order changes.
 	Webhooks bool
-	// Promotions: the platform has its own promotion/discount endpoint.
+	// Promotions: the driver sends PriceUpdate.Promo to the platform's own
+	// promotion price (shown as a discount, ended by the platform).
 	Promotions bool
 	// AvoidDeltaStock names delta stock endpoints the platform offers that
 	// drivers must never use (a retried delta applies twice).
@@ -212,6 +213,19 @@ type PriceUpdate struct {
 	ModelID   string
 	SellerSKU string
 	Price     int64
+	// Promo, when set, is a promotion price shown instead of Price over
+	// [From, To), Price crossed out, and ended by the platform itself at
+	// To. A driver sees it only when its platform runs promotions of its
+	// own (Capabilities.Promotions); for the others connectors.Channel
+	// sends the promotion price as the price while the window is open. A
+	// window already closed ends a promotion early.
+	Promo *Promo
+}
+
+// Promo is a promotion price over a window.
+type Promo struct {
+	Price    int64
+	From, To time.Time
 }
 
 // Result is the outcome for one SKU of a batch: Err is nil or an *Error.

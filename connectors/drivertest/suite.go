@@ -38,6 +38,7 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"StockAbsoluteWithPartialFailure", testStockPartialFailure},
 		{"GetStock", testGetStock},
 		{"PriceAndActive", testPriceAndActive},
+		{"PromotionPriceOverItsWindow", testPromotion},
 		{"OrdersPaginateToTheEnd", testOrdersPaginate},
 		{"ShipAndCancel", testShipAndCancel},
 		{"Webhook", testWebhook},
@@ -348,6 +349,46 @@ func testPriceAndActive(t *testing.T, h Harness) {
 	found, err = s.Channel.FindBySellerSKU(ctx(t), v.SellerSKU)
 	require.NoError(t, err)
 	require.True(t, found.Active, "relisted")
+}
+
+// testPromotion: a promotion price is what buyers pay while its window is
+// open, whether the platform runs it (Capabilities.Promotions: the price
+// stays, crossed out) or the Channel sends it as the price; a closed
+// window brings the price back.
+func testPromotion(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	l := newListing(t, s, "PROMO", 1, 10)
+	v := l.Variants[0]
+	paid := func() int64 {
+		t.Helper()
+		sn := s.Control.PlaceOrder(v.SellerSKU, 1)
+		require.NotEmpty(t, sn)
+		for _, o := range s.Control.ShopState().Orders {
+			if o.SN == sn {
+				return o.Lines[0].Price
+			}
+		}
+		t.Fatalf("order %s not in the sandbox", sn)
+		return 0
+	}
+	set := func(p driver.PriceUpdate) {
+		t.Helper()
+		p.ItemID, p.ModelID, p.SellerSKU = l.ItemID, v.ModelID, v.SellerSKU
+		results, err := s.Channel.SetPrice(ctx(t), []driver.PriceUpdate{p})
+		require.NoError(t, err)
+		require.Len(t, results, 1)
+		require.NoError(t, results[0].Err)
+	}
+	start := time.Now().Add(-time.Minute)
+	set(driver.PriceUpdate{Price: 100000, Promo: &driver.Promo{Price: 85000, From: start, To: time.Now().Add(time.Hour)}})
+	require.Equal(t, int64(85000), paid(), "the promotion price while it runs")
+	if s.Channel.Capabilities().Promotions {
+		found, err := s.Channel.FindBySellerSKU(ctx(t), v.SellerSKU)
+		require.NoError(t, err)
+		require.Equal(t, int64(100000), variantBySKU(t, found, v.SellerSKU).Price, "the platform keeps the price, crossed out")
+	}
+	set(driver.PriceUpdate{Price: 100000, Promo: &driver.Promo{Price: 85000, From: start, To: time.Now()}})
+	require.Equal(t, int64(100000), paid(), "the price again once the window is closed")
 }
 
 func testOrdersPaginate(t *testing.T, h Harness) {

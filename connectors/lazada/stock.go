@@ -48,8 +48,11 @@ func (d *Driver) SetStock(ctx context.Context, updates []driver.StockUpdate) ([]
 }
 
 // SetPrice sets prices in đồng with /product/price_quantity/update, Price
-// only: a Quantity there would overwrite the warehouse total. Per-SKU
-// failures come back like SetStock's.
+// only: a Quantity there would overwrite the warehouse total. A promotion
+// is Lazada's special price: SalePrice from SaleStartDate to SaleEndDate
+// (Vietnam time), the price crossed out, ended by Lazada at its end date;
+// a window already closed ends it early. Per-SKU failures come back like
+// SetStock's.
 func (d *Driver) SetPrice(ctx context.Context, updates []driver.PriceUpdate) ([]driver.Result, error) {
 	keys := make([]skuKey, len(updates))
 	entries := make([]map[string]any, len(updates))
@@ -57,6 +60,11 @@ func (d *Driver) SetPrice(ctx context.Context, updates []driver.PriceUpdate) ([]
 		keys[i] = skuKey{u.ItemID, u.ModelID, u.SellerSKU}
 		entries[i] = keys[i].entry()
 		entries[i]["Price"] = formatScaled(u.Price, 0)
+		if p := u.Promo; p != nil {
+			entries[i]["SalePrice"] = formatScaled(p.Price, 0)
+			entries[i]["SaleStartDate"] = p.From.In(vnTime).Format(saleDateLayout)
+			entries[i]["SaleEndDate"] = p.To.In(vnTime).Format(saleDateLayout)
+		}
 	}
 	return d.skuBatch(ctx, "/product/price_quantity/update", keys, entries)
 }
@@ -176,3 +184,7 @@ func (d *Driver) GetStock(ctx context.Context, refs []driver.StockRef) ([]driver
 	}
 	return out, nil
 }
+
+// saleDateLayout is how Seller Center writes a special price's dates, in
+// Vietnam time.
+const saleDateLayout = "2006-01-02 15:04:05"

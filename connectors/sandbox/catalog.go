@@ -34,6 +34,9 @@ type SKU struct {
 	Stock     int64          `json:"stock"`    // what buyers can still buy
 	Reserved  int64          `json:"reserved"` // locked by promotions: stock may not go below it
 	Extra     map[string]any `json:"extra,omitempty"`
+	// Promo is the platform's own promotion price of the SKU (Lazada's
+	// special price): buyers pay it from From until To, Price crossed out.
+	Promo *Promo `json:"promo,omitempty"`
 	// StockChangedAt is when a seller call last set the stock: benchmarks
 	// measure propagation with it.
 	StockChangedAt time.Time `json:"stock_changed_at,omitzero"`
@@ -45,6 +48,23 @@ type SKU struct {
 	// warehouse total (Lazada quantity) counts them (SetTotalStock).
 	Unpaid    int64 `json:"unpaid"`
 	Unshipped int64 `json:"unshipped"`
+}
+
+// Promo is a promotion price over a window [From, To).
+// The SKU holds it by pointer and a change replaces it: clones share it.
+type Promo struct {
+	Price int64     `json:"price"`
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"`
+}
+
+// PriceAt is what a buyer pays for the SKU at t: the promotion price
+// inside its window, else the price.
+func (k SKU) PriceAt(t time.Time) int64 {
+	if k.Promo != nil && !t.Before(k.Promo.From) && t.Before(k.Promo.To) {
+		return k.Promo.Price
+	}
+	return k.Price
 }
 
 // NewSKU describes a SKU to create.
@@ -343,6 +363,21 @@ func (e *Engine) SetPrice(shopID int64, ref SKURef, price int64) (SKU, error) {
 			return Invalidf("price must be positive")
 		}
 		k.Price = price
+		return nil
+	})
+}
+
+// SetPromo sets (replaces) a SKU's promotion price and window: the
+// platform ends it by itself at to. The price must be below the SKU's.
+func (e *Engine) SetPromo(shopID int64, ref SKURef, price int64, from, to time.Time) (SKU, error) {
+	return e.changeSKU(shopID, ref, func(k *SKU) error {
+		switch {
+		case price <= 0 || price >= k.Price:
+			return Invalidf("promotion price %d must be positive and below the price %d", price, k.Price)
+		case !to.After(from):
+			return Invalidf("promotion must end after it starts")
+		}
+		k.Promo = &Promo{Price: price, From: from.UTC(), To: to.UTC()}
 		return nil
 	})
 }

@@ -106,8 +106,8 @@ func (e *Engine) PlaceOrder(shopID int64, buyer string, buys []Buy, status strin
 		p.k.Stock -= p.q
 		p.k.Sold += p.q
 		o.Lines = append(o.Lines, OrderLine{LineID: e.id(), ItemID: p.it.ID, SKUID: p.k.ID, SellerSKU: p.k.SellerSKU,
-			Name: p.it.Name, Quantity: p.q, Price: p.k.Price})
-		o.Total += p.q * p.k.Price
+			Name: p.it.Name, Quantity: p.q, Price: p.k.PriceAt(now)})
+		o.Total += p.q * p.k.PriceAt(now)
 	}
 	e.orders[o.SN] = o
 	s.hold(o, o.Status, 1)

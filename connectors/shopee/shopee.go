@@ -150,7 +150,11 @@ func (d *Driver) Capabilities() driver.Capabilities {
 		OrderWindow:       15 * 24 * time.Hour,
 		OrderBatch:        50,
 		Webhooks:          true,
-		Promotions:        true,
-		CanCancel:         true,
+		// Shopee's discounts (v2.discount.add_discount, add_discount_item,
+		// end_discount) are activities created ahead of their start, with
+		// ids to keep per shop; the driver does not use them yet, so a
+		// campaign reaches Shopee as a price update.
+		Promotions: false,
+		CanCancel:  true,
 	}
 }

@@ -628,7 +628,9 @@ func TestPriceQuantityUpdate(t *testing.T) {
 		k := c.sellable("PQ-1")
 		require.Equal(t, int64(12), k.Stock, "the good SKU was applied")
 		require.Equal(t, int64(120000), k.Price)
-		require.EqualValues(t, 110000, k.Extra["special_price"])
+		require.NotNil(t, k.Promo)
+		require.EqualValues(t, 110000, k.Promo.Price, "the special price, from now for a year without dates")
+		require.Equal(t, int64(110000), k.PriceAt(time.Now()), "buyers pay it")
 	})
 
 	t.Run("quantity is the warehouse total", func(t *testing.T) {

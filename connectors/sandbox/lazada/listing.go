@@ -177,6 +177,11 @@ func productJSON(it sandbox.Item) map[string]any {
 		if _, ok := m["special_price"]; !ok {
 			m["special_price"] = 0
 		}
+		if k.Promo != nil {
+			m["special_price"] = k.Promo.Price
+			m["special_from_time"] = k.Promo.From.In(vietnam).Format("2006-01-02 15:04")
+			m["special_to_time"] = k.Promo.To.In(vietnam).Format("2006-01-02 15:04")
+		}
 		if _, ok := m[skuImages]; !ok {
 			m[skuImages] = []string{}
 		}

@@ -3,8 +3,8 @@ package lazada
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
+	"time"
 
 	"ocophub/connectors/sandbox"
 )
@@ -188,38 +188,62 @@ func (f *front) setSalePrice(shop int64, t skuTarget, v any, sale int64) *detail
 			itemID = it.ID
 		}
 	}
-	var refused string
-	_, err := f.e.UpdateItem(shop, itemID, func(it *sandbox.Item) error {
-		for _, k := range it.SKUs {
-			if k.ID != t.ref.ID && (t.ref.ID != 0 || k.SellerSKU != t.ref.SellerSKU) {
-				continue
+	// The window: SaleStartDate and SaleEndDate ("2006-01-02 15:04:05",
+	// Vietnam time, or RFC 3339); without them the special price starts
+	// now and runs a year.
+	now := f.e.Now()
+	from, to := now, now.AddDate(1, 0, 0)
+	for name, at := range map[string]*time.Time{"SaleStartDate": &from, "SaleEndDate": &to} {
+		if s, ok := text(field(v, name)); ok && s != "" {
+			d, err := parseSaleDate(s)
+			if err != nil {
+				return &detail{Field: name, SellerSKU: t.sellerSKU, Message: fmt.Sprintf("%s %q is not a date like 2026-12-12 08:00:00", name, s)}
 			}
-			if sale >= k.Price {
-				refused = fmt.Sprintf("BIZ_CHECK_SPECIAL_PRICE_GREATER_THAN_PRICE: SalePrice %d must be below Price %d", sale, k.Price)
-				return errors.New(refused)
-			}
-			next := maps.Clone(k.Extra)
-			if next == nil {
-				next = map[string]any{}
-			}
-			next["special_price"] = sale
-			for _, name := range []string{"SaleStartDate", "SaleEndDate"} {
-				if s, ok := text(field(v, name)); ok && s != "" {
-					next[map[string]string{"SaleStartDate": "special_from_date", "SaleEndDate": "special_to_date"}[name]] = s
-				}
-			}
-			k.Extra = next
-			return nil
+			*at = d
 		}
-		return sandbox.ErrNotFound
-	})
-	if err != nil {
-		if refused != "" {
-			return &detail{Field: "SalePrice", SellerSKU: t.sellerSKU, Message: refused}
+	}
+	var k *sandbox.SKU
+	it, err := f.e.Item(shop, itemID)
+	if err == nil {
+		for _, c := range it.SKUs {
+			if c.ID == t.ref.ID || t.ref.ID == 0 && c.SellerSKU == t.ref.SellerSKU {
+				k = c
+			}
 		}
+	}
+	if k == nil {
+		return &detail{Field: "SalePrice", SellerSKU: t.sellerSKU, Message: skuError(sandbox.ErrNotFound)}
+	}
+	if sale >= k.Price {
+		return &detail{Field: "SalePrice", SellerSKU: t.sellerSKU,
+			Message: fmt.Sprintf("BIZ_CHECK_SPECIAL_PRICE_GREATER_THAN_PRICE: SalePrice %d must be below Price %d", sale, k.Price)}
+	}
+	if !to.After(from) {
+		return &detail{Field: "SaleEndDate", SellerSKU: t.sellerSKU, Message: "SaleEndDate must be after SaleStartDate"}
+	}
+	if _, err := f.e.SetPromo(shop, sandbox.SKURef{ID: k.ID}, sale, from, to); err != nil {
 		return &detail{Field: "SalePrice", SellerSKU: t.sellerSKU, Message: skuError(err)}
 	}
 	return nil
+}
+
+// vietnam is Seller Center's time zone (UTC+7, no daylight saving).
+var vietnam = time.FixedZone("ICT", 7*60*60)
+
+// saleDates are the layouts a special price's dates may take.
+var saleDates = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", time.RFC3339}
+
+// parseSaleDate reads a special price date; one without an offset is
+// Vietnam time, as Seller Center shows it.
+func parseSaleDate(s string) (time.Time, error) {
+	var err error
+	for _, layout := range saleDates {
+		var t time.Time
+		if t, err = time.ParseInLocation(layout, s, vietnam); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, err
 }
 
 // skuError words an engine error about one SKU.
