@@ -52,6 +52,7 @@ const (
 	ReasonImport   Reason = "import"   // opening balance from a catalog import
 	ReasonOrder    Reason = "order"    // reserve / release / deduct for an order
 	ReasonLive     Reason = "live"     // hold / unhold for a livestream
+	ReasonCampaign Reason = "campaign" // hold / unhold of a campaign's reserved quantity
 	ReasonOther    Reason = "other"
 )
 
@@ -100,7 +101,9 @@ func (c *StockChange) Validate() error {
 		if c.Quantity <= 0 {
 			fe.Add("quantity", "quantity must be positive")
 		}
-		c.Reason = ReasonLive
+		if c.Reason != ReasonCampaign {
+			c.Reason = ReasonLive
+		}
 	default:
 		fe.Add("op", fmt.Sprintf("unknown stock operation %q", c.Op))
 	}

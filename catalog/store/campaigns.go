@@ -745,7 +745,7 @@ func (s *Store) CancelCampaign(ctx context.Context, id int64) (catalog.Campaign,
 		if catalog.CampaignStatus(row.Status).Over() {
 			return &catalog.Error{Code: catalog.CodeFailedPrecondition, Message: "the campaign is already " + row.Status}
 		}
-		coops, err := s.finishCampaign(tx, row, catalog.CampaignCancelled)
+		coops, err := s.finishCampaign(ctx, tx, row, catalog.CampaignCancelled)
 		if err != nil {
 			return err
 		}
@@ -807,7 +807,7 @@ func (s *Store) StartCampaign(ctx context.Context, id int64) (c catalog.Campaign
 		}
 		changed = true
 		if !now.Before(row.EndsAt) {
-			_, err := s.finishCampaign(tx, row, catalog.CampaignEnded)
+			_, err := s.finishCampaign(ctx, tx, row, catalog.CampaignEnded)
 			return err
 		}
 		res := tx.Model(&campaignRow{}).Where("id = ? AND status = ?", id, string(catalog.CampaignScheduled)).
@@ -815,7 +815,7 @@ func (s *Store) StartCampaign(ctx context.Context, id int64) (c catalog.Campaign
 		if res.Error != nil {
 			return translate(res.Error, "campaign")
 		}
-		return s.applyCampaign(tx, row.asDomain(), now)
+		return s.applyCampaign(ctx, tx, row.asDomain(), now)
 	})
 	if err != nil {
 		return c, false, err
@@ -826,7 +826,7 @@ func (s *Store) StartCampaign(ctx context.Context, id int64) (c catalog.Campaign
 
 // applyCampaign writes the campaign_listings rows of a campaign that has
 // just started.
-func (s *Store) applyCampaign(tx *gorm.DB, c catalog.Campaign, now time.Time) error {
+func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campaign, now time.Time) error {
 	var floors []campaignFloorRow
 	if err := tx.Where("campaign_id = ?", c.ID).Find(&floors).Error; err != nil {
 		return translate(err, "price floor")
@@ -884,6 +884,7 @@ func (s *Store) applyCampaign(tx *gorm.DB, c catalog.Campaign, now time.Time) er
 		}
 	}
 	applied := map[int64]int{}
+	taking := map[int64]bool{} // variants with a listing at the campaign price
 	for _, l := range ls {
 		idx := slices.IndexFunc(items, func(it campaignItemRow) bool { return it.VariantID == l.VariantID })
 		it := items[idx]
@@ -905,6 +906,7 @@ func (s *Store) applyCampaign(tx *gorm.DB, c catalog.Campaign, now time.Time) er
 		default:
 			row.State, row.CampaignPriceVND, row.Gen = string(catalog.CampaignListingApplied), int64(price), 1
 			applied[l.CoopID]++
+			taking[l.VariantID] = true
 		}
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 			return translate(err, "campaign listing")
@@ -915,7 +917,7 @@ func (s *Store) applyCampaign(tx *gorm.DB, c catalog.Campaign, now time.Time) er
 			return err
 		}
 	}
-	return nil
+	return s.holdCampaignStock(ctx, tx, c, items, taking)
 }
 
 // campaignAudit records in a co-op's audit log what a campaign of its
@@ -944,7 +946,7 @@ func (s *Store) EndCampaign(ctx context.Context, id int64) (c catalog.Campaign, 
 			return nil
 		}
 		changed = true
-		_, err = s.finishCampaign(tx, row, catalog.CampaignEnded)
+		_, err = s.finishCampaign(ctx, tx, row, catalog.CampaignEnded)
 		return err
 	})
 	if err != nil {
@@ -957,12 +959,15 @@ func (s *Store) EndCampaign(ctx context.Context, id int64) (c catalog.Campaign, 
 // finishCampaign moves a campaign to status (ended or cancelled) and its
 // applied listings to restored at their current base price; rows never
 // applied stay as they are. It returns the co-ops whose prices go back.
-func (s *Store) finishCampaign(tx *gorm.DB, row campaignRow, status catalog.CampaignStatus) ([]int64, error) {
+func (s *Store) finishCampaign(ctx context.Context, tx *gorm.DB, row campaignRow, status catalog.CampaignStatus) ([]int64, error) {
 	now := s.now().UTC()
 	res := tx.Model(&campaignRow{}).Where("id = ? AND status IN ?", row.ID, []string{string(catalog.CampaignScheduled), string(catalog.CampaignRunning)}).
 		Updates(map[string]any{"status": string(status), "ended_at": now, "version": gorm.Expr("version + 1"), "updated_at": now})
 	if res.Error != nil {
 		return nil, translate(res.Error, "campaign")
+	}
+	if err := s.releaseCampaignStock(ctx, tx, row.ID); err != nil {
+		return nil, err
 	}
 	var rows []campaignListingRow
 	if err := tx.Where("campaign_id = ? AND state = ?", row.ID, string(catalog.CampaignListingApplied)).Find(&rows).Error; err != nil {

@@ -384,3 +384,76 @@ func TestCampaignReport(t *testing.T) {
 		})
 	}
 }
+
+// TestCampaignHoldsReservedStock: A reserves 15 of its 100 g tea for a
+// Shopee + Lazada campaign. From the start those 15 are gone from Zalo
+// (outside the campaign) and still on Shopee and Lazada; a Shopee order
+// draws from them, a Zalo order from shared stock; the end gives back
+// what is left.
+func TestCampaignHoldsReservedStock(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			w := newCampaignWorld(t, d)
+			s, op := w.s, system()
+			c := w.newCampaign(t, w.as(t, w.staff))
+			tea := w.tea[w.A.ID].Variants[0]
+			_, err := s.SetCampaignItems(w.as(t, w.managerA), c.ID, 0, []catalog.CampaignOptIn{{VariantID: tea.ID, ReservedQty: 15}})
+			require.NoError(t, err)
+			zalo := catalog.Shop{CoopID: w.A.ID, Platform: catalog.PlatformZalo, ExternalID: "A-zalo", Name: "zalo"}
+			require.NoError(t, s.ConnectShop(op, &zalo, []byte(`{}`), w.clk.Now().Add(time.Hour), w.clk.Now().Add(24*time.Hour), time.Time{}))
+			zl, err := s.AddListing(op, zalo.ID, tea.ID)
+			require.NoError(t, err)
+			require.NoError(t, s.SetListingState(op, zl.ID, catalog.ListingLive, "", "item-zalo", "model-zalo"))
+			var shopee catalog.Listing
+			for _, l := range w.listings[w.A.ID] {
+				sh, err := s.Shop(op, l.ShopID)
+				require.NoError(t, err)
+				if l.VariantID == tea.ID && sh.Platform == catalog.PlatformShopee {
+					shopee = l
+				}
+			}
+			level := func() catalog.StockLevel {
+				ls, err := s.StockLevels(op, tea.ID)
+				require.NoError(t, err)
+				return ls[0]
+			}
+			shows := func(l catalog.Listing) int64 {
+				sh, err := s.Shop(op, l.ShopID)
+				require.NoError(t, err)
+				snap, err := s.PushSnapshot(op, l.ID, sh.Rule)
+				require.NoError(t, err)
+				return snap.Avail(sh.Rule)
+			}
+			require.Equal(t, int64(40), shows(zl), "before the start every shop shows all")
+
+			w.clk.Advance(time.Hour)
+			_, _, err = s.StartCampaign(op, c.ID)
+			require.NoError(t, err)
+			require.Equal(t, int64(15), level().Held)
+			require.Equal(t, int64(25), shows(zl), "Zalo is outside the campaign: the 15 are not its to sell")
+			require.Equal(t, int64(40), shows(shopee), "Shopee sells in the campaign: shared stock and the hold")
+
+			order := func(sh int64, id string, qty int64) {
+				_, _, err := s.IngestOrder(op, store.OrderIn{ShopID: sh, ExternalID: id, Status: catalog.OrderReadyToShip,
+					Lines: []catalog.OrderLine{{SellerSKU: string(tea.SKU), Quantity: qty, Price: 45000}}})
+				require.NoError(t, err)
+			}
+			order(shopee.ShopID, "SP-1", 4)
+			require.Equal(t, int64(11), level().Held, "the campaign's order drew from the hold")
+			require.Equal(t, int64(25), shows(zl))
+			order(zalo.ID, "ZL-1", 3)
+			require.Equal(t, int64(11), level().Held, "Zalo's order left the hold alone")
+			require.Equal(t, int64(22), shows(zl))
+			require.Equal(t, int64(33), shows(shopee))
+
+			w.clk.Advance(48 * time.Hour)
+			_, _, err = s.EndCampaign(op, c.ID)
+			require.NoError(t, err)
+			require.Zero(t, level().Held, "the 11 left went back")
+			require.Equal(t, int64(33), shows(zl))
+			movements, _, err := s.Movements(op, tea.ID, catalog.ListQuery{})
+			require.NoError(t, err)
+			require.Equal(t, catalog.ReasonCampaign, movements[0].Reason)
+		})
+	}
+}

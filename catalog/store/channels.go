@@ -405,6 +405,10 @@ type PushSnap struct {
 	// stock (a live shop on its hold does not share); Rank is this
 	// listing's place among them, for the rule's split of the last units.
 	Sharers, Rank int
+	// CampaignHold is what running campaigns on this shop's platform
+	// hold of the variant: on top of the shared stock for this shop
+	// (other shops do not see it).
+	CampaignHold int64
 	// RecentSales are the variant's units reserved by orders of any shop
 	// in the last catalog.BurstWindow: the rule's burst guard.
 	RecentSales int64
@@ -420,7 +424,7 @@ func (p PushSnap) Avail(rule catalog.StockRule) int64 {
 	if p.LiveHold != nil {
 		return *p.LiveHold
 	}
-	return rule.Share(rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held), p.RecentSales, p.Sharers, p.Rank)
+	return rule.Share(rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held-p.CampaignHold), p.RecentSales, p.Sharers, p.Rank)
 }
 
 // SplitHot reports whether the shop is shown a share of the last units
@@ -436,7 +440,7 @@ func (p PushSnap) SplitHot(rule catalog.StockRule) bool {
 	if p.LiveHold != nil || p.RecentSales == 0 || p.Sharers <= 1 {
 		return false
 	}
-	return rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held) <= max(rule.SplitBelow, p.RecentSales)
+	return rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held-p.CampaignHold) <= max(rule.SplitBelow, p.RecentSales)
 }
 
 // PushSnapshot reads one listing's PushSnap.
@@ -452,7 +456,7 @@ func (s *Store) PushSnapshot(ctx context.Context, listingID int64, rule catalog.
 }
 
 // PushSnapshots reads the PushSnap of many listings of one shop in one
-// consistent snapshot (six queries, whatever the count), so a batched
+// consistent snapshot (at most eight queries, whatever the count), so a batched
 // push never mixes stock read at different moments. Listings out of scope
 // or deleted are left out.
 func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule catalog.StockRule) ([]PushSnap, error) {
@@ -510,6 +514,28 @@ func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule cata
 				if out[i].Listing.ShopID == h.ShopID {
 					held := h.Held
 					out[i].LiveHold = &held
+				}
+			}
+		}
+		var campaignHolds []campaignHoldRow
+		if err := tx.Where("active AND variant_id IN ?", variantIDs).Find(&campaignHolds).Error; err != nil {
+			return translate(err, "campaign hold")
+		}
+		if len(campaignHolds) > 0 {
+			var shopsOf []shopRow
+			if err := tx.Select("id", "platform").Where("id IN (?)", tx.Table("listings").Select("shop_id").Where("id IN ?", listingIDs)).
+				Find(&shopsOf).Error; err != nil {
+				return translate(err, "shop")
+			}
+			platform := map[int64]catalog.Platform{}
+			for _, sh := range shopsOf {
+				platform[sh.ID] = catalog.Platform(sh.Platform)
+			}
+			for _, h := range campaignHolds {
+				for _, i := range byVariant[h.VariantID] {
+					if h.sellsOn(platform[out[i].Listing.ShopID]) && rule.Feeds(h.WarehouseID) {
+						out[i].CampaignHold += h.Held
+					}
 				}
 			}
 		}

@@ -195,11 +195,12 @@ func (s *Store) resolveLines(tx *gorm.DB, sh catalog.Shop, orderID int64, in []c
 		var v variantRow
 		if err := tx.Where("coop_id = ? AND sku = ?", sh.CoopID, l.SellerSKU).Take(&v).Error; err == nil && warehouse != 0 {
 			w := warehouse
-			// A live shop's order comes out of its hold's warehouse.
-			if hold, ok, err := s.activeHold(tx, sh.ID, v.ID); err != nil {
+			// An order drawing from a hold (a live's, a campaign's) comes
+			// out of the hold's warehouse.
+			if hold, ok, err := s.orderPool(tx, sh, v.ID); err != nil {
 				return nil, err
 			} else if ok {
-				w = hold.WarehouseID
+				w = hold.warehouseID
 			}
 			r.VariantID, r.WarehouseID = &v.ID, &w
 		}
@@ -217,8 +218,8 @@ func (s *Store) resolveLines(tx *gorm.DB, sh catalog.Shop, orderID int64, in []c
 func (s *Store) reserveLine(ctx context.Context, tx *gorm.DB, sh catalog.Shop, row *orderRow, l orderLineRow) error {
 	change := catalog.StockChange{Op: catalog.OpReserve, VariantID: *l.VariantID, WarehouseID: *l.WarehouseID,
 		Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: "order:" + string(sh.Platform), OrderRef: row.ExternalID}
-	hold, ok, err := s.activeHold(tx, sh.ID, *l.VariantID)
-	if err != nil || !ok || hold.WarehouseID != *l.WarehouseID {
+	hold, ok, err := s.orderPool(tx, sh, *l.VariantID)
+	if err != nil || !ok || hold.warehouseID != *l.WarehouseID {
 		if err == nil {
 			_, err = s.changeStock(ctx, tx, change)
 		}
@@ -238,8 +239,8 @@ func (s *Store) reserveLine(ctx context.Context, tx *gorm.DB, sh catalog.Shop, r
 	return nil
 }
 
-func (s *Store) reserveFromHold(ctx context.Context, tx *gorm.DB, hold liveHoldRow, change catalog.StockChange) error {
-	fromHold := min(change.Quantity, hold.Held)
+func (s *Store) reserveFromHold(ctx context.Context, tx *gorm.DB, hold holdPool, change catalog.StockChange) error {
+	fromHold := min(change.Quantity, hold.held)
 	if fromHold > 0 {
 		held := change
 		held.Op, held.Quantity = catalog.OpReserveHeld, fromHold
@@ -247,9 +248,9 @@ func (s *Store) reserveFromHold(ctx context.Context, tx *gorm.DB, hold liveHoldR
 			return err
 		}
 	}
-	if err := tx.Model(&liveHoldRow{}).Where("id = ?", hold.ID).Updates(map[string]any{
-		"held": hold.Held - fromHold, "sold": hold.Sold + change.Quantity}).Error; err != nil {
-		return translate(err, "live hold")
+	if err := tx.Table(hold.table).Where("id = ?", hold.id).Updates(map[string]any{
+		"held": hold.held - fromHold, "sold": hold.sold + change.Quantity}).Error; err != nil {
+		return translate(err, "hold")
 	}
 	if change.Quantity -= fromHold; change.Quantity == 0 {
 		return nil
