@@ -194,14 +194,7 @@ func (s *Store) resolveLines(tx *gorm.DB, sh catalog.Shop, orderID int64, in []c
 		r := orderLineRow{OrderID: orderID, Position: i, SellerSKU: l.SellerSKU, Quantity: l.Quantity, PriceVND: int64(l.Price)}
 		var v variantRow
 		if err := tx.Where("coop_id = ? AND sku = ?", sh.CoopID, l.SellerSKU).Take(&v).Error; err == nil && warehouse != 0 {
-			w := warehouse
-			// An order drawing from a hold (a live's, a campaign's) comes
-			// out of the hold's warehouse.
-			if hold, ok, err := s.orderPool(tx, sh, v.ID); err != nil {
-				return nil, err
-			} else if ok {
-				w = hold.warehouseID
-			}
+			w := warehouse // reserveLine moves it to a hold's warehouse
 			r.VariantID, r.WarehouseID = &v.ID, &w
 		}
 		if err := tx.Create(&r).Error; err != nil {
@@ -215,15 +208,24 @@ func (s *Store) resolveLines(tx *gorm.DB, sh catalog.Shop, orderID int64, in []c
 // reserveLine reserves an order line's units. An order of a shop with a
 // live hold on the variant draws from the hold first (the live shop was
 // shown exactly its hold), then from shared stock.
-func (s *Store) reserveLine(ctx context.Context, tx *gorm.DB, sh catalog.Shop, row *orderRow, l orderLineRow) error {
+func (s *Store) reserveLine(ctx context.Context, tx *gorm.DB, sh catalog.Shop, row *orderRow, l *orderLineRow) error {
 	change := catalog.StockChange{Op: catalog.OpReserve, VariantID: *l.VariantID, WarehouseID: *l.WarehouseID,
 		Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: "order:" + string(sh.Platform), OrderRef: row.ExternalID}
 	hold, ok, err := s.orderPool(tx, sh, *l.VariantID)
-	if err != nil || !ok || hold.warehouseID != *l.WarehouseID {
+	if err != nil || !ok {
 		if err == nil {
 			_, err = s.changeStock(ctx, tx, change)
 		}
 		return err
+	}
+	if hold.warehouseID != *l.WarehouseID {
+		// A line drawing from a hold comes out of the hold's warehouse
+		// (and ships, or comes back, from there).
+		if err := tx.Model(&orderLineRow{}).Where("id = ?", l.ID).Update("warehouse_id", hold.warehouseID).Error; err != nil {
+			return translate(err, "order line")
+		}
+		w := hold.warehouseID
+		l.WarehouseID, change.WarehouseID = &w, w
 	}
 	// All or nothing: a line that cannot be reserved in full leaves the
 	// hold as it was (the order is flagged oversold).
@@ -264,7 +266,8 @@ func (s *Store) reserveFromHold(ctx context.Context, tx *gorm.DB, hold holdPool,
 func (s *Store) applyOrderStock(ctx context.Context, tx *gorm.DB, sh catalog.Shop, row *orderRow, lines []orderLineRow) (string, error) {
 	ops, to := catalog.StockPlan(catalog.StockState(row.StockState), catalog.OrderStatus(row.Status))
 	var flags []string
-	for _, l := range lines {
+	for i := range lines {
+		l := &lines[i]
 		if l.VariantID == nil {
 			flags = append(flags, fmt.Sprintf("SKU %s matches no product of the co-op", l.SellerSKU))
 			continue

@@ -25,6 +25,9 @@ import (
 	"runtime/pprof"
 	"strings"
 	"time"
+
+	"ocophub/catalog"
+	"ocophub/worker"
 )
 
 func main() {
@@ -139,7 +142,11 @@ func runHubBench(ctx context.Context, name string, args []string) error {
 		fs.StringVar(&cfg.ingest, "ingest", ingestPoll, "how orders reach the hub: poll (worker.Poll of the shop after each order), task (enqueue worker.IngestTask, as a webhook handler does), webhook")
 		fs.Int64Var(&cfg.seed, "seed", 1, "seed of the shop and SKU choices")
 		fs.DurationVar(&cfg.lostAfter, "lost-after", 10*time.Second, "an order not reflected on both other shops by then is lost")
+		zaloQPS := fs.Int("zalo-qps", 0, "experiment: the hub's calls/s per kind for Zalo shops instead of worker.RateLimits (Zalo publishes no limit; 50 is our choice)")
 		_ = fs.Parse(args)
+		if *zaloQPS > 0 {
+			worker.RateLimits[catalog.PlatformZalo] = *zaloQPS
+		}
 		cfg.databaseURL, cfg.redisURL, cfg.concurrency, cfg.verbose = *databaseURL, *redisURL, *concurrency, *verbose
 		cfg.hubLimits = *hubLimits
 		if err := startProfile(); err != nil {
