@@ -203,10 +203,21 @@ func (c *Channel) CreateListing(ctx context.Context, l driver.Listing) (out driv
 		return driver.Listing{}, err
 	}
 	existing, err := c.FindBySellerSKU(ctx, l.Variants[0].SellerSKU)
-	if err == nil {
+	switch {
+	case err == nil && holdsAll(existing, l):
+		// Made by an earlier attempt. One that failed at its last step
+		// (listing it) left it unlisted: list it now.
+		if l.Active && !existing.Active {
+			if err := c.SetActive(ctx, existing.ItemID, true); err != nil {
+				return driver.Listing{}, err
+			}
+			existing.Active = true
+		}
 		return existing, nil
-	}
-	if driver.CodeOf(err) != driver.CodeNotFound {
+	case err == nil:
+		// Half made (a multi-call create stopped between its calls): the
+		// driver's create finds it and carries on.
+	case driver.CodeOf(err) != driver.CodeNotFound:
 		return driver.Listing{}, err
 	}
 	// maybeMade is set while a create failed in a way that does not say
@@ -247,6 +258,16 @@ func (c *Channel) CreateListing(ctx context.Context, l driver.Listing) (out driv
 		err = fmt.Errorf("%w (a create of %s may have gone through; look it up before creating again)", err, sku)
 	}
 	return out, err
+}
+
+// holdsAll reports whether found has every variant of l.
+func holdsAll(found, l driver.Listing) bool {
+	for _, v := range l.Variants {
+		if !slices.ContainsFunc(found.Variants, func(f driver.Variant) bool { return f.SellerSKU == v.SellerSKU }) {
+			return false
+		}
+	}
+	return true
 }
 
 // UpdateListing changes an existing listing's content.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"ocophub/connectors"
 	"ocophub/connectors/driver"
 	"ocophub/connectors/sandbox"
 	shopeesb "ocophub/connectors/sandbox/shopee"
@@ -33,6 +34,7 @@ func (h *heldToken) Token(context.Context) (driver.Token, error) {
 // sandboxShop is a connected shop of a fresh sandbox.
 type sandboxShop struct {
 	d   *shopee.Driver
+	ts  *heldToken
 	e   *sandbox.Engine
 	id  int64
 	img string
@@ -54,7 +56,7 @@ func connect(t testing.TB) *sandboxShop {
 	ts.t = tok
 	img, err := d.UploadImage(context.Background(), "che.png", onePixelPNG)
 	require.NoError(t, err)
-	return &sandboxShop{d: d, e: srv.Engine, id: shop.ID, img: img}
+	return &sandboxShop{d: d, ts: ts, e: srv.Engine, id: shop.ID, img: img}
 }
 
 var onePixelPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -270,4 +272,44 @@ func TestGetStockCalls(t *testing.T) {
 	require.Equal(t, int64(2), levels[4].Quantity)
 	require.Equal(t, driver.CodeInvalidArgument, driver.CodeOf(levels[5].Err), "not a Shopee id: %v", levels[5].Err)
 	require.Equal(t, map[string]int{baseInfo: 1, modelList: 1}, c.since(), "several items: one get_item_base_info, one get_model_list per item with models")
+}
+
+func (h *heldToken) Refresh(ctx context.Context, _ driver.Token) (driver.Token, error) {
+	return h.Token(ctx)
+}
+
+// TestCreateResumesAfterAThrottledStep: Shopee's create is several calls
+// and the shop's rate limit can stop it between any two. Throttled after
+// add_item, the item is left bare and the next create carries on with it;
+// throttled before the item is listed, the next create (through the
+// Channel) finds it whole and lists it. Either way: one item, every model,
+// listed.
+func TestCreateResumesAfterAThrottledStep(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		calls int // calls allowed before the throttle: add_item; add_item + init_tier_variation
+	}{{"after add_item", 1}, {"before listing", 2}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := connect(t)
+			l := s.listing("RESUME", 3)
+			require.NoError(t, s.e.SetFaults(s.id, sandbox.Faults{QPS: 0.01, Burst: tc.calls}))
+			_, err := s.d.CreateListing(ctx, l)
+			require.Equal(t, driver.CodeResourceExhausted, driver.CodeOf(err), "%v", err)
+			require.Equal(t, 1, s.items(), "the half-made item stays for the next attempt")
+			require.NoError(t, s.e.SetFaults(s.id, sandbox.Faults{}))
+
+			ch := connectors.New(s.d, s.ts, connectors.Options{})
+			out, err := ch.CreateListing(ctx, l)
+			require.NoError(t, err)
+			require.Equal(t, 1, s.items(), "never a second item")
+			it := s.e.State().Shops[0].Items[0]
+			require.Equal(t, sandbox.ItemLive, it.Status, "listed")
+			require.Len(t, it.SKUs, 3, "every model")
+			for _, v := range out.Variants {
+				require.NotEmpty(t, v.ModelID, v.SellerSKU)
+			}
+		})
+	}
 }

@@ -198,11 +198,12 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		ItemID int64 `json:"item_id"`
 	}
 	if err := o.do(ctx, post(pathAddItem, body), &added); err != nil {
-		if single || driver.CodeOf(err) != driver.CodeUnavailable {
+		if code := driver.CodeOf(err); single || code != driver.CodeUnavailable && code != driver.CodeAlreadyExists {
 			return driver.Listing{}, err
 		}
-		// The add_item may have gone through: carry on with the item if
-		// it is there, bare as add_item left it.
+		// The add_item may have gone through (a timeout), or an earlier
+		// attempt's did and stopped before its models (already_exists):
+		// carry on with the item if it is there, bare as add_item left it.
 		id, ok := d.bareItem(ctx, o, l)
 		if !ok {
 			return driver.Listing{}, err
@@ -218,9 +219,15 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		return out, nil
 	}
 	models, err := d.initTierVariation(ctx, o, added.ItemID, l.Variants)
+	if code := driver.CodeOf(err); code == driver.CodeResourceExhausted || code == driver.CodeUnavailable || code == driver.CodeUnauthenticated {
+		// Worth another try: the item stays bare and unlisted, and the
+		// retry's add_item (already_exists) carries on with it.
+		return driver.Listing{}, err
+	}
 	if err != nil {
-		// WithoutCancel: a caller that gave up still should not be left
-		// with half an item.
+		// Refused (a model SKU taken…): remove the bare item so a fixed
+		// retry starts clean. WithoutCancel: a caller that gave up still
+		// should not be left with half an item.
 		if derr := o.do(context.WithoutCancel(ctx), post(pathDeleteItem, map[string]int64{"item_id": added.ItemID}), nil); derr != nil {
 			return driver.Listing{}, leftBehind(err, added.ItemID, derr)
 		}
