@@ -29,6 +29,10 @@ type Config struct {
 	// DataDir holds the embedded database and keys (OCOPHUB_DATA_DIR);
 	// default ./var.
 	DataDir string
+	// WorkerMetricsAddr is where `ocophub worker` serves /metrics
+	// (OCOPHUB_WORKER_METRICS_ADDR); default 127.0.0.1:9090, empty turns it
+	// off. Under `dev` and `serve` the API's /metrics has them.
+	WorkerMetricsAddr string
 	// LogLevel is debug, info, warn or error (OCOPHUB_LOG_LEVEL); default info.
 	LogLevel string
 	// LogFormat is text or json (OCOPHUB_LOG_FORMAT); default text.
@@ -58,6 +62,7 @@ type setting struct {
 
 var settings = []setting{
 	{"http-addr", "OCOPHUB_HTTP_ADDR", "127.0.0.1:8080", "address the HTTP API listens on", func(c *Config) *string { return &c.HTTPAddr }},
+	{"worker-metrics-addr", "OCOPHUB_WORKER_METRICS_ADDR", "127.0.0.1:9090", "address `worker` serves /metrics on (empty: none)", func(c *Config) *string { return &c.WorkerMetricsAddr }},
 	{"database-url", "OCOPHUB_DATABASE_URL", "", "postgres://… or file:… (default file:<data-dir>/ocophub.db)", func(c *Config) *string { return &c.DatabaseURL }},
 	{"redis-url", "OCOPHUB_REDIS_URL", "", "redis://… (empty: in-process Redis)", func(c *Config) *string { return &c.RedisURL }},
 	{"data-dir", "OCOPHUB_DATA_DIR", "var", "folder of the embedded database", func(c *Config) *string { return &c.DataDir }},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"ocophub/catalog/demo"
+	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 )
 
@@ -286,4 +288,42 @@ func TestConfigLogValueMasksSecrets(t *testing.T) {
 	require.NotContains(t, buf.String(), "s3cret")
 	require.NotContains(t, buf.String(), "hunter2")
 	require.Contains(t, buf.String(), "db:5432")
+}
+
+// TestWorkerServesMetrics: `ocophub worker` alone (no API in the process)
+// serves its Prometheus metrics on its own address.
+func TestWorkerServesMetrics(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	dir := t.TempDir()
+	go func() {
+		done <- run(ctx, []string{"worker", "-worker-metrics-addr", "127.0.0.1:0", "-data-dir", dir,
+			"-database-url", "file:" + dir + "/w.db", "-secret-keys", store.NewKey("k")}, noEnv, &stdout, &stderr)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(15 * time.Second):
+			t.Fatal("worker did not stop")
+		}
+	}()
+	metricsRE := regexp.MustCompile(`Worker metrics on (http://\S+/metrics)`)
+	var metricsURL string
+	require.Eventually(t, func() bool {
+		m := metricsRE.FindStringSubmatch(stdout.String())
+		if m != nil {
+			metricsURL = m[1]
+		}
+		return m != nil
+	}, 20*time.Second, 50*time.Millisecond, "worker never printed its metrics URL; stderr:\n%s", stderr.String())
+	resp, err := http.Get(metricsURL)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	body, _ := io.ReadAll(resp.Body)
+	require.Contains(t, string(body), "go_goroutines")
+	require.Contains(t, string(body), "process_cpu_seconds_total")
 }

@@ -14,8 +14,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/hibiken/asynq"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"ocophub/api"
 	"ocophub/catalog"
@@ -41,9 +39,7 @@ func runServe(ctx context.Context, cfg Config, _ []string, out io.Writer) error 
 // Redis signal otherwise); ready is called with the bound address once it accepts
 // connections.
 func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready func(addr string)) error {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(worker.Collectors()...) // the worker runs in this process under `dev`
+	reg := st.metrics
 	sync := syncDeps(cfg, st, wake)
 	auth, err := api.NewAuth(api.AuthConfig{Accounts: st.store, Limiter: api.NewLoginLimiter(st.redis, api.LoginLimits{}),
 		TrustedProxies: splitList(cfg.TrustedProxies), Logger: slog.Default()})

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"ocophub/catalog/store"
@@ -19,12 +21,16 @@ type stack struct {
 	redis    *redis.Client
 	closers  []func() error
 	redisURL string
+	// metrics is the process's one Prometheus registry: the API's HTTP
+	// metrics, the worker's, the channel calls', Go's and the process's.
+	metrics *prometheus.Registry
 }
 
 // openStack opens and migrates the database and connects to Redis,
 // starting an in-process Redis when no URL is configured.
 func openStack(ctx context.Context, cfg Config) (*stack, error) {
-	st := &stack{}
+	st := &stack{metrics: prometheus.NewRegistry()}
+	st.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	opts := store.Options{Logger: slog.Default()}
 	if cfg.SecretKeys != "" {
 		keys, err := store.ParseKeys(cfg.SecretKeys)

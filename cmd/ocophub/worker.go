@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bsm/redislock"
 	"github.com/go-redis/redis_rate/v10"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
@@ -39,15 +43,31 @@ func runWorker(ctx context.Context, cfg Config, _ []string, out io.Writer) error
 	if err != nil {
 		return err
 	}
+	if cfg.WorkerMetricsAddr != "" {
+		ln, err := net.Listen("tcp", cfg.WorkerMetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s for /metrics: %w", cfg.WorkerMetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", promhttp.HandlerFor(st.metrics, promhttp.HandlerOpts{Registry: st.metrics}))
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		defer func() { _ = srv.Close() }()
+		fmt.Fprintf(out, "Worker metrics on http://%s/metrics\n", ln.Addr())
+	}
 	fmt.Fprintln(out, "OCOP Hub worker running (queues critical, default, low). Ctrl-C stops it.")
 	return w.Run(ctx)
 }
 
+// newWorker builds the worker; its metrics (drift, channel calls) go to
+// the process's registry, served by the API under `dev` and `serve` and by
+// `worker` itself on its metrics address.
 func newWorker(cfg Config, st *stack) (*worker.Worker, error) {
+	st.metrics.MustRegister(worker.Collectors()...)
 	return worker.New(worker.Config{Store: st.store, Redis: st.redis, Logger: slog.Default(),
 		Channels: &worker.Channels{Store: st.store, Locker: redislock.New(st.redis), Factories: driverFactories(cfg),
 			Limiter: redis_rate.NewLimiter(st.redis),
-			Options: connectors.Options{Logger: slog.Default()}}}), nil
+			Options: connectors.Options{Logger: slog.Default(), Metrics: connectors.NewMetrics(st.metrics)}}}), nil
 }
 
 // driverFactories builds each platform's driver from the configuration.
