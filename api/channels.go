@@ -23,6 +23,7 @@ func (h syncHandlers) routes(g *gin.RouterGroup) {
 	g.GET("/shops/:id/listings", h.shopListings)
 
 	g.GET("/listings/:id", getHandler(h.Store.Listing, func(l *catalog.Listing) int64 { return l.Version }))
+	g.PUT("/listings/:id/overrides", h.setOverrides)
 	g.POST("/listings/:id/push", h.pushListing)
 	g.POST("/listings/:id/delist", h.delistListing)
 	g.GET("/listings/:id/pushes", h.pushHistory)
@@ -48,21 +49,52 @@ type stockRuleRequest struct {
 // shows changes with its rule, not only with stock.
 func (h syncHandlers) setStockRule(c *gin.Context) {
 	var req stockRuleRequest
-	id, ok := pathIDAndBody(c, &req)
+	if id, ok := versionedBody(c, &req, &req.Version); ok {
+		shop, err := h.cmds.SetStockRule(c.Request.Context(), id, req.Version, req.StockRule)
+		answerVersioned(c, shop, shop.Version, err)
+	}
+}
+
+// overridesRequest is the body of PUT /listings/{id}/overrides: the
+// listing's own title, price, category and attributes and, without
+// If-Match, the version of the listing that was read.
+type overridesRequest struct {
+	catalog.ListingOverrides
+	Version int64 `json:"version"`
+}
+
+// setOverrides replaces a listing's own content on its channel; a live
+// listing's item is updated on the channel.
+func (h syncHandlers) setOverrides(c *gin.Context) {
+	var req overridesRequest
+	if id, ok := versionedBody(c, &req, &req.Version); ok {
+		l, err := h.cmds.SetListingOverrides(c.Request.Context(), id, req.Version, req.ListingOverrides)
+		answerVersioned(c, l, l.Version, err)
+	}
+}
+
+// versionedBody reads the path id and a body carrying the version that was
+// read (If-Match wins).
+func versionedBody(c *gin.Context, body any, version *int64) (int64, bool) {
+	id, ok := pathIDAndBody(c, body)
 	if !ok {
-		return
+		return 0, false
 	}
-	if err := versionFromRequest(c, &req.Version); err != nil {
+	if err := versionFromRequest(c, version); err != nil {
 		abortWithError(c, err)
-		return
+		return 0, false
 	}
-	shop, err := h.cmds.SetStockRule(c.Request.Context(), id, req.Version, req.StockRule)
+	return id, true
+}
+
+// answerVersioned answers a versioned write: the object with its ETag.
+func answerVersioned(c *gin.Context, v any, version int64, err error) {
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
-	c.Header("ETag", etag(shop.Version))
-	c.JSON(http.StatusOK, shop)
+	c.Header("ETag", etag(version))
+	c.JSON(http.StatusOK, v)
 }
 
 // ---- connecting a shop (OAuth) ----

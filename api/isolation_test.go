@@ -269,13 +269,16 @@ var routeRules = map[string]routeRule{
 	"POST /api/v1/shops/:id/listings":     {kind: "shop", body: func(w *world, o tenantObjects) any { return map[string]any{"product_id": o.id("product")} }},
 	"GET /api/v1/shops/:id/listings":      {kind: "shop", seller: true},
 	"GET /api/v1/listings/:id":            {kind: "listing", seller: true},
-	"POST /api/v1/listings/:id/push":      {kind: "listing", seller: true},
-	"POST /api/v1/listings/:id/delist":    {kind: "listing"},
-	"GET /api/v1/listings/:id/pushes":     {kind: "listing", seller: true},
-	"GET /api/v1/orders":                  {query: coopQuery, seller: true},
-	"GET /api/v1/orders/:id":              {kind: "order", seller: true},
-	"GET /api/v1/orders/:id/events":       {kind: "order", seller: true},
-	"POST /api/v1/orders/:id/ship":        {kind: "order", seller: true},
+	"PUT /api/v1/listings/:id/overrides": {kind: "listing", body: func(*world, tenantObjects) any {
+		return map[string]any{"title": "Chè Tân Cương (Shopee)", "attributes": map[string]string{"100001": "Thái Nguyên"}, "version": 1}
+	}},
+	"POST /api/v1/listings/:id/push":   {kind: "listing", seller: true},
+	"POST /api/v1/listings/:id/delist": {kind: "listing"},
+	"GET /api/v1/listings/:id/pushes":  {kind: "listing", seller: true},
+	"GET /api/v1/orders":               {query: coopQuery, seller: true},
+	"GET /api/v1/orders/:id":           {kind: "order", seller: true},
+	"GET /api/v1/orders/:id/events":    {kind: "order", seller: true},
+	"POST /api/v1/orders/:id/ship":     {kind: "order", seller: true},
 
 	// Campaigns are the alliance's: its staff and admin see and make them;
 	// a co-op sees those offered to it and puts its SKUs in.

@@ -91,7 +91,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	}
 	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders,
 	// webhooks; sign-in, users, tokens, grants, audit; campaigns; live sessions.
-	require.Len(t, documented, 4*5+3+1+1+3+5+6+4+1+4+4+4+4+1+11+6)
+	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)

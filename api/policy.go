@@ -69,6 +69,7 @@ var policy = map[string]access{
 	"POST /api/v1/shops/:id/listings":      need(catalog.PermShopsWrite),
 	"GET /api/v1/shops/:id/listings":       need(catalog.PermShopsRead),
 	"GET /api/v1/listings/:id":             need(catalog.PermShopsRead),
+	"PUT /api/v1/listings/:id/overrides":   need(catalog.PermShopsWrite),
 	"POST /api/v1/listings/:id/push":       need(catalog.PermListingPush),
 	"POST /api/v1/listings/:id/delist":     need(catalog.PermShopsWrite),
 	"GET /api/v1/listings/:id/pushes":      need(catalog.PermShopsRead),

@@ -148,6 +148,40 @@ func (r StockRule) Feeds(w int64) bool {
 	return false
 }
 
+// ListingOverrides are a listing's own content on its channel, in place of
+// the catalog's: a title, a price, the channel's category id and
+// attributes (attribute id → value, as the channel names them). Zero
+// values take the catalog's.
+type ListingOverrides struct {
+	Title      string            `json:"title"`
+	Price      VND               `json:"price"`
+	CategoryID string            `json:"category_id"`
+	Attributes map[string]string `json:"attributes"`
+}
+
+// Validate checks the overrides' shapes.
+func (o ListingOverrides) Validate() error {
+	fe := FieldErrors{}
+	if n := len([]rune(o.Title)); n > 255 {
+		fe.Add("title", "title must be at most 255 characters")
+	}
+	if o.Price < 0 {
+		fe.Add("price", "price must not be negative")
+	}
+	if len(o.CategoryID) > 64 {
+		fe.Add("category_id", "category id must be at most 64 characters")
+	}
+	if len(o.Attributes) > 100 {
+		fe.Add("attributes", "at most 100 attributes")
+	}
+	for k, v := range o.Attributes {
+		if k == "" || len(k) > 64 || len([]rune(v)) > 1000 {
+			fe.Add("attributes."+k, "attribute names are 1–64 characters, values at most 1,000")
+		}
+	}
+	return fe.Err()
+}
+
 // ListingStatus is where a listing is in its life on a channel.
 type ListingStatus string
 

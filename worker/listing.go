@@ -9,7 +9,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ocophub/catalog"
-	"ocophub/connectors/driver"
 )
 
 // productChanged queues an update of the product's item in every shop
@@ -68,8 +67,8 @@ func (w *Worker) liveListings(ctx context.Context, shopID, productID int64) (cat
 	return shop, product, out, nil
 }
 
-// handleUpdate sends the product's title and description to its item in
-// the shop, then every live variant's price (pushPrices: the campaign's
+// handleUpdate sends the product's content to its item in the shop (title,
+// description, and the listings' category and attributes: itemContent), then every live variant's price (pushPrices: the campaign's
 // while one runs, else the listing's override or the catalog's); each
 // price change is audited.
 func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
@@ -85,19 +84,13 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	var itemID string
+	content := itemContent(product, live)
 	for _, v := range product.Variants {
 		if l, ok := live[v.ID]; ok {
-			itemID = l.ExternalItemID
+			content.ItemID = l.ExternalItemID
 		}
 	}
-	title := product.Name.VI
-	for _, l := range live {
-		if l.Title != "" {
-			title = l.Title
-		}
-	}
-	if err := ch.UpdateListing(ctx, driver.Listing{ItemID: itemID, Title: title, Description: describe(product), Active: true}); err != nil {
+	if err := ch.UpdateListing(ctx, content); err != nil {
 		return permanent(err)
 	}
 	return w.pushPrices(ctx, ch, shop, product, live)

@@ -67,3 +67,44 @@ func channelItem(p *platform, sku string) (sandbox.Item, sandbox.SKU, bool) {
 }
 
 func containsFold(s, sub string) bool { return strings.Contains(catalog.Fold(s), catalog.Fold(sub)) }
+
+// TestListingOverridesReachTheChannel: the co-op gives its Lazada listing
+// its own title, price and an attribute; Lazada shows them, Shopee keeps
+// the catalog's.
+func TestListingOverridesReachTheChannel(t *testing.T) {
+	h := startHub(t, "phu do") // TRA-PHUDO-200G: 160,000 đ
+	h.publish(t)
+	v := h.product.Variants[0]
+	sku := string(v.SKU)
+	waitAll(t, h, sku, 50, "published")
+	lz := h.shops[catalog.PlatformLazada]
+	ls, _, err := h.st.ListListings(h.ctx, lz.ID, catalog.ListQuery{})
+	require.NoError(t, err)
+	var l catalog.Listing
+	for _, x := range ls {
+		if x.VariantID == v.ID {
+			l = x
+		}
+	}
+	_, err = h.st.SetListingOverrides(h.ctx, l.ID, l.Version+1, catalog.ListingOverrides{Title: "x"})
+	require.Equal(t, catalog.CodeConflict, catalog.ErrorCode(err), "a stale version changes nothing")
+	_, err = h.st.SetListingOverrides(h.ctx, l.ID, l.Version, catalog.ListingOverrides{Price: -1})
+	require.Equal(t, catalog.CodeInvalidArgument, catalog.ErrorCode(err))
+	saved, err := h.st.SetListingOverrides(h.ctx, l.ID, l.Version, catalog.ListingOverrides{Title: "Trà Phú Đô hộp quà Lazada",
+		Price: 168000, Attributes: map[string]string{"origin": "Thái Nguyên"}})
+	require.NoError(t, err)
+	require.Equal(t, "Thái Nguyên", saved.Attributes["origin"])
+	_, err = h.w.Client().Enqueue(worker.UpdateTask(lz.ID, h.product.ID)) // what ops.SetListingOverrides queues
+	require.NoError(t, err)
+	eventually(t, "Lazada shows its own title, price and attribute", func() error {
+		it, k, _ := channelItem(h.platform(catalog.PlatformLazada), sku)
+		attrs, _ := it.Extra["attributes"].(map[string]any)
+		if !containsFold(it.Name, "hộp quà Lazada") || k.Price != 168000 || attrs["origin"] != "Thái Nguyên" {
+			return fmt.Errorf("Lazada shows %q at %d with %v", it.Name, k.Price, attrs)
+		}
+		return nil
+	})
+	it, k, _ := channelItem(h.platform(catalog.PlatformShopee), sku)
+	require.NotContains(t, it.Name, "Lazada")
+	require.Equal(t, int64(160000), k.Price, "Shopee keeps the catalog's price")
+}

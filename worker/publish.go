@@ -49,20 +49,16 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	listing := driver.Listing{Title: product.Name.VI, Description: describe(product), Active: true}
+	listing := itemContent(product, byVariant)
 	for _, v := range product.Variants {
 		l, ok := byVariant[v.ID]
 		if !ok {
 			continue
 		}
-		if l.Title != "" {
-			listing.Title = l.Title
-		}
 		price := v.Price
 		if l.Price > 0 {
 			price = l.Price
 		}
-		listing.CategoryID = l.CategoryID
 		listing.Variants = append(listing.Variants, driver.Variant{SellerSKU: string(v.SKU), Name: v.Name.VI,
 			Price: int64(price), Stock: 0, WeightG: max(v.NetWeightG, v.Package.WeightG), GTIN: string(v.GTIN),
 			LengthMM: v.Package.LengthMM, WidthMM: v.Package.WidthMM, HeightMM: v.Package.HeightMM})
@@ -95,6 +91,36 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, channelMessage(err), "", "")
 	}
 	return permanent(err)
+}
+
+// itemContent is what a product's item in a shop shows: the product's
+// name and description, with the shop's listings' own title, category and
+// attributes where they set them (one item holds every variant: the
+// first variant's listing that sets one wins).
+func itemContent(product catalog.Product, listings map[int64]catalog.Listing) driver.Listing {
+	out := driver.Listing{Title: product.Name.VI, Description: describe(product), Active: true}
+	titled := false
+	for _, v := range product.Variants {
+		l, ok := listings[v.ID]
+		if !ok {
+			continue
+		}
+		if l.Title != "" && !titled {
+			out.Title, titled = l.Title, true
+		}
+		if out.CategoryID == "" {
+			out.CategoryID = l.CategoryID
+		}
+		for k, val := range l.Attributes {
+			if out.Attributes == nil {
+				out.Attributes = map[string]string{}
+			}
+			if _, set := out.Attributes[k]; !set {
+				out.Attributes[k] = val
+			}
+		}
+	}
+	return out
 }
 
 // describe is the listing description: the product's, with its OCOP rating.

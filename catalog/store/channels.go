@@ -371,6 +371,36 @@ func (s *Store) SetListingState(ctx context.Context, id int64, status catalog.Li
 	return translate(s.db.WithContext(ctx).Model(&listingRow{}).Where("id = ?", id).Updates(set).Error, "listing")
 }
 
+// SetListingOverrides replaces a listing's own content on its channel if
+// version is current.
+func (s *Store) SetListingOverrides(ctx context.Context, id, version int64, o catalog.ListingOverrides) (catalog.Listing, error) {
+	if err := o.Validate(); err != nil {
+		return catalog.Listing{}, err
+	}
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return catalog.Listing{}, err
+	}
+	attrs := ""
+	if len(o.Attributes) > 0 {
+		b, err := json.Marshal(o.Attributes)
+		if err != nil {
+			return catalog.Listing{}, err
+		}
+		attrs = string(b)
+	}
+	res := ownedBy(s.db.WithContext(ctx).Model(&listingRow{}), sc, "listings").Where("listings.id = ? AND listings.version = ?", id, version).
+		Updates(map[string]any{"title": strings.TrimSpace(o.Title), "price_vnd": int64(o.Price), "category_id": strings.TrimSpace(o.CategoryID),
+			"attributes": attrs, "version": version + 1, "updated_at": s.now().UTC()})
+	if res.Error != nil {
+		return catalog.Listing{}, translate(res.Error, "listing")
+	}
+	if res.RowsAffected == 0 {
+		return catalog.Listing{}, listings.staleOrMissing(ctx, s.db, id)
+	}
+	return s.Listing(ctx, id)
+}
+
 // VariantStock is a variant's stock in the warehouses that feed a shop,
 // and a version that grows with every change of any of them (the sum of
 // the levels' versions), for the push sequence guard.

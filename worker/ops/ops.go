@@ -40,6 +40,7 @@ type Store interface {
 	SetShopRule(ctx context.Context, id, version int64, rule catalog.StockRule) (catalog.Shop, error)
 	Warehouse(ctx context.Context, id int64) (catalog.Warehouse, error)
 	ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error)
+	SetListingOverrides(ctx context.Context, id, version int64, o catalog.ListingOverrides) (catalog.Listing, error)
 }
 
 // Enqueuer is the part of *asynq.Client the operations use.

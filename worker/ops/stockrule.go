@@ -81,6 +81,22 @@ func (c *Commands) repushShop(ctx context.Context, shopID int64) {
 	}
 }
 
+// SetListingOverrides replaces a listing's own content on its channel
+// (title, price, category, attributes) if version is current and, when
+// the listing is live, queues the product's update in that shop so the
+// channel gets it (prices through pushPrices: a running campaign keeps its
+// price over the new base).
+func (c *Commands) SetListingOverrides(ctx context.Context, listingID, version int64, o catalog.ListingOverrides) (catalog.Listing, error) {
+	l, err := c.Store.SetListingOverrides(ctx, listingID, version, o)
+	if err != nil || l.Status != catalog.ListingLive {
+		return l, err
+	}
+	if _, err := c.Enqueue(ctx, worker.UpdateTask(l.ShopID, l.ProductID)); err != nil {
+		return l, &catalog.Error{Code: catalog.CodeUnavailable, Message: "saved, but the update could not be queued; save again to retry", Err: err}
+	}
+	return l, nil
+}
+
 // unprefixFields renames the store's field names to the rule's.
 func unprefixFields(err error, prefix string) error {
 	var ce *catalog.Error
