@@ -204,8 +204,13 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		// The add_item may have gone through (a timeout), or an earlier
 		// attempt's did and stopped before its models (already_exists):
 		// carry on with the item if it is there, bare as add_item left it.
-		id, ok := d.bareItem(ctx, o, l)
-		if !ok {
+		id, ok, lerr := d.bareItem(ctx, o, l)
+		switch {
+		case lerr != nil:
+			// The lookup was throttled or failed: a later attempt looks
+			// again (never creates blind).
+			return driver.Listing{}, lerr
+		case !ok:
 			return driver.Listing{}, err
 		}
 		added.ItemID = id
@@ -246,17 +251,21 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 	return out, nil
 }
 
-// bareItem looks for the item an add_item of l that failed Unavailable may
-// have made: unlisted, without models, item_sku the first seller SKU, the
-// same title. Any doubt (the lookup failed, something else holds the SKU)
-// is "not found", and the caller returns the add_item's error.
-func (d *Driver) bareItem(ctx context.Context, o *op, l driver.Listing) (int64, bool) {
+// bareItem looks for the item an earlier add_item of l made: unlisted,
+// without models, item_sku the first seller SKU, the same title. A lookup
+// that failed in a way worth retrying (throttled, unavailable) is that
+// error; anything else holding the SKU is "not found", and the caller
+// returns the add_item's error.
+func (d *Driver) bareItem(ctx context.Context, o *op, l driver.Listing) (int64, bool, error) {
 	found, err := d.find(ctx, o, l.Variants[0].SellerSKU)
+	if driver.Transient(err) {
+		return 0, false, err
+	}
 	if err != nil || found.Active || found.Title != l.Title || len(found.Variants) != 1 || found.Variants[0].ModelID != noModel {
-		return 0, false
+		return 0, false, nil
 	}
 	id, err := strconv.ParseInt(found.ItemID, 10, 64)
-	return id, err == nil
+	return id, err == nil, nil
 }
 
 // leftBehind adds to err that item could not be removed after a failure.
