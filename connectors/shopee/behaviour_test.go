@@ -281,16 +281,18 @@ func (h *heldToken) Refresh(ctx context.Context, _ driver.Token) (driver.Token, 
 // TestCreateResumesAfterAThrottledStep: Shopee's create is several calls
 // and the shop's rate limit can stop it between any two. Throttled after
 // add_item, the item is left bare and the next create carries on with it;
-// throttled before the item is listed, the next create (through the
-// Channel) finds it whole and lists it. Either way: one item, every model,
+// throttled before the item is listed, the next create finds it whole
+// (the driver's add_item answers already_exists, or the Channel's look-up
+// comes first) and lists it. Either way: one item, every model,
 // listed.
 func TestCreateResumesAfterAThrottledStep(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	for _, tc := range []struct {
-		name  string
-		calls int // calls allowed before the throttle: add_item; add_item + init_tier_variation
-	}{{"after add_item", 1}, {"before listing", 2}} {
+		name       string
+		calls      int  // calls allowed before the throttle: add_item; add_item + init_tier_variation
+		viaChannel bool // the next attempt: the Channel's create (looks first), or the driver's again
+	}{{"after add_item", 1, false}, {"before listing", 2, false}, {"before listing, found by the Channel", 2, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := connect(t)
 			l := s.listing("RESUME", 3)
@@ -300,8 +302,11 @@ func TestCreateResumesAfterAThrottledStep(t *testing.T) {
 			require.Equal(t, 1, s.items(), "the half-made item stays for the next attempt")
 			require.NoError(t, s.e.SetFaults(s.id, sandbox.Faults{}))
 
-			ch := connectors.New(s.d, s.ts, connectors.Options{})
-			out, err := ch.CreateListing(ctx, l)
+			create := s.d.CreateListing
+			if tc.viaChannel {
+				create = connectors.New(s.d, s.ts, connectors.Options{}).CreateListing
+			}
+			out, err := create(ctx, l)
 			require.NoError(t, err)
 			require.Equal(t, 1, s.items(), "never a second item")
 			it := s.e.State().Shops[0].Items[0]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -197,14 +198,15 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 	var added struct {
 		ItemID int64 `json:"item_id"`
 	}
+	var models map[string]string // set when an earlier attempt already made them
 	if err := o.do(ctx, post(pathAddItem, body), &added); err != nil {
 		if code := driver.CodeOf(err); single || code != driver.CodeUnavailable && code != driver.CodeAlreadyExists {
 			return driver.Listing{}, err
 		}
 		// The add_item may have gone through (a timeout), or an earlier
-		// attempt's did and stopped before its models (already_exists):
-		// carry on with the item if it is there, bare as add_item left it.
-		id, ok, lerr := d.bareItem(ctx, o, l)
+		// attempt's did and stopped after it (already_exists): carry on
+		// with that item, bare or already given its models.
+		found, ok, lerr := d.earlierItem(ctx, o, l)
 		switch {
 		case lerr != nil:
 			// The lookup was throttled or failed: a later attempt looks
@@ -213,7 +215,13 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		case !ok:
 			return driver.Listing{}, err
 		}
-		added.ItemID = id
+		added.ItemID, _ = strconv.ParseInt(found.ItemID, 10, 64)
+		if len(found.Variants) > 1 || found.Variants[0].ModelID != noModel {
+			models = map[string]string{}
+			for _, v := range found.Variants {
+				models[v.SellerSKU] = v.ModelID
+			}
+		}
 	}
 	out := l
 	out.ItemID = strconv.FormatInt(added.ItemID, 10)
@@ -223,49 +231,57 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		out.Variants[0].ModelID = noModel
 		return out, nil
 	}
-	models, err := d.initTierVariation(ctx, o, added.ItemID, l.Variants)
-	if code := driver.CodeOf(err); code == driver.CodeResourceExhausted || code == driver.CodeUnavailable || code == driver.CodeUnauthenticated {
-		// Worth another try: the item stays bare and unlisted, and the
-		// retry's add_item (already_exists) carries on with it.
-		return driver.Listing{}, err
-	}
-	if err != nil {
-		// Refused (a model SKU taken…): remove the bare item so a fixed
-		// retry starts clean. WithoutCancel: a caller that gave up still
-		// should not be left with half an item.
-		if derr := o.do(context.WithoutCancel(ctx), post(pathDeleteItem, map[string]int64{"item_id": added.ItemID}), nil); derr != nil {
-			return driver.Listing{}, leftBehind(err, added.ItemID, derr)
+	if models == nil {
+		var err error
+		models, err = d.initTierVariation(ctx, o, added.ItemID, l.Variants)
+		if code := driver.CodeOf(err); code == driver.CodeResourceExhausted || code == driver.CodeUnavailable || code == driver.CodeUnauthenticated {
+			// Worth another try: the item stays bare and unlisted, and the
+			// retry's add_item (already_exists) carries on with it.
+			return driver.Listing{}, err
 		}
-		return driver.Listing{}, err
+		if err != nil {
+			// Refused (a model SKU taken…): remove the bare item so a fixed
+			// retry starts clean. WithoutCancel: a caller that gave up
+			// still should not be left with half an item.
+			if derr := o.do(context.WithoutCancel(ctx), post(pathDeleteItem, map[string]int64{"item_id": added.ItemID}), nil); derr != nil {
+				return driver.Listing{}, leftBehind(err, added.ItemID, derr)
+			}
+			return driver.Listing{}, err
+		}
 	}
 	for i := range out.Variants {
 		out.Variants[i].ModelID = models[out.Variants[i].SellerSKU]
 	}
 	if l.Active {
 		if err := d.setActive(ctx, o, added.ItemID, true); err != nil {
-			// The item is complete but unlisted: a lookup finds it, and
-			// SetActive lists it.
+			// The item is complete but unlisted: the next attempt's
+			// add_item (already_exists) finds it and lists it.
 			return driver.Listing{}, err
 		}
 	}
 	return out, nil
 }
 
-// bareItem looks for the item an earlier add_item of l made: unlisted,
-// without models, item_sku the first seller SKU, the same title. A lookup
-// that failed in a way worth retrying (throttled, unavailable) is that
-// error; anything else holding the SKU is "not found", and the caller
-// returns the add_item's error.
-func (d *Driver) bareItem(ctx context.Context, o *op, l driver.Listing) (int64, bool, error) {
+// earlierItem looks for the item an earlier add_item of l made: unlisted,
+// item_sku the first seller SKU, the same title, and either bare (no
+// models yet) or holding exactly l's variants. A lookup that failed in a
+// way worth retrying (throttled, unavailable) is that error; anything else
+// holding the SKU is "not found", and the caller returns the add_item's
+// error.
+func (d *Driver) earlierItem(ctx context.Context, o *op, l driver.Listing) (driver.Listing, bool, error) {
 	found, err := d.find(ctx, o, l.Variants[0].SellerSKU)
 	if driver.Transient(err) {
-		return 0, false, err
+		return driver.Listing{}, false, err
 	}
-	if err != nil || found.Active || found.Title != l.Title || len(found.Variants) != 1 || found.Variants[0].ModelID != noModel {
-		return 0, false, nil
+	if err != nil || found.Active || found.Title != l.Title || len(found.Variants) == 0 {
+		return driver.Listing{}, false, nil
 	}
-	id, err := strconv.ParseInt(found.ItemID, 10, 64)
-	return id, err == nil, nil
+	bare := len(found.Variants) == 1 && found.Variants[0].ModelID == noModel
+	whole := len(found.Variants) == len(l.Variants)
+	for _, v := range l.Variants {
+		whole = whole && slices.ContainsFunc(found.Variants, func(f driver.Variant) bool { return f.SellerSKU == v.SellerSKU && f.ModelID != "" })
+	}
+	return found, bare || whole, nil
 }
 
 // leftBehind adds to err that item could not be removed after a failure.
