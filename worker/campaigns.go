@@ -234,6 +234,17 @@ func (w *Worker) sweepCampaigns(ctx context.Context) {
 	}
 }
 
+// joinRunningCampaigns puts listings that just went live into the running
+// campaigns their SKUs take part in and pushes those campaigns' prices now
+// (the sweep would otherwise find them owed a few sweeps later).
+func (w *Worker) joinRunningCampaigns(ctx context.Context, listingIDs []int64) error {
+	ids, err := w.cfg.Store.JoinRunningCampaigns(system(ctx), listingIDs)
+	for _, id := range ids {
+		w.enqueueCampaignSync(ctx, id, time.Now())
+	}
+	return err
+}
+
 func (w *Worker) enqueueCampaignSync(ctx context.Context, id int64, now time.Time) {
 	if _, err := w.client.EnqueueContext(ctx, CampaignSyncTask(id, now)); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && ctx.Err() == nil {
 		w.cfg.Logger.Warn("queue campaign sync", "campaign", id, "err", err)

@@ -69,6 +69,7 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 		listing.Images = []string{img}
 		var created driver.Listing
 		if created, err = ch.CreateListing(ctx, listing); err == nil {
+			var live []int64
 			for _, cv := range created.Variants {
 				for _, v := range product.Variants {
 					if l, ok := byVariant[v.ID]; ok && string(v.SKU) == cv.SellerSKU {
@@ -78,10 +79,11 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 						if err := w.enqueuePush(ctx, l.ShopID, l.ID); err != nil {
 							return err
 						}
+						live = append(live, l.ID)
 					}
 				}
 			}
-			return nil
+			return w.joinRunningCampaigns(ctx, live)
 		}
 	}
 	if driver.Transient(err) {

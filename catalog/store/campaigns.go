@@ -815,7 +815,8 @@ func (s *Store) StartCampaign(ctx context.Context, id int64) (c catalog.Campaign
 		if res.Error != nil {
 			return translate(res.Error, "campaign")
 		}
-		return s.applyCampaign(ctx, tx, row.asDomain(), now)
+		_, err = s.applyCampaign(ctx, tx, row.asDomain(), now)
+		return err
 	})
 	if err != nil {
 		return c, false, err
@@ -826,20 +827,20 @@ func (s *Store) StartCampaign(ctx context.Context, id int64) (c catalog.Campaign
 
 // applyCampaign writes the campaign_listings rows of a campaign that has
 // just started.
-func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campaign, now time.Time) error {
+func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campaign, now time.Time) (added int, err error) {
 	var floors []campaignFloorRow
 	if err := tx.Where("campaign_id = ?", c.ID).Find(&floors).Error; err != nil {
-		return translate(err, "price floor")
+		return 0, translate(err, "price floor")
 	}
 	for _, f := range floors {
 		c.Floors = append(c.Floors, catalog.PriceFloor{VariantID: f.VariantID, Floor: catalog.VND(f.FloorVND)})
 	}
 	var items []campaignItemRow
 	if err := tx.Where("campaign_id = ?", c.ID).Find(&items).Error; err != nil {
-		return translate(err, "campaign item")
+		return 0, translate(err, "campaign item")
 	}
 	if len(items) == 0 {
-		return nil
+		return 0, nil
 	}
 	// Staff who opted a co-op in must still hold its consent now.
 	consent := map[int64]bool{}
@@ -851,7 +852,7 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 		var grants []grantRow
 		if err := tx.Where("coop_id = ? AND staff_user_id = ? AND revoked_at IS NULL AND expires_at > ?", it.CoopID, *it.JoinedUserID, now).
 			Find(&grants).Error; err != nil {
-			return translate(err, "grant")
+			return 0, translate(err, "grant")
 		}
 		consent[it.ID] = slices.ContainsFunc(grants, func(g grantRow) bool { return g.asDomain().Rights.Has(catalog.RightJoinCampaigns) })
 	}
@@ -870,7 +871,7 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 			listings.price_vnd AS l_price, shops.platform, variants.price_vnd AS v_price`).
 		Where("listings.variant_id IN ? AND listings.status = ? AND listings.external_item_id <> '' AND shops.connected AND shops.platform IN ?",
 			vids, string(catalog.ListingLive), c.Channels).Order("listings.id").Scan(&ls).Error; err != nil {
-		return translate(err, "listing")
+		return 0, translate(err, "listing")
 	}
 	var held []int64 // listings another campaign holds
 	if len(ls) > 0 {
@@ -880,7 +881,7 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 		}
 		if err := tx.Table("campaign_listings").Where("listing_id IN ? AND state = ? AND campaign_id <> ?", lids,
 			string(catalog.CampaignListingApplied), c.ID).Pluck("listing_id", &held).Error; err != nil {
-			return translate(err, "campaign listing")
+			return 0, translate(err, "campaign listing")
 		}
 	}
 	applied := map[int64]int{}
@@ -908,16 +909,71 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 			applied[l.CoopID]++
 			taking[l.VariantID] = true
 		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-			return translate(err, "campaign listing")
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return 0, translate(res.Error, "campaign listing")
 		}
+		added += int(res.RowsAffected)
+		if res.RowsAffected == 0 && row.State == string(catalog.CampaignListingApplied) {
+			applied[l.CoopID]-- // there already (a listing that joined before)
+		}
+	}
+	action := "campaign.started"
+	if c.Status == catalog.CampaignRunning {
+		action = "campaign.listings_joined" // listings gone live since the start
 	}
 	for coopID, n := range applied {
-		if err := s.campaignAudit(tx, c, coopID, "campaign.started", fmt.Sprintf("%s: %d listings at the campaign price", c.Name, n)); err != nil {
-			return err
+		if n <= 0 {
+			continue
+		}
+		if err := s.campaignAudit(tx, c, coopID, action, fmt.Sprintf("%s: %d listings at the campaign price", c.Name, n)); err != nil {
+			return 0, err
 		}
 	}
-	return s.holdCampaignStock(ctx, tx, c, items, taking)
+	return added, s.holdCampaignStock(ctx, tx, c, items, taking)
+}
+
+// JoinRunningCampaigns puts listings that went live while a campaign
+// runs (published, or relisted, after its start) into it, as the start
+// would have: applied at the campaign price with a push owed, or skipped
+// with the reason. It returns the campaigns that got rows, for the worker
+// to push their prices.
+func (s *Store) JoinRunningCampaigns(ctx context.Context, listingIDs []int64) ([]int64, error) {
+	if err := systemOnly(ctx); err != nil {
+		return nil, err
+	}
+	if len(listingIDs) == 0 {
+		return nil, nil
+	}
+	var ids []int64
+	err := s.db.WithContext(ctx).Table("campaigns").Distinct("campaigns.id").
+		Joins("JOIN campaign_items ON campaign_items.campaign_id = campaigns.id").
+		Joins("JOIN listings ON listings.variant_id = campaign_items.variant_id").
+		Where("campaigns.status = ? AND listings.id IN ?", string(catalog.CampaignRunning), listingIDs).
+		Where("NOT EXISTS (SELECT 1 FROM campaign_listings cl WHERE cl.campaign_id = campaigns.id AND cl.listing_id = listings.id)").
+		Order("campaigns.id").Pluck("campaigns.id", &ids).Error
+	if err != nil {
+		return nil, translate(err, "campaign")
+	}
+	var joined []int64
+	for _, id := range ids {
+		added := 0
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			row, err := s.lockCampaign(tx, id)
+			if err != nil || row.Status != string(catalog.CampaignRunning) {
+				return err
+			}
+			added, err = s.applyCampaign(ctx, tx, row.asDomain(), s.now().UTC())
+			return err
+		})
+		if err != nil {
+			return joined, err
+		}
+		if added > 0 {
+			joined = append(joined, id)
+		}
+	}
+	return joined, nil
 }
 
 // campaignAudit records in a co-op's audit log what a campaign of its

@@ -457,3 +457,49 @@ func TestCampaignHoldsReservedStock(t *testing.T) {
 		})
 	}
 }
+
+// TestListingLiveAfterTheStartJoinsTheCampaign: A opens a second Shopee
+// shop while the campaign runs and publishes its tea there; the listing
+// joins the campaign at the campaign price, once.
+func TestListingLiveAfterTheStartJoinsTheCampaign(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			w := newCampaignWorld(t, d)
+			s, op := w.s, system()
+			c := w.newCampaign(t, w.as(t, w.staff))
+			tea := w.tea[w.A.ID].Variants[0]
+			_, err := s.SetCampaignItems(w.as(t, w.managerA), c.ID, 0, []catalog.CampaignOptIn{{VariantID: tea.ID}})
+			require.NoError(t, err)
+			w.clk.Advance(time.Hour)
+			_, _, err = s.StartCampaign(op, c.ID)
+			require.NoError(t, err)
+			before, err := s.CampaignListings(op, c.ID)
+			require.NoError(t, err)
+
+			shop := catalog.Shop{CoopID: w.A.ID, Platform: catalog.PlatformShopee, ExternalID: "A-second", Name: "shopee 2"}
+			require.NoError(t, s.ConnectShop(op, &shop, []byte(`{}`), w.clk.Now().Add(time.Hour), w.clk.Now().Add(24*time.Hour), time.Time{}))
+			l, err := s.AddListing(op, shop.ID, tea.ID)
+			require.NoError(t, err)
+			require.NoError(t, s.SetListingState(op, l.ID, catalog.ListingLive, "", "item-2", "model-2"))
+			joined, err := s.JoinRunningCampaigns(op, []int64{l.ID})
+			require.NoError(t, err)
+			require.Equal(t, []int64{c.ID}, joined)
+			rows, err := s.CampaignListings(op, c.ID)
+			require.NoError(t, err)
+			require.Len(t, rows, len(before)+1)
+			for _, r := range rows {
+				if r.ListingID == l.ID {
+					require.Equal(t, catalog.CampaignListingApplied, r.State)
+					require.Equal(t, r.BasePrice*9/10, r.CampaignPrice)
+					require.False(t, r.Synced, "its price is owed to the channel")
+				}
+			}
+			joined, err = s.JoinRunningCampaigns(op, []int64{l.ID})
+			require.NoError(t, err)
+			require.Empty(t, joined, "once")
+			log, _, err := s.AuditLog(coopCtx(w.A.ID), w.A.ID, catalog.ListQuery{})
+			require.NoError(t, err)
+			require.Equal(t, "campaign.listings_joined", log[0].Action)
+		})
+	}
+}
