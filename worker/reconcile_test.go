@@ -1,6 +1,7 @@
 package worker_test
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 
@@ -18,6 +19,22 @@ func TestReconcileRepairsDrift(t *testing.T) {
 	h.publish(t)
 	sku := string(h.product.Variants[0].SKU)
 	waitAll(t, h, sku, 60, "published")
+	// The channel shows the push before the hub records it: wait for the
+	// record, or the reconciliation has nothing to compare with yet.
+	eventually(t, "the pushes recorded", func() error {
+		for _, shop := range h.shops {
+			ls, _, err := h.st.ListListings(h.ctx, shop.ID, catalog.ListQuery{})
+			if err != nil {
+				return err
+			}
+			for _, l := range ls {
+				if l.VariantID == h.product.Variants[0].ID && (l.PushedAt == nil || l.PushedQuantity != 60) {
+					return fmt.Errorf("%s listing %d: pushed %d at %v", shop.Platform, l.ID, l.PushedQuantity, l.PushedAt)
+				}
+			}
+		}
+		return nil
+	})
 
 	zl := h.platform(catalog.PlatformZalo)
 	zaloShop, err := strconv.ParseInt(h.shops[catalog.PlatformZalo].ExternalID, 10, 64)

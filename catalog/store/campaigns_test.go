@@ -98,6 +98,17 @@ func (w *campaignWorld) newCampaign(t *testing.T, ctx context.Context) catalog.C
 	return c
 }
 
+// campaignWithATea is newCampaign with A's 100 g tea put in by A's
+// manager, reserved units of it held for the campaign.
+func (w *campaignWorld) campaignWithATea(t *testing.T, reserved int64) (catalog.Campaign, catalog.Variant) {
+	t.Helper()
+	c := w.newCampaign(t, w.as(t, w.staff))
+	tea := w.tea[w.A.ID].Variants[0]
+	_, err := w.s.SetCampaignItems(w.as(t, w.managerA), c.ID, 0, []catalog.CampaignOptIn{{VariantID: tea.ID, ReservedQty: reserved}})
+	require.NoError(t, err)
+	return c, tea
+}
+
 func optIn(ids ...int64) []catalog.CampaignOptIn {
 	out := make([]catalog.CampaignOptIn, len(ids))
 	for i, id := range ids {
@@ -395,10 +406,7 @@ func TestCampaignHoldsReservedStock(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			w := newCampaignWorld(t, d)
 			s, op := w.s, system()
-			c := w.newCampaign(t, w.as(t, w.staff))
-			tea := w.tea[w.A.ID].Variants[0]
-			_, err := s.SetCampaignItems(w.as(t, w.managerA), c.ID, 0, []catalog.CampaignOptIn{{VariantID: tea.ID, ReservedQty: 15}})
-			require.NoError(t, err)
+			c, tea := w.campaignWithATea(t, 15)
 			zalo := catalog.Shop{CoopID: w.A.ID, Platform: catalog.PlatformZalo, ExternalID: "A-zalo", Name: "zalo"}
 			require.NoError(t, s.ConnectShop(op, &zalo, []byte(`{}`), w.clk.Now().Add(time.Hour), w.clk.Now().Add(24*time.Hour), time.Time{}))
 			zl, err := s.AddListing(op, zalo.ID, tea.ID)
@@ -466,12 +474,9 @@ func TestListingLiveAfterTheStartJoinsTheCampaign(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			w := newCampaignWorld(t, d)
 			s, op := w.s, system()
-			c := w.newCampaign(t, w.as(t, w.staff))
-			tea := w.tea[w.A.ID].Variants[0]
-			_, err := s.SetCampaignItems(w.as(t, w.managerA), c.ID, 0, []catalog.CampaignOptIn{{VariantID: tea.ID}})
-			require.NoError(t, err)
+			c, tea := w.campaignWithATea(t, 0)
 			w.clk.Advance(time.Hour)
-			_, _, err = s.StartCampaign(op, c.ID)
+			_, _, err := s.StartCampaign(op, c.ID)
 			require.NoError(t, err)
 			before, err := s.CampaignListings(op, c.ID)
 			require.NoError(t, err)

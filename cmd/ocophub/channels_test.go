@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -19,33 +17,13 @@ import (
 // seals the token: the demo Lazada shop connects through the authorization
 // page like a seller would.
 func TestDevConnectsAShop(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"dev", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir(),
-			"-sandbox-shopee-addr", "127.0.0.1:0", "-sandbox-lazada-addr", "127.0.0.1:0", "-sandbox-zalo-addr", "127.0.0.1:0"}, noEnv, &stdout, &stderr)
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			require.NoError(t, err)
-		case <-time.After(15 * time.Second):
-			t.Fatal("dev did not stop")
-		}
-	}()
+	stdout, stderr := startCommand(t, "dev", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir(),
+		"-sandbox-shopee-addr", "127.0.0.1:0", "-sandbox-lazada-addr", "127.0.0.1:0", "-sandbox-zalo-addr", "127.0.0.1:0")
 	urlRE := regexp.MustCompile(`Products API\s+(http://\S+)/api/v1/products`)
 	lazadaRE := regexp.MustCompile(`Lazada\s+sandbox (http://\S+) .*demo shop (\d+);`)
-	var base, lazada, demoShop string
-	require.Eventually(t, func() bool {
-		m, l := urlRE.FindStringSubmatch(stdout.String()), lazadaRE.FindStringSubmatch(stdout.String())
-		if m == nil || l == nil {
-			return false
-		}
-		base, lazada, demoShop = m[1], l[1], l[2]
-		return true
-	}, 20*time.Second, 50*time.Millisecond, "dev never printed its URLs; stderr:\n%s", stderr.String())
+	base := awaitLine(t, stdout, stderr, urlRE)[1]
+	l := awaitLine(t, stdout, stderr, lazadaRE)
+	lazada, demoShop := l[1], l[2]
 
 	// A co-op manager connects the co-op's shop from a signed-in browser.
 	b := signIn(t, base, demoPassword(t, stdout.String(), "manager.haodat"), "manager.haodat")

@@ -42,6 +42,38 @@ func (s *syncBuffer) String() string {
 
 func noEnv(string) string { return "" }
 
+// startCommand runs `ocophub args…` until the test ends, then stops it as
+// Ctrl-C does and requires a clean exit.
+func startCommand(t *testing.T, args ...string) (stdout, stderr *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, noEnv, stdout, stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(15 * time.Second):
+			t.Fatalf("%s did not stop", args[0])
+		}
+	})
+	return stdout, stderr
+}
+
+// awaitLine waits for the command to print a line matching re and
+// returns its submatches.
+func awaitLine(t *testing.T, stdout, stderr *syncBuffer, re *regexp.Regexp) []string {
+	t.Helper()
+	var m []string
+	require.Eventually(t, func() bool {
+		m = re.FindStringSubmatch(stdout.String())
+		return m != nil
+	}, 20*time.Second, 50*time.Millisecond, "never printed %s; stderr:\n%s", re, stderr.String())
+	return m
+}
+
 // demoPassword is the password `dev` printed for a demo account.
 func demoPassword(t *testing.T, stdout, username string) string {
 	t.Helper()
@@ -293,32 +325,10 @@ func TestConfigLogValueMasksSecrets(t *testing.T) {
 // TestWorkerServesMetrics: `ocophub worker` alone (no API in the process)
 // serves its Prometheus metrics on its own address.
 func TestWorkerServesMetrics(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
 	dir := t.TempDir()
-	go func() {
-		done <- run(ctx, []string{"worker", "-worker-metrics-addr", "127.0.0.1:0", "-data-dir", dir,
-			"-database-url", "file:" + dir + "/w.db", "-secret-keys", store.NewKey("k")}, noEnv, &stdout, &stderr)
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			require.NoError(t, err)
-		case <-time.After(15 * time.Second):
-			t.Fatal("worker did not stop")
-		}
-	}()
-	metricsRE := regexp.MustCompile(`Worker metrics on (http://\S+/metrics)`)
-	var metricsURL string
-	require.Eventually(t, func() bool {
-		m := metricsRE.FindStringSubmatch(stdout.String())
-		if m != nil {
-			metricsURL = m[1]
-		}
-		return m != nil
-	}, 20*time.Second, 50*time.Millisecond, "worker never printed its metrics URL; stderr:\n%s", stderr.String())
+	stdout, stderr := startCommand(t, "worker", "-worker-metrics-addr", "127.0.0.1:0", "-data-dir", dir,
+		"-database-url", "file:"+dir+"/w.db", "-secret-keys", store.NewKey("k"))
+	metricsURL := awaitLine(t, stdout, stderr, regexp.MustCompile(`Worker metrics on (http://\S+/metrics)`))[1]
 	resp, err := http.Get(metricsURL)
 	require.NoError(t, err)
 	defer resp.Body.Close()
