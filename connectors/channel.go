@@ -202,62 +202,70 @@ func (c *Channel) CreateListing(ctx context.Context, l driver.Listing) (out driv
 	if err := validateListing(l); err != nil {
 		return driver.Listing{}, err
 	}
-	existing, err := c.FindBySellerSKU(ctx, l.Variants[0].SellerSKU)
+	sku := l.Variants[0].SellerSKU
+	existing, err := c.FindBySellerSKU(ctx, sku)
 	switch {
-	case err == nil && holdsAll(existing, l):
-		// Made by an earlier attempt. One that failed at its last step
-		// (listing it) left it unlisted: list it now.
-		if l.Active && !existing.Active {
-			if err := c.SetActive(ctx, existing.ItemID, true); err != nil {
-				return driver.Listing{}, err
-			}
-			existing.Active = true
-		}
-		return existing, nil
 	case err == nil:
-		// Half made (a multi-call create stopped between its calls): the
-		// driver's create finds it and carries on.
+		if done, out, err := c.adopt(ctx, existing, l, c.SetActive); done {
+			return out, err
+		}
+		l.ItemID = existing.ItemID // our own unfinished item: the driver carries on with it
 	case driver.CodeOf(err) != driver.CodeNotFound:
 		return driver.Listing{}, err
 	}
 	// maybeMade is set while a create failed in a way that does not say
 	// whether it went through (Unavailable: a timeout, a 5xx): until a
 	// lookup answers, sending the create again could make a second item.
-	sku, maybeMade := l.Variants[0].SellerSKU, false
+	maybeMade := false
 	err = c.call(ctx, "create_listing", func(ctx context.Context) (err error) {
 		if maybeMade {
 			found, ferr := c.d.FindBySellerSKU(ctx, sku)
-			if ferr == nil {
-				out = found
-				return nil
-			}
-			if driver.CodeOf(ferr) != driver.CodeNotFound {
+			switch {
+			case ferr == nil:
+				var done bool
+				if done, out, err = c.adopt(ctx, found, l, c.d.SetActive); done { // already inside the call policy
+					return err
+				}
+				l.ItemID = found.ItemID // carry on with it
+			case driver.CodeOf(ferr) != driver.CodeNotFound:
 				// Throttled, unavailable, …: the Channel's policy retries
 				// the LOOKUP, never the create.
 				return ferr
 			}
-			maybeMade = false // not there: the create did not go through
+			maybeMade = false
 		}
 		out, err = c.d.CreateListing(ctx, l)
-		if driver.CodeOf(err) != driver.CodeUnavailable {
-			return err
-		}
-		maybeMade = true
-		found, ferr := c.d.FindBySellerSKU(ctx, sku)
-		switch {
-		case ferr == nil:
-			out, err = found, nil
-		case driver.CodeOf(ferr) == driver.CodeNotFound:
-			maybeMade = false // the next attempt creates again
-		default:
-			err = ferr // the next attempt looks again
-		}
+		maybeMade = driver.CodeOf(err) == driver.CodeUnavailable // the next attempt looks first
 		return err
 	})
 	if err != nil && maybeMade {
 		err = fmt.Errorf("%w (a create of %s may have gone through; look it up before creating again)", err, sku)
 	}
 	return out, err
+}
+
+// adopt decides what an item found under the listing's first seller SKU
+// means. Whole (every variant there): the answer, listed first if an
+// earlier attempt stopped before listing it. Unlisted with the same title
+// but missing variants: an earlier attempt's unfinished item, which the
+// driver's create carries on with (done false). Anything else (an item
+// already live, say, that a new variant is not part of yet): the answer as
+// it is, as before.
+func (c *Channel) adopt(ctx context.Context, found, l driver.Listing,
+	setActive func(ctx context.Context, itemID string, active bool) error) (done bool, out driver.Listing, err error) {
+	switch {
+	case holdsAll(found, l):
+		if l.Active && !found.Active {
+			if err := setActive(ctx, found.ItemID, true); err != nil {
+				return true, driver.Listing{}, err
+			}
+			found.Active = true
+		}
+		return true, found, nil
+	case !found.Active && found.Title == l.Title:
+		return false, driver.Listing{}, nil
+	}
+	return true, found, nil
 }
 
 // holdsAll reports whether found has every variant of l.

@@ -237,12 +237,17 @@ func (w *Worker) sweepCampaigns(ctx context.Context) {
 // joinRunningCampaigns puts listings that just went live into the running
 // campaigns their SKUs take part in and pushes those campaigns' prices now
 // (the sweep would otherwise find them owed a few sweeps later).
-func (w *Worker) joinRunningCampaigns(ctx context.Context, listingIDs []int64) error {
+// A failure is logged, not returned: the listings are live and pushed
+// already, and retrying the publish would only flip them back to
+// publishing for a moment.
+func (w *Worker) joinRunningCampaigns(ctx context.Context, listingIDs []int64) {
 	ids, err := w.cfg.Store.JoinRunningCampaigns(system(ctx), listingIDs)
+	if err != nil && ctx.Err() == nil {
+		w.cfg.Logger.Warn("listings gone live could not join the running campaigns", "listings", listingIDs, "err", err)
+	}
 	for _, id := range ids {
 		w.enqueueCampaignSync(ctx, id, time.Now())
 	}
-	return err
 }
 
 func (w *Worker) enqueueCampaignSync(ctx context.Context, id int64, now time.Time) {

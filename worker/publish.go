@@ -83,7 +83,8 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 					}
 				}
 			}
-			return w.joinRunningCampaigns(ctx, live)
+			w.joinRunningCampaigns(ctx, live)
+			return nil
 		}
 	}
 	if driver.Transient(err) {

@@ -61,8 +61,8 @@ func (s *Store) holdCampaignStock(ctx context.Context, tx *gorm.DB, c catalog.Ca
 		if it.ReservedQty <= 0 || !taking[it.VariantID] {
 			continue
 		}
-		var levels []stockLevelRow
-		if err := tx.Where("variant_id = ?", it.VariantID).Order("warehouse_id").Find(&levels).Error; err != nil {
+		var levels []stockLevelRow // locked: an order between the read and the hold must not make it fail
+		if err := lockRows(s, tx).Where("variant_id = ?", it.VariantID).Order("warehouse_id").Find(&levels).Error; err != nil {
 			return translate(err, "stock")
 		}
 		if len(levels) == 0 {
@@ -133,14 +133,17 @@ func (s *Store) orderPool(tx *gorm.DB, sh catalog.Shop, variantID int64) (holdPo
 	if err != nil || ok {
 		return holdPool{table: "live_holds", id: live.ID, warehouseID: live.WarehouseID, held: live.Held, sold: live.Sold}, ok, err
 	}
+	// Only a hold with units left, in a warehouse that feeds this shop
+	// (the shop is shown only those: PushSnapshots).
 	var holds []campaignHoldRow
-	if err := lockRows(s, tx).Where("variant_id = ? AND active AND channels LIKE ?", variantID, "%,"+string(sh.Platform)+",%").
+	if err := lockRows(s, tx).Where("variant_id = ? AND active AND held > 0 AND channels LIKE ?", variantID, "%,"+string(sh.Platform)+",%").
 		Order("id").Find(&holds).Error; err != nil {
 		return holdPool{}, false, translate(err, "campaign hold")
 	}
-	if len(holds) == 0 {
-		return holdPool{}, false, nil
+	for _, h := range holds {
+		if sh.Rule.Feeds(h.WarehouseID) {
+			return holdPool{table: "campaign_holds", id: h.ID, warehouseID: h.WarehouseID, held: h.Held, sold: h.Sold}, true, nil
+		}
 	}
-	h := holds[0]
-	return holdPool{table: "campaign_holds", id: h.ID, warehouseID: h.WarehouseID, held: h.Held, sold: h.Sold}, true, nil
+	return holdPool{}, false, nil
 }

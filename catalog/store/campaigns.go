@@ -907,15 +907,17 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 		default:
 			row.State, row.CampaignPriceVND, row.Gen = string(catalog.CampaignListingApplied), int64(price), 1
 			applied[l.CoopID]++
-			taking[l.VariantID] = true
 		}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 		if res.Error != nil {
 			return 0, translate(res.Error, "campaign listing")
 		}
 		added += int(res.RowsAffected)
-		if res.RowsAffected == 0 && row.State == string(catalog.CampaignListingApplied) {
-			applied[l.CoopID]-- // there already (a listing that joined before)
+		switch {
+		case res.RowsAffected == 0 && row.State == string(catalog.CampaignListingApplied):
+			applied[l.CoopID]-- // there already (a listing that joined before, or was skipped)
+		case row.State == string(catalog.CampaignListingApplied):
+			taking[l.VariantID] = true
 		}
 	}
 	action := "campaign.started"

@@ -218,26 +218,36 @@ func (s *Store) reserveLine(ctx context.Context, tx *gorm.DB, sh catalog.Shop, r
 		}
 		return err
 	}
-	if hold.warehouseID != *l.WarehouseID {
-		// A line drawing from a hold comes out of the hold's warehouse
-		// (and ships, or comes back, from there).
-		if err := tx.Model(&orderLineRow{}).Where("id = ?", l.ID).Update("warehouse_id", hold.warehouseID).Error; err != nil {
-			return translate(err, "order line")
-		}
-		w := hold.warehouseID
-		l.WarehouseID, change.WarehouseID = &w, w
-	}
 	// All or nothing: a line that cannot be reserved in full leaves the
-	// hold as it was (the order is flagged oversold).
+	// hold, and the line's warehouse, as they were (the order is flagged
+	// oversold).
 	if err := tx.SavePoint("line").Error; err != nil {
 		return translate(err, "order")
 	}
-	if err := s.reserveFromHold(ctx, tx, hold, change); err != nil {
+	err = s.moveToHoldWarehouse(tx, l, hold, &change)
+	if err == nil {
+		err = s.reserveFromHold(ctx, tx, hold, change)
+	}
+	if err != nil {
 		if rerr := tx.RollbackTo("line").Error; rerr != nil {
 			return translate(rerr, "order")
 		}
 		return err
 	}
+	return nil
+}
+
+// moveToHoldWarehouse makes a line drawing from a hold come out of the
+// hold's warehouse (and ship, or come back, from there).
+func (s *Store) moveToHoldWarehouse(tx *gorm.DB, l *orderLineRow, hold holdPool, change *catalog.StockChange) error {
+	if hold.warehouseID == *l.WarehouseID {
+		return nil
+	}
+	if err := tx.Model(&orderLineRow{}).Where("id = ?", l.ID).Update("warehouse_id", hold.warehouseID).Error; err != nil {
+		return translate(err, "order line")
+	}
+	w := hold.warehouseID
+	l.WarehouseID, change.WarehouseID = &w, w
 	return nil
 }
 

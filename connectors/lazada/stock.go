@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"ocophub/connectors/driver"
 )
@@ -61,9 +62,15 @@ func (d *Driver) SetPrice(ctx context.Context, updates []driver.PriceUpdate) ([]
 		entries[i] = keys[i].entry()
 		entries[i]["Price"] = formatScaled(u.Price, 0)
 		if p := u.Promo; p != nil {
+			// Whole seconds: a window closed in the second it opened
+			// still ends after it starts.
+			from, to := p.From.Truncate(time.Second), p.To.Truncate(time.Second)
+			if !to.After(from) {
+				to = from.Add(time.Second)
+			}
 			entries[i]["SalePrice"] = formatScaled(p.Price, 0)
-			entries[i]["SaleStartDate"] = p.From.In(vnTime).Format(saleDateLayout)
-			entries[i]["SaleEndDate"] = p.To.In(vnTime).Format(saleDateLayout)
+			entries[i]["SaleStartDate"] = from.In(vnTime).Format(saleDateLayout)
+			entries[i]["SaleEndDate"] = to.In(vnTime).Format(saleDateLayout)
 		}
 	}
 	return d.skuBatch(ctx, "/product/price_quantity/update", keys, entries)

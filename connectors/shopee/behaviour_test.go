@@ -292,7 +292,8 @@ func TestCreateResumesAfterAThrottledStep(t *testing.T) {
 		name       string
 		calls      int  // calls allowed before the throttle: add_item; add_item + init_tier_variation
 		viaChannel bool // the next attempt: the Channel's create (looks first), or the driver's again
-	}{{"after add_item", 1, false}, {"before listing", 2, false}, {"before listing, found by the Channel", 2, true}} {
+	}{{"after add_item", 1, false}, {"after add_item, found by the Channel", 1, true},
+		{"before listing", 2, false}, {"before listing, found by the Channel", 2, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := connect(t)
 			l := s.listing("RESUME", 3)

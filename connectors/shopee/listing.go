@@ -199,7 +199,19 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		ItemID int64 `json:"item_id"`
 	}
 	var models map[string]string // set when an earlier attempt already made them
-	if err := o.do(ctx, post(pathAddItem, body), &added); err != nil {
+	if l.ItemID != "" {
+		// The Channel found an earlier attempt's unfinished item of this
+		// listing: carry on with it (never a second add_item).
+		found, ok, lerr := d.earlierItem(ctx, o, l)
+		if lerr != nil {
+			return driver.Listing{}, lerr
+		}
+		if !ok || found.ItemID != l.ItemID {
+			return driver.Listing{}, driver.Errorf(driver.CodeFailedPrecondition, "",
+				"item %s is not an unfinished item of this listing any more; look it up again", l.ItemID)
+		}
+		added.ItemID, models = resumeFrom(found)
+	} else if err := o.do(ctx, post(pathAddItem, body), &added); err != nil {
 		if code := driver.CodeOf(err); single || code != driver.CodeUnavailable && code != driver.CodeAlreadyExists {
 			return driver.Listing{}, err
 		}
@@ -215,13 +227,7 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		case !ok:
 			return driver.Listing{}, err
 		}
-		added.ItemID, _ = strconv.ParseInt(found.ItemID, 10, 64)
-		if len(found.Variants) > 1 || found.Variants[0].ModelID != noModel {
-			models = map[string]string{}
-			for _, v := range found.Variants {
-				models[v.SellerSKU] = v.ModelID
-			}
-		}
+		added.ItemID, models = resumeFrom(found)
 	}
 	out := l
 	out.ItemID = strconv.FormatInt(added.ItemID, 10)
@@ -260,6 +266,20 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 		}
 	}
 	return out, nil
+}
+
+// resumeFrom is an earlier attempt's item: its id, and its models when
+// it has them already (nil when bare).
+func resumeFrom(found driver.Listing) (int64, map[string]string) {
+	id, _ := strconv.ParseInt(found.ItemID, 10, 64)
+	if len(found.Variants) == 1 && found.Variants[0].ModelID == noModel {
+		return id, nil
+	}
+	models := make(map[string]string, len(found.Variants))
+	for _, v := range found.Variants {
+		models[v.SellerSKU] = v.ModelID
+	}
+	return id, models
 }
 
 // earlierItem looks for the item an earlier add_item of l made: unlisted,

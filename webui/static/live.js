@@ -18,6 +18,13 @@
     }
   }
 
+  // retryIn grows (to a minute) while the hub cannot serve the console.
+  var retryIn = 2000;
+  function later() {
+    retryIn = Math.min(retryIn * 2, 60000);
+    setTimeout(connect, retryIn);
+  }
+
   function connect() {
     events = new EventSource(board.dataset.events);
     events.onopen = function () {
@@ -32,9 +39,10 @@
       if (events.readyState === EventSource.CLOSED) {
         setTimeout(function () {
           fetch(window.location.href, { credentials: "same-origin" }).then(function (r) {
-            if (r.redirected && r.url.indexOf("/login") >= 0) { window.location.href = r.url; } else { connect(); }
-          }, function () { connect(); });
-        }, 2000);
+            if (r.redirected && r.url.indexOf("/login") >= 0) { window.location.href = r.url; return; }
+            if (r.ok) { retryIn = 2000; connect(); } else { later(); } // the hub answers but not well: wait longer
+          }, later);
+        }, retryIn);
       }
     };
     events.onmessage = update;
