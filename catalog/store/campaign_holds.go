@@ -92,29 +92,37 @@ func (s *Store) holdCampaignStock(ctx context.Context, tx *gorm.DB, c catalog.Ca
 	return nil
 }
 
-// releaseCampaignStock gives back what is left of a campaign's holds. A
-// hold that sold out moves no stock but still changes what every shop may
-// show, so it writes the stock event the pushes follow.
+// releaseCampaignStock gives back what is left of a campaign's holds.
 func (s *Store) releaseCampaignStock(ctx context.Context, tx *gorm.DB, campaignID int64) error {
 	var holds []campaignHoldRow
 	if err := lockRows(s, tx).Where("campaign_id = ? AND active", campaignID).Order("id").Find(&holds).Error; err != nil {
 		return translate(err, "campaign hold")
 	}
 	for _, h := range holds {
-		if h.Held > 0 {
-			if _, err := s.changeStock(asCampaign(ctx), tx, catalog.StockChange{Op: catalog.OpUnhold, VariantID: h.VariantID, WarehouseID: h.WarehouseID,
-				Quantity: h.Held, Reason: catalog.ReasonCampaign, Actor: campaignActor(campaignID)}); err != nil {
-				return err
-			}
-		} else if err := writeOutbox(tx, catalog.TopicStockChanged, catalog.StockChanged{VariantID: h.VariantID, WarehouseID: h.WarehouseID}); err != nil {
+		if err := s.giveBack(asCampaign(ctx), tx, "campaign_holds", h.ID, catalog.StockChange{VariantID: h.VariantID, WarehouseID: h.WarehouseID,
+			Quantity: h.Held, Reason: catalog.ReasonCampaign, Actor: campaignActor(campaignID)}); err != nil {
 			return err
-		}
-		if err := tx.Model(&campaignHoldRow{}).Where("id = ?", h.ID).
-			Updates(map[string]any{"returned": h.Held, "held": 0, "active": false}).Error; err != nil {
-			return translate(err, "campaign hold")
 		}
 	}
 	return nil
+}
+
+// giveBack ends one hold (a live's or a campaign's, row id of table):
+// what is left of it (back.Quantity) returns to shared stock. A hold that
+// sold out moves no stock but still changes what every shop may show (the
+// shop it served shares again), so it writes the stock event the pushes
+// follow.
+func (s *Store) giveBack(ctx context.Context, tx *gorm.DB, table string, id int64, back catalog.StockChange) error {
+	if back.Quantity > 0 {
+		back.Op = catalog.OpUnhold
+		if _, err := s.changeStock(ctx, tx, back); err != nil {
+			return err
+		}
+	} else if err := writeOutbox(tx, catalog.TopicStockChanged, catalog.StockChanged{VariantID: back.VariantID, WarehouseID: back.WarehouseID}); err != nil {
+		return err
+	}
+	return translate(tx.Table(table).Where("id = ?", id).
+		Updates(map[string]any{"returned": back.Quantity, "held": 0, "active": false}).Error, "hold")
 }
 
 // holdPool is a hold an order line may draw from: a live's or a

@@ -194,19 +194,9 @@ func (s *Store) EndLive(ctx context.Context, sessionID int64) (catalog.LiveSessi
 			return translate(err, "live hold")
 		}
 		for _, h := range holds {
-			if h.Held > 0 {
-				if _, err := s.changeStock(ctx, tx, catalog.StockChange{Op: catalog.OpUnhold, VariantID: h.VariantID,
-					WarehouseID: h.WarehouseID, Quantity: h.Held, Reason: catalog.ReasonLive, Actor: liveActor(sessionID)}); err != nil {
-					return err
-				}
-			} else if err := writeOutbox(tx, catalog.TopicStockChanged, catalog.StockChanged{VariantID: h.VariantID, WarehouseID: h.WarehouseID}); err != nil {
-				// The hold sold out: no stock moves, but the live shop
-				// goes back to sharing and every shop's share changes.
+			if err := s.giveBack(ctx, tx, "live_holds", h.ID, catalog.StockChange{VariantID: h.VariantID, WarehouseID: h.WarehouseID,
+				Quantity: h.Held, Reason: catalog.ReasonLive, Actor: liveActor(sessionID)}); err != nil {
 				return err
-			}
-			if err := tx.Model(&liveHoldRow{}).Where("id = ?", h.ID).
-				Updates(map[string]any{"returned": h.Held, "held": 0, "active": false}).Error; err != nil {
-				return translate(err, "live hold")
 			}
 		}
 		now := s.now().UTC()
