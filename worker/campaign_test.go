@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -26,19 +25,7 @@ import (
 
 // campaignRedis is Redis DB 8 (TEST_CAMPAIGN_REDIS_URL), the campaign
 // tests' own, flushed before each test.
-func campaignRedis(t *testing.T) *redis.Client {
-	url := os.Getenv("TEST_CAMPAIGN_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/8"
-	}
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	c := redis.NewClient(opt)
-	require.NoError(t, c.Ping(context.Background()).Err(), "Redis at %s (run `make test`, which starts it)", url)
-	require.NoError(t, c.FlushDB(context.Background()).Err())
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
+func campaignRedis(t *testing.T) *redis.Client { return redisDB(t, "TEST_CAMPAIGN_REDIS_URL", 8) }
 
 // campaignHub is the demo catalog on PostgreSQL with four co-ops of the
 // Thái Nguyên alliance each selling one product on Shopee, Lazada and

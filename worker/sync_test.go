@@ -35,10 +35,14 @@ import (
 
 // testRedis is a Redis DB of this package's own (TEST_WORKER_REDIS_URL or
 // DB 14), flushed before each test: asynq queues live there.
-func testRedis(t *testing.T) *redis.Client {
-	url := os.Getenv("TEST_WORKER_REDIS_URL")
+func testRedis(t *testing.T) *redis.Client { return redisDB(t, "TEST_WORKER_REDIS_URL", 14) }
+
+// redisDB is the Redis DB that env names (default: DB db on the local
+// Redis), flushed before the test: a DB this package's tests own.
+func redisDB(t *testing.T, env string, db int) *redis.Client {
+	url := os.Getenv(env)
 	if url == "" {
-		url = "redis://127.0.0.1:6379/14"
+		url = fmt.Sprintf("redis://127.0.0.1:6379/%d", db)
 	}
 	opt, err := redis.ParseURL(url)
 	require.NoError(t, err)
