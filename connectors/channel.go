@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"ocophub/connectors/driver"
@@ -45,6 +46,9 @@ type Options struct {
 	// operation's name ("set_stock", "get_orders"…) and blocks until the
 	// shop's shared rate limit for it allows the call (worker.RateLimits).
 	Wait func(ctx context.Context, op string) error
+	// Throttled, when set, hears of every call the platform throttled
+	// (the worker's rate limiter brakes the shop's budget).
+	Throttled func(ctx context.Context, op string)
 }
 
 // Channel is one connected shop.
@@ -101,6 +105,9 @@ func (c *Channel) call(ctx context.Context, op string, fn func(ctx context.Conte
 		}
 		err = fn(ctx)
 		code := driver.CodeOf(err)
+		if code == driver.CodeResourceExhausted && c.opts.Throttled != nil {
+			c.opts.Throttled(ctx, op)
+		}
 		switch {
 		case err == nil:
 		case code == driver.CodeUnauthenticated && !refreshed && c.tokens != nil:
@@ -384,30 +391,47 @@ func batched[U, R any](ctx context.Context, c *Channel, op string, updates []U, 
 	} else {
 		groups = [][]U{updates}
 	}
-	results := make([]R, 0, len(updates))
+	var chunks [][]U
 	for _, g := range groups {
 		for start := 0; start < len(g); start += size {
-			chunk := g[start:min(start+size, len(g))]
-			var got []R
-			err := c.call(ctx, op, func(ctx context.Context) (err error) {
-				got, err = send(ctx, chunk)
-				return err
-			})
-			if ctx.Err() != nil {
-				return results, ctx.Err()
-			}
-			if err != nil {
-				for _, u := range chunk {
-					_, sku, model := key(u)
-					results = append(results, failed(sku, model, err))
-				}
-				continue
-			}
-			results = append(results, got...)
+			chunks = append(chunks, g[start:min(start+size, len(g))])
 		}
 	}
-	return results, nil
+	// Chunks go out a few at a time: a platform that takes one SKU per
+	// call (Zalo) would otherwise pay one round trip per SKU in a row.
+	// The shop's rate limit (Options.Wait) still paces every call.
+	got := make([][]R, len(chunks))
+	sem := make(chan struct{}, chunksInFlight)
+	var wg sync.WaitGroup
+	for i, chunk := range chunks {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			var out []R
+			err := c.call(ctx, op, func(ctx context.Context) (err error) {
+				out, err = send(ctx, chunk)
+				return err
+			})
+			if err != nil {
+				out = make([]R, 0, len(chunk))
+				for _, u := range chunk {
+					_, sku, model := key(u)
+					out = append(out, failed(sku, model, err))
+				}
+			}
+			got[i] = out
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return slices.Concat(got...), nil
 }
+
+// chunksInFlight is how many calls of one batched operation run at once.
+const chunksInFlight = 4
 
 // SetActive lists or delists an item.
 func (c *Channel) SetActive(ctx context.Context, itemID string, active bool) error {

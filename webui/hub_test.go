@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/bsm/redislock"
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -86,7 +85,7 @@ func startHub(t *testing.T, seed bool) *hub {
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	w := worker.New(worker.Config{Store: h.st, Redis: rdb, Logger: quiet,
 		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(rdb), Factories: factories,
-			Options: connectors.Options{}, Limiter: redis_rate.NewLimiter(rdb)},
+			Options: connectors.Options{}, Limiter: worker.NewRateLimiter(rdb)},
 		SweepInterval: 500 * time.Millisecond, PollInterval: time.Hour})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)

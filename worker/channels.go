@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/bsm/redislock"
-	"github.com/go-redis/redis_rate/v10"
 
 	"ocophub/catalog"
 	"ocophub/catalog/store"
@@ -31,7 +30,7 @@ type Channels struct {
 	Options   connectors.Options
 	// Limiter shares each shop's rate limit (RateLimits) across workers;
 	// nil leaves calls unlimited.
-	Limiter *redis_rate.Limiter
+	Limiter *RateLimiter
 
 	mu     sync.Mutex
 	cache  map[int64]*connectors.Channel
@@ -55,7 +54,8 @@ func (c *Channels) For(shop catalog.Shop) (*connectors.Channel, error) {
 	opts := c.Options
 	if c.Limiter != nil {
 		if perSecond := RateLimits[shop.Platform]; perSecond > 0 {
-			opts.Wait = shopWaiter(c.Limiter, shop, perSecond)
+			pace := c.Limiter.forShop(shop, perSecond)
+			opts.Wait, opts.Throttled = pace.wait, pace.throttled
 		}
 	}
 	ch := connectors.New(d, tokens, opts)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/bsm/redislock"
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -86,7 +85,7 @@ func (h *hub) startWorker(t *testing.T) {
 	h.w = worker.New(worker.Config{Store: h.st, Redis: h.rdb,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: factories, Options: connectors.Options{},
-			Limiter: redis_rate.NewLimiter(h.rdb)},
+			Limiter: worker.NewRateLimiter(h.rdb)},
 		SweepInterval: sweepEvery(h.relayEvery), RelayInterval: h.relayEvery, PollInterval: time.Hour})
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)

@@ -2,9 +2,13 @@ package worker
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 
 	"ocophub/catalog"
 )
@@ -13,16 +17,22 @@ import (
 // per kind of API (stock writes, stock reads, orders, catalog), shared by
 // every worker through Redis (GCRA, go-redis/redis_rate), so a fleet of
 // workers stays under the platform's limit instead of being throttled.
-// Platforms limit per API: TikTok documents 50 QPS per API per shop, Lazada
-// 50 calls/s per seller on inventory APIs; Shopee and Zalo publish nothing
-// (Shopee is reported to slow down above 100–200 calls/s in all), so the
-// same 50/s per kind is the choice for them. Separate budgets per kind mean
-// a burst of stock pushes never delays bringing an order in. A throttled
-// answer is still honoured (retried after the channel's back-off).
+// Separate budgets per kind mean a burst of stock pushes never delays
+// bringing an order in.
+//
+// Lazada documents 50 calls/s per seller on inventory APIs (TikTok: 50 QPS
+// per API per shop). Shopee and Zalo publish no limit, and both take one
+// item (Shopee) or one SKU (Zalo) per stock call, where Lazada takes 50
+// SKUs: a stock change costs them a read and a write of their own. 100
+// orders/s spread over three shops means ~67 stock changes/s to write on
+// each of them, so their budget is 100 calls/s per kind (Shopee is reported
+// to slow down somewhere above 100–200 calls/s). A guess that proves too
+// high costs little: a throttled answer is retried after the channel's
+// back-off and brakes the shop's budget (RateLimiter).
 var RateLimits = map[catalog.Platform]int{
-	catalog.PlatformShopee: 50,
+	catalog.PlatformShopee: 100,
 	catalog.PlatformLazada: 50,
-	catalog.PlatformZalo:   50,
+	catalog.PlatformZalo:   100,
 	catalog.PlatformMem:    1000,
 }
 
@@ -40,27 +50,96 @@ func apiKind(op string) string {
 	return "catalog"
 }
 
-// shopWaiter returns the wait-before-call hook of a shop's Channel.
-func shopWaiter(l *redis_rate.Limiter, shop catalog.Shop, perSecond int) func(ctx context.Context, op string) error {
-	prefix := "ocophub:rate:" + shop.Key() + ":"
-	limit := redis_rate.PerSecond(perSecond)
-	return func(ctx context.Context, op string) error {
-		key := prefix + apiKind(op)
-		for {
-			res, err := l.Allow(ctx, key, limit)
-			if err != nil {
-				return nil // Redis trouble must not stop selling; the platform's own throttle still answers
-			}
-			if res.Allowed > 0 {
-				return nil
-			}
-			t := time.NewTimer(res.RetryAfter)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			case <-t.C:
-			}
+// RateLimiter paces every worker's calls to each shop at RateLimits, and
+// brakes: when the platform throttles a call anyway, the shop's budget for
+// that kind of API drops to half of RateLimits, for every worker, until
+// BrakeFor has passed without another throttled answer. Two levels only:
+// for Shopee and Zalo, whose limits are our guess, half is the budget the
+// hub ran with before (and publishes at full speed against a shop limited
+// to 50 calls/s), so a guess that proves too high settles there instead of
+// answering "slow down" all day, and a passing throttle costs little. A
+// platform slower still keeps throttling the braked budget; every throttled
+// call is retried after the platform's back-off, as before.
+type RateLimiter struct {
+	rdb  redis.UniversalClient
+	gcra *redis_rate.Limiter
+	// BrakeFor is how long a braked budget lasts after the last
+	// throttled answer (default a minute).
+	BrakeFor time.Duration
+	Logger   *slog.Logger
+}
+
+// NewRateLimiter shares its budgets through rdb.
+func NewRateLimiter(rdb redis.UniversalClient) *RateLimiter {
+	return &RateLimiter{rdb: rdb, gcra: redis_rate.NewLimiter(rdb), BrakeFor: time.Minute, Logger: slog.Default()}
+}
+
+// rateBrakes counts the brakes put on a shop's budget after a throttled call.
+var rateBrakes = prometheus.NewCounterVec(prometheus.CounterOpts{
+	Name: "ocophub_rate_brakes_total", Help: "Times a platform throttled the hub and a shop's budget was braked to half, by kind of API.",
+}, []string{"kind"})
+
+// shopPace is one shop's side of the limiter: the Wait and Throttled hooks
+// of its Channel.
+type shopPace struct {
+	r         *RateLimiter
+	prefix    string // ocophub:rate:<shop key>:
+	perSecond int
+}
+
+func (r *RateLimiter) forShop(shop catalog.Shop, perSecond int) shopPace {
+	return shopPace{r: r, prefix: "ocophub:rate:" + shop.Key() + ":", perSecond: perSecond}
+}
+
+// budget is the kind's calls per second now: RateLimits, or less while
+// braked.
+func (p shopPace) budget(ctx context.Context, kind string) int {
+	braked, err := p.r.rdb.Get(ctx, p.prefix+kind+":brake").Int()
+	if err != nil || braked <= 0 || braked > p.perSecond {
+		return p.perSecond
+	}
+	return braked
+}
+
+// wait blocks until the shop's budget for op's kind allows one call.
+func (p shopPace) wait(ctx context.Context, op string) error {
+	kind := apiKind(op)
+	for {
+		res, err := p.r.gcra.Allow(ctx, p.prefix+kind, redis_rate.PerSecond(p.budget(ctx, kind)))
+		if err != nil {
+			return nil // Redis trouble must not stop selling; the platform's own throttle still answers
+		}
+		if res.Allowed > 0 {
+			return nil
+		}
+		t := time.NewTimer(res.RetryAfter)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
 		}
 	}
+}
+
+// throttled brakes the kind's budget: the platform said slow down.
+func (p shopPace) throttled(ctx context.Context, op string) {
+	kind := apiKind(op)
+	ctx = context.WithoutCancel(ctx)
+	half := max(1, p.perSecond/2)
+	was, err := p.r.rdb.SetArgs(ctx, p.prefix+kind+":brake", half, redis.SetArgs{TTL: p.r.BrakeFor, Get: true}).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return
+	}
+	if was == "" { // not braked before: say so once
+		p.r.Logger.Info("platform throttled the hub: shop's budget halved", "shop", p.prefix, "kind", kind,
+			"calls_per_s", half, "until_quiet_for", p.r.BrakeFor.String())
+		rateBrakes.WithLabelValues(kind).Inc()
+	}
+}
+
+// BudgetOf reports a shop's budget for a kind of API right now (tests,
+// diagnostics).
+func (r *RateLimiter) BudgetOf(ctx context.Context, shop catalog.Shop, kind string) int {
+	return r.forShop(shop, RateLimits[shop.Platform]).budget(ctx, kind)
 }

@@ -7,17 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"ocophub/catalog"
 )
 
-// TestShopRateIsSharedAcrossWorkers: two workers (two limiters on the same
-// Redis) calling one shop at 20 calls/s share the budget: 60 calls need at
-// least two seconds after the first burst of 20, however fast the machine.
-func TestShopRateIsSharedAcrossWorkers(t *testing.T) {
+// rateRedis is the rate tests' Redis DB (13; its keys are per test shop).
+func rateRedis(t *testing.T) *redis.Client {
 	url := os.Getenv("TEST_RATE_REDIS_URL")
 	if url == "" {
 		url = "redis://127.0.0.1:6379/13"
@@ -25,12 +22,20 @@ func TestShopRateIsSharedAcrossWorkers(t *testing.T) {
 	opt, err := redis.ParseURL(url)
 	require.NoError(t, err)
 	rdb := redis.NewClient(opt)
-	defer rdb.Close()
-	require.NoError(t, rdb.Ping(context.Background()).Err())
+	t.Cleanup(func() { _ = rdb.Close() })
+	require.NoError(t, rdb.Ping(context.Background()).Err(), "Redis at %s (run `make test`, which starts it)", url)
+	return rdb
+}
+
+// TestShopRateIsSharedAcrossWorkers: two workers (two limiters on the same
+// Redis) calling one shop at 20 calls/s share the budget: 60 calls need at
+// least two seconds after the first burst of 20, however fast the machine.
+func TestShopRateIsSharedAcrossWorkers(t *testing.T) {
+	rdb := rateRedis(t)
 	shop := catalog.Shop{ID: time.Now().UnixNano(), Platform: catalog.PlatformShopee}
 	waits := []func(context.Context, string) error{
-		shopWaiter(redis_rate.NewLimiter(rdb), shop, 20),
-		shopWaiter(redis_rate.NewLimiter(rdb), shop, 20),
+		NewRateLimiter(rdb).forShop(shop, 20).wait,
+		NewRateLimiter(rdb).forShop(shop, 20).wait,
 	}
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -51,12 +56,9 @@ func TestShopRateIsSharedAcrossWorkers(t *testing.T) {
 // TestOrdersDoNotWaitBehindPushes: a shop whose stock-write budget is spent
 // still brings orders in at once; the kinds of API have their own budgets.
 func TestOrdersDoNotWaitBehindPushes(t *testing.T) {
-	opt, err := redis.ParseURL("redis://127.0.0.1:6379/13")
-	require.NoError(t, err)
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
+	rdb := rateRedis(t)
 	shop := catalog.Shop{ID: time.Now().UnixNano(), Platform: catalog.PlatformLazada}
-	wait := shopWaiter(redis_rate.NewLimiter(rdb), shop, 5)
+	wait := NewRateLimiter(rdb).forShop(shop, 5).wait
 	for i := 0; i < 5; i++ {
 		require.NoError(t, wait(context.Background(), "set_stock"))
 	}
@@ -69,4 +71,41 @@ func TestOrdersDoNotWaitBehindPushes(t *testing.T) {
 	for _, kind := range []string{"write", "orders"} {
 		rdb.Del(context.Background(), "ocophub:rate:"+shop.Key()+":"+kind)
 	}
+}
+
+// TestThrottledShopIsBraked: a shop whose platform throttles the hub gets
+// half its budget, for every worker; more throttled answers keep the brake
+// on (never lower), and the whole budget comes back once the platform has
+// been quiet for BrakeFor.
+func TestThrottledShopIsBraked(t *testing.T) {
+	rdb := rateRedis(t)
+	shop := catalog.Shop{ID: time.Now().UnixNano(), Platform: catalog.PlatformZalo}
+	a, b := NewRateLimiter(rdb), NewRateLimiter(rdb)
+	a.BrakeFor, b.BrakeFor = 2*time.Second, 2*time.Second
+	ctx := context.Background()
+	full := RateLimits[catalog.PlatformZalo]
+	require.Equal(t, full, b.BudgetOf(ctx, shop, "write"))
+
+	for range 5 { // a burst of throttled answers on two workers
+		a.forShop(shop, full).throttled(ctx, "set_stock")
+		b.forShop(shop, full).throttled(ctx, "set_price")
+	}
+	require.Equal(t, full/2, b.BudgetOf(ctx, shop, "write"), "the other worker sees the brake")
+	require.Equal(t, full, a.BudgetOf(ctx, shop, "orders"), "other kinds of API keep their budget")
+
+	// The brake paces calls: a burst of the halved budget, then waits.
+	start := time.Now()
+	wait := b.forShop(shop, full).wait
+	for range full/2 + full/4 {
+		require.NoError(t, wait(ctx, "set_stock"))
+	}
+	require.GreaterOrEqual(t, time.Since(start), 400*time.Millisecond, "%d calls at %d/s with a burst of %[2]d", full/2+full/4, full/2)
+
+	// Throttled again before the brake ends: it stays on, no lower.
+	time.Sleep(time.Second)
+	a.forShop(shop, full).throttled(ctx, "set_stock")
+	time.Sleep(1500 * time.Millisecond)
+	require.Equal(t, full/2, a.BudgetOf(ctx, shop, "write"), "quiet for less than BrakeFor: still braked")
+	require.Eventually(t, func() bool { return a.BudgetOf(ctx, shop, "write") == full }, 3*time.Second, 50*time.Millisecond,
+		"the whole budget comes back once the platform has been quiet")
 }

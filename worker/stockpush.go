@@ -243,9 +243,13 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		case !settle && avail == l.PushedAvail-l.SoldSincePush:
 			// Nothing changed but this shop's own sales, which the
-			// channel took off by itself: recorded as pushed without a
-			// write, once the channel's read has told the unseen ones.
-			plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity, ownSales: true})
+			// channel took off by itself: recorded as pushed with
+			// neither a write nor a read. The channel should show
+			// base − sold; if it shows less, its sales the hub has not
+			// seen stay out of base − sold, so the next read still
+			// tells them (UnseenSales).
+			expected := max(0, l.PushedBase-l.SoldSincePush)
+			plans = append(plans, &pushPlan{snap: s, avail: avail, current: expected, ownSales: true})
 			continue
 		}
 		plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity})
@@ -266,7 +270,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 	var writing []*pushPlan
 	for _, p := range plans {
 		l := p.snap.Listing
-		if l.PushedAt != nil {
+		if l.PushedAt != nil && !p.ownSales {
 			p.unseen = catalog.UnseenSales(l.PushedBase, p.current, l.SoldSincePush)
 		}
 		if settle && (p.unseen > 0 || l.SoldSincePush > 0) {
@@ -276,7 +280,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		}
 		if p.ownSales {
 			records = append(records, store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &p.current, After: &p.current,
-				Version: p.snap.Version, Result: "own_sales", SoldAccounted: l.SoldSincePush, Base: p.current + p.unseen, Avail: p.avail})
+				Version: p.snap.Version, Result: "own_sales", SoldAccounted: l.SoldSincePush, Base: p.current, Avail: p.avail})
 			continue
 		}
 		p.margin = catalog.SellingMargin(p.unseen, l.SoldSincePush)
@@ -356,7 +360,7 @@ func (w *Worker) readChannel(ctx context.Context, ch *connectors.Channel, plans 
 	var refs []driver.StockRef
 	var read []*pushPlan
 	for _, p := range plans {
-		if p.snap.Listing.PushedAt == nil {
+		if p.snap.Listing.PushedAt == nil || p.ownSales {
 			continue
 		}
 		l := p.snap.Listing

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/bsm/redislock"
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"ocophub/api"
@@ -378,7 +377,7 @@ func (p *propagation) sample(ctx context.Context) {
 				}
 				c, ok := cache[key{s, o.sku}]
 				if !ok {
-					_, k, err := shop.srv.Engine.ItemBySellerSKU(shop.engineID, o.sku)
+					k, err := shop.srv.Engine.SKUBySellerSKU(shop.engineID, o.sku)
 					if err != nil {
 						complete = false
 						continue
@@ -686,7 +685,7 @@ func (h *benchHub) startWorker(ctx context.Context, cfg worker.Config) error {
 	if h.limits {
 		// As production wires it (cmd/ocophub/worker.go): each shop's calls
 		// stay under worker.RateLimits, shared through Redis.
-		cfg.Channels.Limiter = redis_rate.NewLimiter(h.rdb)
+		cfg.Channels.Limiter = worker.NewRateLimiter(h.rdb)
 	}
 	h.w = worker.New(cfg)
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))

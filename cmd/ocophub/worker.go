@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/bsm/redislock"
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"ocophub/catalog"
@@ -66,7 +65,7 @@ func newWorker(cfg Config, st *stack) (*worker.Worker, error) {
 	st.metrics.MustRegister(worker.Collectors()...)
 	return worker.New(worker.Config{Store: st.store, Redis: st.redis, Logger: slog.Default(),
 		Channels: &worker.Channels{Store: st.store, Locker: redislock.New(st.redis), Factories: driverFactories(cfg),
-			Limiter: redis_rate.NewLimiter(st.redis),
+			Limiter: worker.NewRateLimiter(st.redis),
 			Options: connectors.Options{Logger: slog.Default(), Metrics: connectors.NewMetrics(st.metrics)}}}), nil
 }
 

@@ -245,6 +245,22 @@ func (e *Engine) ItemBySellerSKU(shopID int64, sellerSKU string) (Item, SKU, err
 	return s.skuItem[k.ID].clone(), *k, nil
 }
 
+// SKUBySellerSKU reads one SKU of a shop without copying its item (the
+// sync benchmark samples thousands a second).
+func (e *Engine) SKUBySellerSKU(shopID int64, sellerSKU string) (SKU, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, err := e.shop(shopID)
+	if err != nil {
+		return SKU{}, err
+	}
+	k, ok := s.bySKU[sellerSKU]
+	if !ok {
+		return SKU{}, ErrNotFound
+	}
+	return *k, nil
+}
+
 // ItemQuery filters Items.
 type ItemQuery struct {
 	Statuses      []string // empty: all but deleted
