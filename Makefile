@@ -56,7 +56,8 @@ bench-sandbox:
 # bench-sync: stock propagation. 1,000 SKUs listed on Shopee, Lazada and Zalo
 # sandboxes; 100 orders/s for 60 s; each order brought in by the real worker
 # and its new stock timed until both other shops show it. Schema bench_sync,
-# Redis DB 15 (flushed). Flags after ARGS=, e.g. make bench-sync ARGS='-ingest task'.
+# Redis DB 15 (flushed). Orders reach the hub by webhook, as in production.
+# Flags after ARGS=, e.g. make bench-sync ARGS='-ingest poll'.
 bench-sync: services
 	$(GO) run ./cmd/ocophub-bench sync $(ARGS)
 

@@ -139,10 +139,10 @@ func runHubBench(ctx context.Context, name string, args []string) error {
 		fs.Int64Var(&cfg.stock, "stock", 1_000_000, "units on hand per SKU")
 		fs.IntVar(&cfg.rate, "rate", 100, "orders per second")
 		fs.DurationVar(&cfg.duration, "duration", time.Minute, "how long to place orders")
-		fs.StringVar(&cfg.ingest, "ingest", ingestPoll, "how orders reach the hub: poll (worker.Poll of the shop after each order), task (enqueue worker.IngestTask, as a webhook handler does), webhook")
+		fs.StringVar(&cfg.ingest, "ingest", ingestWebhook, "how orders reach the hub: webhook (the sandboxes push to the hub's API, as in production), poll (worker.Poll of the shop after each order), task (enqueue worker.IngestTask, as a webhook handler does)")
 		fs.Int64Var(&cfg.seed, "seed", 1, "seed of the shop and SKU choices")
 		fs.DurationVar(&cfg.lostAfter, "lost-after", 10*time.Second, "an order not reflected on both other shops by then is lost")
-		zaloQPS := fs.Int("zalo-qps", 0, "experiment: the hub's calls/s per kind for Zalo shops instead of worker.RateLimits (Zalo publishes no limit; 50 is our choice)")
+		zaloQPS := fs.Int("zalo-qps", 0, "experiment: the hub's calls/s per kind for Zalo shops instead of worker.RateLimits (Zalo publishes no limit; 100 is our choice)")
 		_ = fs.Parse(args)
 		if *zaloQPS > 0 {
 			worker.RateLimits[catalog.PlatformZalo] = *zaloQPS

@@ -215,6 +215,7 @@ func runSyncBench(ctx context.Context, cfg syncBenchConfig, out io.Writer) error
 	drift := settle(ctx, shops, tr, 10*time.Second)
 	if cfg.verbose {
 		hub.diagnose(shops, tr)
+		tr.printLost(os.Stderr)
 	}
 	oversold := int64(0)
 	soldBySKU := map[string]int64{}
@@ -443,6 +444,26 @@ func (p *propagation) results() ([]time.Duration, int) {
 	return lat, lost
 }
 
+// printLost names the orders not reflected in time, and the shops that
+// did not show them.
+func (p *propagation) printLost(w io.Writer) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, o := range p.finished {
+		if !o.lost {
+			continue
+		}
+		var missing []string
+		for s, at := range o.seenAt {
+			if s != o.shop && at.IsZero() {
+				missing = append(missing, fmt.Sprintf("%s (wanted stock+sold ≤ %d)", p.shops[s].name, o.threshold[s]))
+			}
+		}
+		fmt.Fprintf(w, "lost: %s on %s accepted %s; not shown on %s\n", o.sku, p.shops[o.shop].name,
+			o.accepted.Format("15:04:05.000"), strings.Join(missing, ", "))
+	}
+}
+
 // expected is the stock every shop should show once everything is in.
 func (p *propagation) expected() map[string]int64 {
 	p.mu.Lock()
@@ -479,7 +500,7 @@ func (h *benchHub) diagnose(shops []*benchShop, tr *propagation) {
 	shown := 0
 	for sku, want := range tr.expected() {
 		for _, s := range shops {
-			_, k, err := s.srv.Engine.ItemBySellerSKU(s.engineID, sku)
+			k, err := s.srv.Engine.SKUBySellerSKU(s.engineID, sku)
 			if err == nil && k.Stock == want || shown >= 12 {
 				continue
 			}
@@ -507,7 +528,7 @@ func settle(ctx context.Context, shops []*benchShop, tr *propagation, limit time
 		off := 0
 		for _, s := range shops {
 			for sku, q := range want {
-				_, k, err := s.srv.Engine.ItemBySellerSKU(s.engineID, sku)
+				k, err := s.srv.Engine.SKUBySellerSKU(s.engineID, sku)
 				if err != nil || k.Stock != q {
 					off++
 				}
