@@ -3,6 +3,7 @@ package worker_test
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -82,4 +83,47 @@ func deref(p *int64) int64 {
 		return -1
 	}
 	return *p
+}
+
+// TestAnErasedSaleIsTakenBackOff: an absolute stock write erases a sale
+// the shop made while the write was on its way, so the channel shows one
+// unit more than exists. When that sale reaches the hub, it is the shop's
+// own sale and nothing else changed, which normally needs no write; but
+// right after a write the push reads the channel, sees the extra unit and
+// writes it off.
+func TestAnErasedSaleIsTakenBackOff(t *testing.T) {
+	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-200G: 45
+	h.publish(t)
+	v := h.product.Variants[1]
+	sku := string(v.SKU)
+	waitAll(t, h, sku, 45, "published")
+
+	zalo := h.platform(catalog.PlatformZalo)
+	shop := h.shops[catalog.PlatformZalo]
+	engineShop, err := strconv.ParseInt(shop.ExternalID, 10, 64)
+	require.NoError(t, err)
+	require.NoError(t, zalo.srv.Engine.SetShopPush(engineShop, false)) // the sale comes in when the test polls
+
+	// The hub writes every shop (a delivery of 5 units)...
+	warehouses, _, err := h.st.ListWarehouses(h.ctx, catalog.ListQuery{CoopID: h.product.CoopID})
+	require.NoError(t, err)
+	_, err = h.st.ChangeStock(h.ctx, catalog.StockChange{Op: catalog.OpAdjust, VariantID: v.ID, WarehouseID: warehouses[0].ID,
+		Quantity: 5, Reason: catalog.ReasonReceived, Actor: "test"})
+	require.NoError(t, err)
+	waitAll(t, h, sku, 50, "the delivery reached every shop")
+	// ...and a Zalo buyer's purchase made during that write was erased by
+	// it: the buyer has the unit, the OA shows 50 again.
+	_, err = zalo.srv.Engine.PlaceOrder(engineShop, "buyer", []sandbox.Buy{{SKU: sandbox.SKURef{SellerSKU: sku}, Quantity: 1}}, "")
+	require.NoError(t, err)
+	_, err = zalo.srv.Engine.SetStock(engineShop, sandbox.SKURef{SellerSKU: sku}, 50)
+	require.NoError(t, err)
+
+	require.NoError(t, h.w.Poll(h.ctx, shop.ID))
+	eventually(t, "Zalo no longer shows the erased unit", func() error {
+		if got, _ := channelStock(zalo, sku); got > 49 {
+			return fmt.Errorf("Zalo shows %d of the 49 left", got)
+		}
+		return nil
+	})
+	waitAll(t, h, sku, 49, "every shop settles at what is left")
 }

@@ -35,6 +35,12 @@ type ShopPush struct {
 	ShopID int64 `json:"shop_id"`
 }
 
+// erasedSaleWindow is how long after a write to a shop its own sales are
+// checked against the channel: a sale made while the write was on its way
+// is erased by it and reaches the hub within this time (webhook, or the
+// ingestion backlog of a burst).
+const erasedSaleWindow = 5 * time.Second
+
 // pushBatch is how many listings one round of a shop push takes from the
 // set: one snapshot query, one batched read and one batched write for
 // all of them.
@@ -188,8 +194,14 @@ type pushPlan struct {
 	margin  int64
 	qty     int64 // what will be written
 	// ownSales: the hub's stock moved only by this shop's own sales;
-	// nothing to write.
+	// nothing to write, unless verify's read finds the channel showing
+	// more than expected.
 	ownSales bool
+	// expected is what the channel should show after its own sales.
+	expected int64
+	// verify: the last write was recent, so a sale made in its round
+	// trip may have been erased by it; read the channel to see.
+	verify bool
 	// hot: a share of the last units of a selling variant (SplitHot).
 	hot bool
 }
@@ -243,13 +255,17 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		case !settle && avail == l.PushedAvail-l.SoldSincePush:
 			// Nothing changed but this shop's own sales, which the
-			// channel took off by itself: recorded as pushed with
-			// neither a write nor a read. The channel should show
-			// base − sold; if it shows less, its sales the hub has not
-			// seen stay out of base − sold, so the next read still
-			// tells them (UnseenSales).
+			// channel took off by itself: recorded as pushed without a
+			// write. The channel should show base − sold; if it shows
+			// less, its sales the hub has not seen stay out of
+			// base − sold, so the next read still tells them
+			// (UnseenSales). It can only show MORE when the last write
+			// erased a sale made during its round trip (an absolute
+			// write does), and such a sale reaches the hub soon after
+			// that write: only then is the channel read to make sure.
 			expected := max(0, l.PushedBase-l.SoldSincePush)
-			plans = append(plans, &pushPlan{snap: s, avail: avail, current: expected, ownSales: true})
+			plans = append(plans, &pushPlan{snap: s, avail: avail, current: expected, expected: expected, ownSales: true,
+				verify: time.Since(*l.PushedAt) < erasedSaleWindow})
 			continue
 		}
 		plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity})
@@ -270,8 +286,11 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 	var writing []*pushPlan
 	for _, p := range plans {
 		l := p.snap.Listing
-		if l.PushedAt != nil && !p.ownSales {
+		if l.PushedAt != nil && (!p.ownSales || p.verify) {
 			p.unseen = catalog.UnseenSales(l.PushedBase, p.current, l.SoldSincePush)
+		}
+		if p.ownSales && p.current > p.expected {
+			p.ownSales = false // a sale was erased: write, as for any change
 		}
 		if settle && (p.unseen > 0 || l.SoldSincePush > 0) {
 			// Still selling: keep the margin a little longer.
@@ -280,7 +299,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		}
 		if p.ownSales {
 			records = append(records, store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &p.current, After: &p.current,
-				Version: p.snap.Version, Result: "own_sales", SoldAccounted: l.SoldSincePush, Base: p.current, Avail: p.avail})
+				Version: p.snap.Version, Result: "own_sales", SoldAccounted: l.SoldSincePush, Base: p.current + p.unseen, Avail: p.avail})
 			continue
 		}
 		p.margin = catalog.SellingMargin(p.unseen, l.SoldSincePush)
@@ -360,7 +379,7 @@ func (w *Worker) readChannel(ctx context.Context, ch *connectors.Channel, plans 
 	var refs []driver.StockRef
 	var read []*pushPlan
 	for _, p := range plans {
-		if p.snap.Listing.PushedAt == nil || p.ownSales {
+		if p.snap.Listing.PushedAt == nil || p.ownSales && !p.verify {
 			continue
 		}
 		l := p.snap.Listing
