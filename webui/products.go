@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,6 +59,10 @@ type productData struct {
 	Warehouses []catalog.Warehouse
 	Reasons    []catalog.Reason
 	Adjust     *form
+	// Overrides is the channel-content form of listing OverridesFor after
+	// a refused save (the other listings' forms show what is stored).
+	Overrides    *form
+	OverridesFor int64
 }
 
 type variantView struct {
@@ -78,6 +84,8 @@ type listingView struct {
 	// Error is the channel's error to explain: the publish failure, or
 	// the newest audited push when it failed (the worker retries it).
 	Error string
+	// Overrides is the listing's channel-content form.
+	Overrides *form
 }
 
 // adjustReasons are the reasons a person may give for a stock change.
@@ -96,14 +104,19 @@ func (ui *UI) productPage(c *gin.Context) {
 // showProduct renders the product page, with the stock form's values and
 // errors after a failed change.
 func (ui *UI) showProduct(c *gin.Context, id int64, status int, adjust *form) {
+	ui.showProductWith(c, id, status, productData{Adjust: adjust})
+}
+
+// showProductWith renders the product page with d's forms (nil: empty).
+func (ui *UI) showProductWith(c *gin.Context, id int64, status int, d productData) {
 	ctx := c.Request.Context()
 	pr, err := ui.d.Store.Product(ctx, id)
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
-	d := productData{Product: pr, Reasons: adjustReasons, Adjust: adjust,
-		CertValid: pr.Certificate.ValidOn(catalog.DateOf(ui.d.Now().In(vietnam)))}
+	d.Product, d.Reasons = pr, adjustReasons
+	d.CertValid = pr.Certificate.ValidOn(catalog.DateOf(ui.d.Now().In(vietnam)))
 	if d.Adjust == nil {
 		d.Adjust = newForm(nil)
 	}
@@ -142,6 +155,9 @@ func (ui *UI) showProduct(c *gin.Context, id int64, status int, adjust *form) {
 				ui.fail(c, err)
 				return
 			}
+			if l.ID == d.OverridesFor && d.Overrides != nil {
+				lv.Overrides = d.Overrides
+			}
 			vv.Listings = append(vv.Listings, lv)
 		}
 		d.Variants = append(d.Variants, vv)
@@ -161,7 +177,7 @@ func (ui *UI) listingView(c *gin.Context, l catalog.Listing, shops map[int64]cat
 		}
 		shops[l.ShopID] = shop
 	}
-	lv := listingView{Listing: l, Shop: shop}
+	lv := listingView{Listing: l, Shop: shop, Overrides: overridesForm(l)}
 	pushes, err := ui.d.Store.Pushes(ctx, store.PushQuery{ListingIDs: []int64{l.ID}, Limit: 1})
 	if err != nil {
 		return listingView{}, err
@@ -234,6 +250,86 @@ func (ui *UI) listingCommand(c *gin.Context, run func(ctx context.Context, id in
 		return
 	}
 	back(c, localPath(c.PostForm("back"), fmt.Sprintf("/products/%d", l.ProductID)), ok)
+}
+
+// listingOverrides saves a listing's own content on its channel (title,
+// price, category, attributes as "id=value" lines); a live listing's item
+// is updated on the channel by the worker.
+func (ui *UI) listingOverrides(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	l, err := ui.d.Store.Listing(c.Request.Context(), id)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	f, p := ui.postedForm(c, "products", "product.title")
+	o := catalog.ListingOverrides{Title: strings.TrimSpace(f.Value("title")), CategoryID: strings.TrimSpace(f.Value("category_id"))}
+	if s := strings.TrimSpace(f.Value("price")); s != "" {
+		if o.Price, err = catalog.ParseVND(s); err != nil {
+			f.Errors["price"] = p.T("field.price")
+		}
+	}
+	o.Attributes, err = parseAttributes(f.Value("attributes"))
+	if err != nil {
+		f.Errors["attributes"] = p.T("listing.attributes_format")
+	}
+	version, _ := strconv.ParseInt(f.Value("version"), 10, 64)
+	if len(f.Errors) == 0 {
+		if _, err = ui.d.Commands.SetListingOverrides(c.Request.Context(), id, version, o); err == nil {
+			back(c, fmt.Sprintf("/products/%d#listing-%d", l.ProductID, id), "overrides_saved")
+			return
+		}
+		if f.addErrors(p, err) {
+			for name := range f.Errors { // "attributes.<id>" shows beside the attributes box
+				if strings.HasPrefix(name, "attributes.") {
+					f.Errors["attributes"] = p.T("field.attributes")
+				}
+			}
+		} else {
+			f.Message = errorMessage(p, err)
+		}
+	}
+	ui.showProductWith(c, l.ProductID, http.StatusUnprocessableEntity, productData{Overrides: f, OverridesFor: id})
+}
+
+// parseAttributes reads one "attribute id=value" per line; blank lines
+// are skipped.
+func parseAttributes(text string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if k, v = strings.TrimSpace(k), strings.TrimSpace(v); !ok || k == "" || v == "" {
+			return nil, fmt.Errorf("attribute line %q is not id=value", line)
+		}
+		out[k] = v
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// overridesForm is a listing's content form as stored.
+func overridesForm(l catalog.Listing) *form {
+	price := ""
+	if l.Price > 0 {
+		price = strconv.FormatInt(int64(l.Price), 10)
+	}
+	keys := slices.Sorted(maps.Keys(l.Attributes))
+	lines := make([]string, len(keys))
+	for i, k := range keys {
+		lines[i] = k + "=" + l.Attributes[k]
+	}
+	return newForm(map[string][]string{"title": {l.Title}, "price": {price}, "category_id": {l.CategoryID},
+		"attributes": {strings.Join(lines, "\n")}, "version": {strconv.FormatInt(l.Version, 10)}})
 }
 
 // ---- product edit ----

@@ -151,6 +151,7 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.POST("/products/:id/stock", ui.need(catalog.PermStockAdjust), ui.stockAdjust)
 	g.POST("/listings/:id/push", ui.need(catalog.PermListingPush), ui.listingPush)
 	g.POST("/listings/:id/delist", ui.need(catalog.PermShopsWrite), ui.listingDelist)
+	g.POST("/listings/:id/overrides", ui.need(catalog.PermShopsWrite), ui.listingOverrides)
 	g.GET("/import", ui.need(write), ui.importPage)
 	g.POST("/import", ui.need(write), ui.importCheck)
 	g.POST("/import/confirm", ui.need(write), ui.importConfirm)
