@@ -403,31 +403,40 @@ func batched[U, R any](ctx context.Context, c *Channel, op string, updates []U, 
 	got := make([][]R, len(chunks))
 	sem := make(chan struct{}, chunksInFlight)
 	var wg sync.WaitGroup
+launch:
 	for i, chunk := range chunks {
-		sem <- struct{}{}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			break launch // chunks not started are not sent
+		}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			var out []R
 			err := c.call(ctx, op, func(ctx context.Context) (err error) {
-				out, err = send(ctx, chunk)
+				// A driver's panic fails its chunk, not the worker: the
+				// task's own recovery is on another goroutine.
+				defer func() {
+					if r := recover(); r != nil {
+						err = &driver.Error{Code: driver.CodeInternal, Message: fmt.Sprintf("driver panic: %v", r)}
+					}
+				}()
+				got[i], err = send(ctx, chunk)
 				return err
 			})
 			if err != nil {
-				out = make([]R, 0, len(chunk))
+				got[i] = make([]R, 0, len(chunk))
 				for _, u := range chunk {
 					_, sku, model := key(u)
-					out = append(out, failed(sku, model, err))
+					got[i] = append(got[i], failed(sku, model, err))
 				}
 			}
-			got[i] = out
 		}()
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return slices.Concat(got...), nil
+	// On a cancelled context the results of the chunks that ran still
+	// come back with the error.
+	return slices.Concat(got...), ctx.Err()
 }
 
 // chunksInFlight is how many calls of one batched operation run at once.

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
 	"ocophub/catalog"
@@ -44,8 +47,26 @@ func TestListingOverridesForm(t *testing.T) {
 		return nil
 	})
 
-	s := signInPages(t, h.url, "quanly.haodat")
+	// On a phone: open the listing's form, send a price in words.
 	page := fmt.Sprintf("/products/%d", product.ID)
+	tab := newTab(t)
+	do(t, tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
+	login(t, tab, h.url, "quanly.haodat", page)
+	li := fmt.Sprintf("#listing-%d", listing.ID)
+	priceField := fmt.Sprintf(`[id="f-price-%d"]`, listing.ID)
+	do(t, tab, chromedp.Click(chromedp.CSS(li+" .overrides summary")), chromedp.WaitVisible(chromedp.CSS(priceField)),
+		chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`[id="f-title-%d"]`, listing.ID)), "Chè Hảo Đạt – hộp quà"),
+		chromedp.SendKeys(chromedp.CSS(priceField), "tám mươi"),
+		chromedp.Click(chromedp.CSS(li+" .save-overrides")), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[id="err-price-%d"]`, listing.ID))))
+	require.Contains(t, text(t, tab, fmt.Sprintf(`[id="err-price-%d"]`, listing.ID)), "Giá là số đồng")
+	require.Equal(t, "tám mươi", value(t, tab, priceField), "what was typed is kept")
+	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(artefacts(t), "listing-overrides-phone.png"), png, 0o644))
+	require.Zero(t, eval[int](t, tab, `document.documentElement.scrollWidth - document.documentElement.clientWidth`),
+		"the page does not scroll sideways on a phone")
+
+	s := signInPages(t, h.url, "quanly.haodat")
 	status, body := s.get(page)
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, fmt.Sprintf(`action="/listings/%d/overrides"`, listing.ID))

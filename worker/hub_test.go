@@ -40,6 +40,9 @@ type hub struct {
 	// relayEvery is the relay's idle tick of the next worker started
 	// (default 100 ms).
 	relayEvery time.Duration
+	// erasedSaleWindow is Config.ErasedSaleWindow of the next worker
+	// started (default the worker's).
+	erasedSaleWindow time.Duration
 }
 
 // startHub connects one shop per platform, lists product code on each,
@@ -86,7 +89,8 @@ func (h *hub) startWorker(t *testing.T) {
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: factories, Options: connectors.Options{},
 			Limiter: worker.NewRateLimiter(h.rdb)},
-		SweepInterval: sweepEvery(h.relayEvery), RelayInterval: h.relayEvery, PollInterval: time.Hour})
+		SweepInterval: sweepEvery(h.relayEvery), RelayInterval: h.relayEvery, PollInterval: time.Hour,
+		ErasedSaleWindow: h.erasedSaleWindow})
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)
 	w := h.w

@@ -93,6 +93,11 @@ func deref(p *int64) int64 {
 // writes it off.
 func TestAnErasedSaleIsTakenBackOff(t *testing.T) {
 	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-200G: 45
+	// However slow the machine, the sale comes in while the write that
+	// erased it is recent.
+	h.stop()
+	h.erasedSaleWindow = time.Minute
+	h.startWorker(t)
 	h.publish(t)
 	v := h.product.Variants[1]
 	sku := string(v.SKU)

@@ -125,15 +125,22 @@ func (p shopPace) wait(ctx context.Context, op string) error {
 // throttled brakes the kind's budget: the platform said slow down.
 func (p shopPace) throttled(ctx context.Context, op string) {
 	kind := apiKind(op)
+	brakeFor, logger := p.r.BrakeFor, p.r.Logger
+	if brakeFor <= 0 {
+		brakeFor = time.Minute // never a brake without an end
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
 	ctx = context.WithoutCancel(ctx)
 	half := max(1, p.perSecond/2)
-	was, err := p.r.rdb.SetArgs(ctx, p.prefix+kind+":brake", half, redis.SetArgs{TTL: p.r.BrakeFor, Get: true}).Result()
+	was, err := p.r.rdb.SetArgs(ctx, p.prefix+kind+":brake", half, redis.SetArgs{TTL: brakeFor, Get: true}).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return
 	}
 	if was == "" { // not braked before: say so once
-		p.r.Logger.Info("platform throttled the hub: shop's budget halved", "shop", p.prefix, "kind", kind,
-			"calls_per_s", half, "until_quiet_for", p.r.BrakeFor.String())
+		logger.Info("platform throttled the hub: shop's budget halved", "shop", p.prefix, "kind", kind,
+			"calls_per_s", half, "until_quiet_for", brakeFor.String())
 		rateBrakes.WithLabelValues(kind).Inc()
 	}
 }

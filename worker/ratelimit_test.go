@@ -50,7 +50,7 @@ func TestShopRateIsSharedAcrossWorkers(t *testing.T) {
 	}
 	wg.Wait()
 	require.GreaterOrEqual(t, time.Since(start), 1900*time.Millisecond, "60 calls at 20/s with a burst of 20")
-	rdb.Del(context.Background(), "ocophub:rate:"+shop.Key()+":write")
+	rdb.Del(context.Background(), "rate:ocophub:rate:"+shop.Key()+":write") // redis_rate prefixes its keys
 }
 
 // TestOrdersDoNotWaitBehindPushes: a shop whose stock-write budget is spent
@@ -69,7 +69,7 @@ func TestOrdersDoNotWaitBehindPushes(t *testing.T) {
 	require.NoError(t, wait(context.Background(), "set_price"))
 	require.Greater(t, time.Since(start), 100*time.Millisecond, "prices share the write budget with stock")
 	for _, kind := range []string{"write", "orders"} {
-		rdb.Del(context.Background(), "ocophub:rate:"+shop.Key()+":"+kind)
+		rdb.Del(context.Background(), "rate:ocophub:rate:"+shop.Key()+":"+kind) // redis_rate prefixes its keys
 	}
 }
 
@@ -81,7 +81,7 @@ func TestThrottledShopIsBraked(t *testing.T) {
 	rdb := rateRedis(t)
 	shop := catalog.Shop{ID: time.Now().UnixNano(), Platform: catalog.PlatformZalo}
 	a, b := NewRateLimiter(rdb), NewRateLimiter(rdb)
-	a.BrakeFor, b.BrakeFor = 2*time.Second, 2*time.Second
+	a.BrakeFor, b.BrakeFor = 3*time.Second, 3*time.Second
 	ctx := context.Background()
 	full := RateLimits[catalog.PlatformZalo]
 	require.Equal(t, full, b.BudgetOf(ctx, shop, "write"))
@@ -106,6 +106,6 @@ func TestThrottledShopIsBraked(t *testing.T) {
 	a.forShop(shop, full).throttled(ctx, "set_stock")
 	time.Sleep(1500 * time.Millisecond)
 	require.Equal(t, full/2, a.BudgetOf(ctx, shop, "write"), "quiet for less than BrakeFor: still braked")
-	require.Eventually(t, func() bool { return a.BudgetOf(ctx, shop, "write") == full }, 3*time.Second, 50*time.Millisecond,
+	require.Eventually(t, func() bool { return a.BudgetOf(ctx, shop, "write") == full }, 4*time.Second, 50*time.Millisecond,
 		"the whole budget comes back once the platform has been quiet")
 }

@@ -35,12 +35,6 @@ type ShopPush struct {
 	ShopID int64 `json:"shop_id"`
 }
 
-// erasedSaleWindow is how long after a write to a shop its own sales are
-// checked against the channel: a sale made while the write was on its way
-// is erased by it and reaches the hub within this time (webhook, or the
-// ingestion backlog of a burst).
-const erasedSaleWindow = 5 * time.Second
-
 // pushBatch is how many listings one round of a shop push takes from the
 // set: one snapshot query, one batched read and one batched write for
 // all of them.
@@ -189,7 +183,7 @@ func (w *Worker) drain(ctx context.Context, shopID int64, key string, settle boo
 type pushPlan struct {
 	snap    store.PushSnap
 	avail   int64 // what the shop's rule allows of the hub's stock
-	current int64 // what the channel shows (pushed quantity until read)
+	current int64 // what the channel shows: read, else the pushed quantity (own sales: what it should show)
 	unseen  int64 // units the channel sold that the hub has not ingested
 	margin  int64
 	qty     int64 // what will be written
@@ -199,8 +193,9 @@ type pushPlan struct {
 	ownSales bool
 	// expected is what the channel should show after its own sales.
 	expected int64
-	// verify: the last write was recent, so a sale made in its round
-	// trip may have been erased by it; read the channel to see.
+	// verify: the last write was recent (Config.ErasedSaleWindow), so a
+	// sale made in its round trip may have been erased by it; read the
+	// channel to see.
 	verify bool
 	// hot: a share of the last units of a selling variant (SplitHot).
 	hot bool
@@ -265,7 +260,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			// that write: only then is the channel read to make sure.
 			expected := max(0, l.PushedBase-l.SoldSincePush)
 			plans = append(plans, &pushPlan{snap: s, avail: avail, current: expected, expected: expected, ownSales: true,
-				verify: time.Since(*l.PushedAt) < erasedSaleWindow})
+				verify: time.Since(*l.PushedAt) < w.cfg.ErasedSaleWindow})
 			continue
 		}
 		plans = append(plans, &pushPlan{snap: s, avail: avail, current: l.PushedQuantity})
@@ -374,7 +369,7 @@ func (w *Worker) recordFailure(ctx context.Context, plans []*pushPlan, err error
 }
 
 // readChannel fills current for the plans of listings pushed before, in
-// one batched read.
+// one batched read; an own-sales plan is read only to verify it.
 func (w *Worker) readChannel(ctx context.Context, ch *connectors.Channel, plans []*pushPlan) error {
 	var refs []driver.StockRef
 	var read []*pushPlan

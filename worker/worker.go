@@ -27,6 +27,11 @@ type Config struct {
 	// listings whose pushed stock is behind (default 2 s); PollInterval how
 	// often each shop's orders are polled (default 60 s).
 	RelayInterval, SweepInterval, PollInterval time.Duration
+	// ErasedSaleWindow is how long after a write to a shop its own sales
+	// are checked against the channel (default 5 s): a sale made while
+	// the write was on its way is erased by it and reaches the hub within
+	// this time (webhook, or the ingestion backlog of a burst).
+	ErasedSaleWindow time.Duration
 }
 
 // Worker runs the asynq server, the outbox relay and the scheduler.
@@ -52,6 +57,9 @@ func New(cfg Config) *Worker {
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = time.Minute
+	}
+	if cfg.ErasedSaleWindow <= 0 {
+		cfg.ErasedSaleWindow = 5 * time.Second
 	}
 	return &Worker{cfg: cfg, client: asynq.NewClientFromRedisClient(cfg.Redis), wake: make(chan struct{}, 1)}
 }

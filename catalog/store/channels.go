@@ -682,9 +682,13 @@ func (s *Store) RecordPushes(ctx context.Context, recs []PushRecord) error {
 			if _, ok := owner[r.ListingID]; !ok || r.Kind != "stock" || (r.Result != "ok" && r.Result != "own_sales") || r.After == nil {
 				continue
 			}
+			set := map[string]any{"pushed_version": r.Version, "pushed_quantity": *r.After, "pushed_base": r.Base, "pushed_avail": r.Avail,
+				"sold_since_push": gorm.Expr("sold_since_push - ?", r.SoldAccounted), "updated_at": now}
+			if r.Result == "ok" { // own_sales sent nothing: pushed_at stays the time of the last write
+				set["pushed_at"] = now
+			}
 			if err := tx.Model(&listingRow{}).Where("id = ? AND pushed_version <= ?", r.ListingID, r.Version).
-				Updates(map[string]any{"pushed_version": r.Version, "pushed_quantity": *r.After, "pushed_base": r.Base, "pushed_avail": r.Avail, "pushed_at": now,
-					"sold_since_push": gorm.Expr("sold_since_push - ?", r.SoldAccounted), "updated_at": now}).Error; err != nil {
+				Updates(set).Error; err != nil {
 				return translate(err, "listing")
 			}
 		}
