@@ -60,7 +60,7 @@ func TestListingOverridesForm(t *testing.T) {
 		chromedp.Click(chromedp.CSS(li+" .save-overrides")), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[id="err-price-%d"]`, listing.ID))))
 	require.Contains(t, text(t, tab, fmt.Sprintf(`[id="err-price-%d"]`, listing.ID)), "Giá là số đồng")
 	require.Equal(t, "tám mươi", value(t, tab, priceField), "what was typed is kept")
-	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(tab, chromedp.Screenshot(chromedp.CSS(li)))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(artefacts(t), "listing-overrides-phone.png"), png, 0o644))
 	require.Zero(t, eval[int](t, tab, `document.documentElement.scrollWidth - document.documentElement.clientWidth`),
