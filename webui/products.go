@@ -234,18 +234,26 @@ func (ui *UI) listingDelist(c *gin.Context) {
 	ui.listingCommand(c, ui.d.Commands.Delist, "delist_queued")
 }
 
-func (ui *UI) listingCommand(c *gin.Context, run func(ctx context.Context, id int64) (bool, error), ok string) {
+// pathListing reads the listing the path names; false when the page
+// already answered the error.
+func (ui *UI) pathListing(c *gin.Context) (catalog.Listing, bool) {
 	id, err := pathID(c, "id")
-	if err != nil {
-		ui.fail(c, err)
+	if err == nil {
+		var l catalog.Listing
+		if l, err = ui.d.Store.Listing(c.Request.Context(), id); err == nil {
+			return l, true
+		}
+	}
+	ui.fail(c, err)
+	return catalog.Listing{}, false
+}
+
+func (ui *UI) listingCommand(c *gin.Context, run func(ctx context.Context, id int64) (bool, error), ok string) {
+	l, found := ui.pathListing(c)
+	if !found {
 		return
 	}
-	l, err := ui.d.Store.Listing(c.Request.Context(), id)
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
-	if _, err := run(c.Request.Context(), id); err != nil {
+	if _, err := run(c.Request.Context(), l.ID); err != nil {
 		ui.fail(c, err)
 		return
 	}
@@ -256,17 +264,13 @@ func (ui *UI) listingCommand(c *gin.Context, run func(ctx context.Context, id in
 // price, category, attributes as "id=value" lines); a live listing's item
 // is updated on the channel by the worker.
 func (ui *UI) listingOverrides(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		ui.fail(c, err)
+	l, found := ui.pathListing(c)
+	if !found {
 		return
 	}
-	l, err := ui.d.Store.Listing(c.Request.Context(), id)
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
+	id := l.ID
 	f, p := ui.postedForm(c, "products", "product.title")
+	var err error
 	o := catalog.ListingOverrides{Title: strings.TrimSpace(f.Value("title")), CategoryID: strings.TrimSpace(f.Value("category_id"))}
 	if s := strings.TrimSpace(f.Value("price")); s != "" {
 		if o.Price, err = catalog.ParseVND(s); err != nil {
