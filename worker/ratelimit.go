@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -67,6 +68,18 @@ type RateLimiter struct {
 	// throttled answer (default a minute).
 	BrakeFor time.Duration
 	Logger   *slog.Logger
+	// brakes caches each shop's and kind's budget for brakeCheck, so a
+	// channel call costs one Redis round trip (the GCRA), not two; a
+	// brake set by another worker is seen within brakeCheck.
+	brakes sync.Map // prefix+kind → knownBudget
+}
+
+// brakeCheck is how long a worker trusts the budget it last read.
+const brakeCheck = 250 * time.Millisecond
+
+type knownBudget struct {
+	perSecond int
+	at        time.Time
 }
 
 // NewRateLimiter shares its budgets through rdb.
@@ -94,11 +107,16 @@ func (r *RateLimiter) forShop(shop catalog.Shop, perSecond int) shopPace {
 // budget is the kind's calls per second now: RateLimits, or less while
 // braked.
 func (p shopPace) budget(ctx context.Context, kind string) int {
-	braked, err := p.r.rdb.Get(ctx, p.prefix+kind+":brake").Int()
-	if err != nil || braked <= 0 || braked > p.perSecond {
-		return p.perSecond
+	key := p.prefix + kind
+	if k, ok := p.r.brakes.Load(key); ok && time.Since(k.(knownBudget).at) < brakeCheck {
+		return k.(knownBudget).perSecond
 	}
-	return braked
+	budget := p.perSecond
+	if braked, err := p.r.rdb.Get(ctx, key+":brake").Int(); err == nil && braked > 0 && braked < p.perSecond {
+		budget = braked
+	}
+	p.r.brakes.Store(key, knownBudget{perSecond: budget, at: time.Now()})
+	return budget
 }
 
 // wait blocks until the shop's budget for op's kind allows one call.
@@ -138,6 +156,7 @@ func (p shopPace) throttled(ctx context.Context, op string) {
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return
 	}
+	p.r.brakes.Store(p.prefix+kind, knownBudget{perSecond: half, at: time.Now()})
 	if was == "" { // not braked before: say so once
 		logger.Info("platform throttled the hub: shop's budget halved", "shop", p.prefix, "kind", kind,
 			"calls_per_s", half, "until_quiet_for", brakeFor.String())
