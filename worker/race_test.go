@@ -33,16 +33,7 @@ func TestSellingShopNeverGetsSoldUnitsBack(t *testing.T) {
 	require.Equal(t, http.StatusOK, control(t, lz, shopPath+"/buyers",
 		map[string]any{"seller_skus": []string{sku}, "buyers": 120, "rate": 60}, &res))
 	if res.SoldBySKU[sku] > stock {
-		ls, _, _ := h.st.ListListings(h.ctx, h.shops[catalog.PlatformLazada].ID, catalog.ListQuery{})
-		for _, l := range ls {
-			if l.VariantID == v.ID {
-				hist, _ := h.st.PushHistory(h.ctx, l.ID, 50)
-				for i := len(hist) - 1; i >= 0; i-- {
-					a := hist[i]
-					t.Logf("push v%d before=%v after=%v %s %s", a.Version, deref(a.Before), deref(a.After), a.Result, a.Error)
-				}
-			}
-		}
+		logPushes(t, h, catalog.PlatformLazada, v.ID)
 	}
 	require.LessOrEqual(t, res.SoldBySKU[sku], int64(stock), "Lazada sold %d of %d units", res.SoldBySKU[sku], stock)
 
@@ -51,17 +42,7 @@ func TestSellingShopNeverGetsSoldUnitsBack(t *testing.T) {
 	left := stock - res.SoldBySKU[sku]
 	defer func() {
 		if t.Failed() {
-			ls, _, _ := h.st.ListListings(h.ctx, h.shops[catalog.PlatformLazada].ID, catalog.ListQuery{})
-			for _, l := range ls {
-				if l.VariantID == v.ID {
-					t.Logf("listing: pushed_qty=%d base=%d sold_since=%d version=%d", l.PushedQuantity, l.PushedBase, l.SoldSincePush, l.PushedVersion)
-					hist, _ := h.st.PushHistory(h.ctx, l.ID, 80)
-					for i := len(hist) - 1; i >= 0; i-- {
-						a := hist[i]
-						t.Logf("push v%d before=%v after=%v %s %s", a.Version, deref(a.Before), deref(a.After), a.Result, a.Error)
-					}
-				}
-			}
+			logPushes(t, h, catalog.PlatformLazada, v.ID)
 		}
 	}()
 	waitAll(t, h, sku, left, "every shop shows what is left")
@@ -76,6 +57,25 @@ func TestSellingShopNeverGetsSoldUnitsBack(t *testing.T) {
 	t.Logf("burst: %d buyers, %d sold, %d refused; hub reserved %d; pushes to Lazada during the burst kept it honest",
 		res.Attempts, res.Succeeded, res.OutOfStock, levels[0].Reserved)
 	time.Sleep(10 * time.Millisecond)
+}
+
+// logPushes logs the push history of a variant's listing on a platform's
+// shop, oldest first, with the listing's counters: what a failed stock
+// test needs to be understood.
+func logPushes(t *testing.T, h *hub, platform catalog.Platform, variantID int64) {
+	t.Helper()
+	ls, _, _ := h.st.ListListings(h.ctx, h.shops[platform].ID, catalog.ListQuery{})
+	for _, l := range ls {
+		if l.VariantID != variantID {
+			continue
+		}
+		t.Logf("%s listing: pushed_qty=%d base=%d sold_since=%d version=%d", platform, l.PushedQuantity, l.PushedBase, l.SoldSincePush, l.PushedVersion)
+		hist, _ := h.st.PushHistory(h.ctx, l.ID, 80)
+		for i := len(hist) - 1; i >= 0; i-- {
+			a := hist[i]
+			t.Logf("%s push v%d before=%v after=%v %s %s", platform, a.Version, deref(a.Before), deref(a.After), a.Result, a.Error)
+		}
+	}
 }
 
 func deref(p *int64) int64 {
