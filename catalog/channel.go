@@ -114,18 +114,22 @@ func (r StockRule) ChannelQuantity(onHand, reserved int64) int64 {
 // push take well under this even at a livestream's pace).
 const BurstWindow = 3 * time.Second
 
-// Share is this shop's part of q when the last units are split: with n
-// shops sharing, the shop of rank r (0-based) gets q/n, and the first
-// q mod n shops one more, so the shares add up to q exactly.
-//
-// The units are split when q is at most the rule's SplitBelow, and — the
-// burst guard, on for every rule — when q is at most recentSales, the
-// units sold in the last BurstWindow: while a variant sells that fast,
-// every shop showing all of q would let them sell the same units during
-// the seconds a sale takes to reach the hub. A quiet variant (recentSales
-// 0) is never split unless the rule asks.
+// Splits reports whether n shops sharing q show disjoint shares of it:
+// when q is at most the rule's SplitBelow, and — the burst guard, on for
+// every rule — when q is at most recentSales, the units sold in the last
+// BurstWindow: while a variant sells that fast, every shop showing all of
+// q would let them sell the same units during the seconds a sale takes to
+// reach the hub. A quiet variant (recentSales 0) is never split unless the
+// rule asks.
+func (r StockRule) Splits(q, recentSales int64, n int) bool {
+	return n > 1 && q <= max(r.SplitBelow, recentSales)
+}
+
+// Share is this shop's part of q: all of it unless Splits; when split,
+// with n shops sharing, the shop of rank r (0-based) gets q/n, and the
+// first q mod n shops one more, so the shares add up to q exactly.
 func (r StockRule) Share(q, recentSales int64, n, rank int) int64 {
-	if n <= 1 || q > max(r.SplitBelow, recentSales) {
+	if !r.Splits(q, recentSales, n) {
 		return q
 	}
 	share := q / int64(n)
@@ -133,6 +137,49 @@ func (r StockRule) Share(q, recentSales int64, n, rank int) int64 {
 		share++
 	}
 	return share
+}
+
+// Sharer is another shop showing the same units as the one being pushed:
+// its rank in the split and, from its listing, what it may still sell of
+// them as far as the hub knows (Listing.Claim, Listing.KnownUnseen).
+type Sharer struct {
+	Rank   int
+	Claim  int64
+	Unseen int64
+}
+
+// SharedAvail is what a shop of the given rank may show of q, the units
+// it shares with others, so that no sale of any shop can be made twice:
+//
+//   - Not split: every shop shows all of q, less the sales the others
+//     made that the hub has not ingested yet (units already gone).
+//   - Split: its Share, and never more than q less what every other shop
+//     may still sell — the larger of its claim and its share, so that two
+//     shops raised at once still add up to q. A shop that sold more than
+//     its share (sales on their way to the hub) is charged for it here,
+//     instead of its overshoot being handed to the others: during a burst
+//     shares only shrink, and a share is raised only once the others'
+//     claims have come down to their own shares.
+//
+// capped reports that the others' claims held this shop below its share:
+// it is raised when they come down.
+func (r StockRule) SharedAvail(q, recentSales int64, rank int, others []Sharer) (avail int64, capped bool) {
+	n := len(others) + 1
+	if !r.Splits(q, recentSales, n) {
+		for _, o := range others {
+			q -= o.Unseen
+		}
+		return max(0, q), false
+	}
+	share := r.Share(q, recentSales, n, rank)
+	room := q
+	for _, o := range others {
+		room -= max(o.Claim, r.Share(q, recentSales, n, o.Rank))
+	}
+	if room < share {
+		return max(0, room), true
+	}
+	return share, false
 }
 
 // Feeds reports whether warehouse w feeds the shop.
@@ -232,6 +279,19 @@ type Listing struct {
 	Version       int64     `json:"version"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Claim is what the listing's channel may still sell plus the sales it
+// made that the hub has not ingested yet: from the last push alone,
+// base − sold since, since each sale on the channel moves one unit from
+// what it shows to what it sold (an absolute write resets both).
+func (l Listing) Claim() int64 { return max(0, l.PushedBase-l.SoldSincePush) }
+
+// KnownUnseen is the channel's sales the hub had not ingested at the last
+// push and still has not: a floor of its unseen sales now (sales after
+// that push are unknown until the channel is read again).
+func (l Listing) KnownUnseen() int64 {
+	return max(0, l.PushedBase-l.PushedQuantity-l.SoldSincePush)
 }
 
 // UnseenSales is how many units a channel sold that the hub has not

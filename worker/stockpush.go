@@ -238,7 +238,12 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		if l.Status != catalog.ListingLive || l.ShopID != shopID {
 			continue
 		}
-		avail := s.Avail(shop.Rule)
+		avail, capped := s.Avail(shop.Rule)
+		if capped {
+			// Another shop's claim on the shared units holds this one
+			// below its share: look again once that shop has come down.
+			_, _ = w.client.EnqueueContext(ctx, SettlePushTask(l.ID))
+		}
 		switch {
 		case l.PushedAt == nil:
 		case l.PushedVersion >= s.Version && !settle && avail == l.PushedAvail:
@@ -307,7 +312,11 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			// raises it once the shop is quiet.
 			p.qty = min(p.qty, max(0, p.current-p.margin))
 		}
-		if p.qty == p.current && l.PushedVersion >= p.snap.Version {
+		if p.qty == p.current && l.PushedAt != nil {
+			// The channel shows it already: a write could only erase
+			// a sale made while it travels. Recorded as pushed.
+			records = append(records, store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &p.current, After: &p.current,
+				Version: p.snap.Version, Result: "unchanged", SoldAccounted: l.SoldSincePush, Base: p.current + p.unseen, Avail: p.avail})
 			continue
 		}
 		writing = append(writing, p)

@@ -435,6 +435,10 @@ type PushSnap struct {
 	// stock (a live shop on its hold does not share); Rank is this
 	// listing's place among them, for the rule's split of the last units.
 	Sharers, Rank int
+	// Others are the other sharing shops' listings of the variant: what
+	// each may still sell, so one shop is never shown units another has
+	// sold (catalog.StockRule.SharedAvail).
+	Others []catalog.Sharer
 	// CampaignHold is what running campaigns on this shop's platform
 	// hold of the variant: on top of the shared stock for this shop
 	// (other shops do not see it).
@@ -449,12 +453,19 @@ type PushSnap struct {
 
 // Avail is what the listing's shop may show: a live shop shows exactly
 // what is left of its hold; every other shop its rule's share of the
-// stock nobody holds.
-func (p PushSnap) Avail(rule catalog.StockRule) int64 {
+// stock nobody holds, less what the other sharing shops may still sell of
+// it (catalog.StockRule.SharedAvail). capped: the others' claims hold it
+// below its share for now.
+func (p PushSnap) Avail(rule catalog.StockRule) (avail int64, capped bool) {
 	if p.LiveHold != nil {
-		return *p.LiveHold
+		return *p.LiveHold, false
 	}
-	return rule.Share(rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held-p.CampaignHold), p.RecentSales, p.Sharers, p.Rank)
+	return rule.SharedAvail(p.shared(rule), p.RecentSales, p.Rank, p.Others)
+}
+
+// shared is what the shop's rule allows of the stock nobody holds.
+func (p PushSnap) shared(rule catalog.StockRule) int64 {
+	return rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held-p.CampaignHold)
 }
 
 // SplitHot reports whether the shop is shown a share of the last units
@@ -467,10 +478,7 @@ func (p PushSnap) Avail(rule catalog.StockRule) int64 {
 // behind on orders it gave the unit back before those orders came in, and
 // bench-livestream oversold 2 in hold mode instead of 0.)
 func (p PushSnap) SplitHot(rule catalog.StockRule) bool {
-	if p.LiveHold != nil || p.RecentSales == 0 || p.Sharers <= 1 {
-		return false
-	}
-	return rule.ChannelQuantity(p.OnHand, p.Reserved+p.Held-p.CampaignHold) <= max(rule.SplitBelow, p.RecentSales)
+	return p.LiveHold == nil && p.RecentSales > 0 && rule.Splits(p.shared(rule), p.RecentSales, p.Sharers)
 }
 
 // PushSnapshot reads one listing's PushSnap.
@@ -584,19 +592,33 @@ func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule cata
 			}
 		}
 		var sharing []listingRow
-		if err := tx.Select("variant_id", "shop_id").Where("status = ? AND variant_id IN ?", string(catalog.ListingLive), variantIDs).
+		if err := tx.Select("variant_id", "shop_id", "pushed_base", "pushed_quantity", "sold_since_push").
+			Where("status = ? AND variant_id IN ?", string(catalog.ListingLive), variantIDs).
 			Order("shop_id").Find(&sharing).Error; err != nil {
 			return translate(err, "listing")
+		}
+		rank := map[[2]int64]int{} // (variant, shop) → rank among the variant's sharers
+		for _, l := range sharing {
+			if liveShop[l.VariantID] == l.ShopID {
+				continue
+			}
+			key := [2]int64{l.VariantID, 0}
+			rank[[2]int64{l.VariantID, l.ShopID}] = rank[key]
+			rank[key]++
 		}
 		for _, l := range sharing {
 			if liveShop[l.VariantID] == l.ShopID {
 				continue
 			}
+			other := l.asDomain()
 			for _, i := range byVariant[l.VariantID] {
-				if l.ShopID < out[i].Listing.ShopID {
-					out[i].Rank++
-				}
 				out[i].Sharers++
+				if l.ShopID == out[i].Listing.ShopID {
+					out[i].Rank = rank[[2]int64{l.VariantID, l.ShopID}]
+					continue
+				}
+				out[i].Others = append(out[i].Others, catalog.Sharer{Rank: rank[[2]int64{l.VariantID, l.ShopID}],
+					Claim: other.Claim(), Unseen: other.KnownUnseen()})
 			}
 		}
 		return nil
@@ -621,7 +643,7 @@ type PushRecord struct {
 	Before    *int64
 	After     *int64
 	Version   int64
-	Result    string // "ok", "skipped", "error"
+	Result    string // "ok", "own_sales", "unchanged" (nothing sent), "skipped", "error"
 	Error     string
 	RequestID string
 	Latency   time.Duration
@@ -679,12 +701,12 @@ func (s *Store) RecordPushes(ctx context.Context, recs []PushRecord) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now().UTC()
 		for _, r := range recs {
-			if _, ok := owner[r.ListingID]; !ok || r.Kind != "stock" || (r.Result != "ok" && r.Result != "own_sales") || r.After == nil {
+			if _, ok := owner[r.ListingID]; !ok || r.Kind != "stock" || (r.Result != "ok" && r.Result != "own_sales" && r.Result != "unchanged") || r.After == nil {
 				continue
 			}
 			set := map[string]any{"pushed_version": r.Version, "pushed_quantity": *r.After, "pushed_base": r.Base, "pushed_avail": r.Avail,
 				"sold_since_push": gorm.Expr("sold_since_push - ?", r.SoldAccounted), "updated_at": now}
-			if r.Result == "ok" { // own_sales sent nothing: pushed_at stays the time of the last write
+			if r.Result == "ok" { // own_sales and unchanged sent nothing: pushed_at stays the time of the last write
 				set["pushed_at"] = now
 			}
 			if err := tx.Model(&listingRow{}).Where("id = ? AND pushed_version <= ?", r.ListingID, r.Version).
