@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -105,7 +104,7 @@ func answerVersioned(c *gin.Context, v any, version int64, err error) {
 func (h syncHandlers) connectShop(c *gin.Context) {
 	coopID, _ := strconv.ParseInt(c.Query("coop_id"), 10, 64)
 	u, err := h.cmds.AuthorizeURL(c.Request.Context(), c.Param("platform"), coopID,
-		h.baseURL(c)+"/api/v1/shops/callback/"+c.Param("platform"))
+		h.publicBase(c)+"/api/v1/shops/callback/"+c.Param("platform"))
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -126,19 +125,6 @@ func (h syncHandlers) shopCallback(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("ETag", etag(shop.Version))
 	c.JSON(http.StatusOK, shop)
-}
-
-// baseURL is the hub as the seller's browser reaches it: PublicURL, else
-// the request's own scheme and host.
-func (h syncHandlers) baseURL(c *gin.Context) string {
-	if h.PublicURL != "" {
-		return strings.TrimSuffix(h.PublicURL, "/")
-	}
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host
 }
 
 // ---- listings ----

@@ -94,7 +94,7 @@ func New(d Deps) (*gin.Engine, error) {
 	h.routes(small)
 	v1.POST("/imports", limitBody(MaxImportBody), h.importCatalog)
 	if d.Sync != nil {
-		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry), cmds: d.Sync.Commands()}
+		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry), cmds: d.Sync.Commands(), auth: auth}
 		sh.routes(small)
 		campaignHandlers{store: d.Sync.Store, tasks: d.Sync.Tasks}.routes(small)
 		r.POST("/webhooks/:platform", limitBody(MaxWebhookBody), sh.receiveWebhook)

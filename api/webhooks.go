@@ -20,6 +20,8 @@ type syncHandlers struct {
 	SyncDeps
 	metrics webhookMetrics
 	cmds    *ops.Commands
+	// auth says which proxies' forwarded headers are believed.
+	auth *Auth
 }
 
 type webhookMetrics struct{ received *prometheus.CounterVec }
@@ -102,12 +104,23 @@ func (h syncHandlers) receiveWebhook(c *gin.Context) {
 // callbackURL is the URL the platform posted to, as it signed it (Shopee
 // signs the full callback URL).
 func (h syncHandlers) callbackURL(c *gin.Context) string {
+	return h.publicBase(c) + c.Request.URL.RequestURI()
+}
+
+// publicBase is the hub as the caller reached it: PublicURL, else the
+// request's scheme and host — as a trusted proxy forwarded them
+// (X-Forwarded-Proto, X-Forwarded-Host), since behind a TLS proxy the
+// platform signed the public https URL, not the proxy's hop to the hub.
+func (h syncHandlers) publicBase(c *gin.Context) string {
 	if h.PublicURL != "" {
-		return strings.TrimSuffix(h.PublicURL, "/") + c.Request.URL.RequestURI()
+		return strings.TrimSuffix(h.PublicURL, "/")
 	}
-	scheme := "http"
-	if c.Request.TLS != nil {
+	scheme, host := "http", c.Request.Host
+	if h.auth.isTLS(c.Request) {
 		scheme = "https"
 	}
-	return scheme + "://" + c.Request.Host + c.Request.URL.RequestURI()
+	if fwd := c.Request.Header.Get("X-Forwarded-Host"); fwd != "" && h.auth.fromTrustedProxy(c.Request) {
+		host = fwd
+	}
+	return scheme + "://" + host
 }
