@@ -32,6 +32,30 @@ func TestDevConnectsAShop(t *testing.T) {
 	require.Len(t, coops.Items, 1, "a manager sees its own co-op")
 	coopID := coops.Items[0].ID
 
+	shop := connectShop(t, b, "lazada", lazada, demoShop, coopID)
+	require.Equal(t, coopID, shop.CoopID)
+	require.Equal(t, demoShop, shop.ExternalID)
+	require.True(t, shop.Connected)
+	var shops struct{ Items []struct{ ID int64 } }
+	b.getJSON(t, "/api/v1/shops", &shops)
+	require.Len(t, shops.Items, 1)
+	require.Equal(t, shop.ID, shops.Items[0].ID)
+}
+
+// connectedShop is a shop as the hub's callback answers it.
+type connectedShop struct {
+	ID         int64  `json:"id"`
+	CoopID     int64  `json:"coop_id"`
+	ExternalID string `json:"external_id"`
+	Connected  bool   `json:"connected"`
+}
+
+// connectShop connects the sandbox shop externalID of platform for the
+// co-op as a seller does: the hub sends the browser to the sandbox's
+// authorization page, the seller picks the shop and approves, the sandbox
+// sends the browser back to the hub's callback.
+func connectShop(t *testing.T, b *browser, platform, sandboxURL, externalID string, coopID int64) connectedShop {
+	t.Helper()
 	location := func(r *http.Response, err error) string {
 		t.Helper()
 		require.NoError(t, err)
@@ -40,25 +64,13 @@ func TestDevConnectsAShop(t *testing.T) {
 		require.Equal(t, http.StatusFound, r.StatusCode, "%s", body)
 		return r.Header.Get("Location")
 	}
-	authorize := location(b.Get(base + "/api/v1/shops/connect/lazada?coop_id=" + strconv.FormatInt(coopID, 10)))
-	require.True(t, strings.HasPrefix(authorize, lazada+"/oauth/authorize?"), authorize)
-	callback := location(b.PostForm(authorize, url.Values{"shop_id": {demoShop}, "approve": {"1"}}))
-	require.True(t, strings.HasPrefix(callback, base+"/api/v1/shops/callback/lazada?"), callback)
-
-	var shop struct {
-		ID         int64  `json:"id"`
-		CoopID     int64  `json:"coop_id"`
-		ExternalID string `json:"external_id"`
-		Connected  bool   `json:"connected"`
-	}
-	b.getJSON(t, strings.TrimPrefix(callback, base), &shop)
-	require.Equal(t, coopID, shop.CoopID)
-	require.Equal(t, demoShop, shop.ExternalID)
-	require.True(t, shop.Connected)
-	var shops struct{ Items []struct{ ID int64 } }
-	b.getJSON(t, "/api/v1/shops", &shops)
-	require.Len(t, shops.Items, 1)
-	require.Equal(t, shop.ID, shops.Items[0].ID)
+	authorize := location(b.Get(b.base + "/api/v1/shops/connect/" + platform + "?coop_id=" + strconv.FormatInt(coopID, 10)))
+	require.True(t, strings.HasPrefix(authorize, sandboxURL+"/"), authorize)
+	callback := location(b.PostForm(authorize, url.Values{"shop_id": {externalID}, "approve": {"1"}}))
+	require.True(t, strings.HasPrefix(callback, b.base+"/api/v1/shops/callback/"+platform+"?"), callback)
+	var shop connectedShop
+	b.getJSON(t, strings.TrimPrefix(callback, b.base), &shop)
+	return shop
 }
 
 func TestStateKeyComesFromTheSecretKeys(t *testing.T) {

@@ -8,9 +8,13 @@
 //	ocophub worker   the sync engine
 //	ocophub create-user  add a user (the first operator)
 //	ocophub rotate-keys  re-seal shop tokens with the current secret key
+//	ocophub healthcheck  probe a URL (container healthchecks)
 //
-// Configuration comes from OCOPHUB_* environment variables and flags; the
-// defaults are the embedded ones, so every command works with no set-up.
+// Configuration comes from OCOPHUB_* environment variables and flags. The
+// defaults are the embedded ones and the sandboxes', so `dev` and
+// `sandbox` work with no set-up; `serve` and `worker` refuse to start
+// without a shared database, Redis and secret keys, or with a sandbox
+// credential (checkProduction).
 package main
 
 import (
@@ -51,13 +55,14 @@ type command struct {
 
 var commands = []command{
 	{"dev", "run everything in one process with embedded SQLite, in-process Redis and demo data", runDev},
-	{"serve", "serve the HTTP API (production: set OCOPHUB_DATABASE_URL and OCOPHUB_REDIS_URL)", runServe},
+	{"serve", "serve the HTTP API (needs OCOPHUB_DATABASE_URL, OCOPHUB_REDIS_URL and OCOPHUB_SECRET_KEYS)", runServe},
 	{"migrate", "apply database migrations and exit", runMigrate},
 	{"import", "import a catalog file: ocophub import [-skip-invalid] [-dry-run] FILE.csv|FILE.xlsx", runImport},
 	{"sandbox", "serve the Shopee, Lazada and Zalo sandboxes (fake marketplaces for tests and demos)", runSandbox},
-	{"worker", "run the sync engine: outbox relay, stock pushes, publishing, orders in (needs OCOPHUB_SECRET_KEYS)", runWorker},
+	{"worker", "run the sync engine: outbox relay, stock pushes, publishing, orders in (needs what serve needs)", runWorker},
 	{"create-user", "add a user (the first operator of a deployment): ocophub create-user -username NAME [-role operator] [-password-stdin]", runCreateUser},
 	{"rotate-keys", "re-seal every shop token with the first key of OCOPHUB_SECRET_KEYS, so older keys can be dropped", runRotateKeys},
+	{"healthcheck", "GET a URL and exit 0 on a 2xx answer (container healthchecks): ocophub healthcheck URL", runHealthcheck},
 }
 
 // run parses the subcommand and its flags and runs it until ctx ends.

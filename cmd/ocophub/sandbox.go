@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"ocophub/connectors/sandbox"
 	"ocophub/connectors/sandbox/lazada"
@@ -19,7 +20,8 @@ type sandboxes struct {
 }
 
 // startSandboxes starts Shopee, Lazada and Zalo on the configured
-// addresses, each with one demo shop, and returns what to print.
+// addresses, each with one demo shop, pushing webhooks to
+// OCOPHUB_SANDBOX_PUSH_URL when set, and returns what to print.
 func startSandboxes(cfg Config) (*sandboxes, error) {
 	sb := &sandboxes{}
 	starts := []struct {
@@ -33,7 +35,7 @@ func startSandboxes(cfg Config) (*sandboxes, error) {
 		{"Lazada", cfg.SandboxLazadaAddr, func(a string) (*sandbox.Server, error) { return lazada.Start(a, lazada.Options{}) },
 			lazada.DefaultApp, "app_key/app_secret; API base <url>/rest"},
 		{"Zalo", cfg.SandboxZaloAddr, func(a string) (*sandbox.Server, error) { return zalo.Start(a, zalo.Options{}) },
-			zalo.DefaultApp, "app_id/secret"},
+			zalo.DefaultApp, "OA Secret Key " + zalo.DefaultOASecretKey + "; app_id/secret"},
 	}
 	for _, s := range starts {
 		srv, err := s.start(s.addr)
@@ -42,6 +44,9 @@ func startSandboxes(cfg Config) (*sandboxes, error) {
 			return nil, fmt.Errorf("start %s sandbox on %s: %w", s.name, s.addr, err)
 		}
 		sb.servers = append(sb.servers, srv)
+		if cfg.SandboxPushURL != "" {
+			srv.Engine.SetPushTarget(strings.TrimSuffix(cfg.SandboxPushURL, "/")+"/webhooks/"+strings.ToLower(s.name), true)
+		}
 		shop := srv.Engine.CreateShop("HTX chè Hảo Đạt ("+s.name+")", "VN")
 		sb.lines = append(sb.lines, fmt.Sprintf("  %-7s sandbox %s   (%s %s / %s; demo shop %d; control API %s/_sandbox/state)",
 			s.name, srv.URL, s.hint, s.app.Key, s.app.Secret, shop.ID, srv.URL))

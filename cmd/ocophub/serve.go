@@ -111,10 +111,11 @@ func warnIfNoUsers(ctx context.Context, st *stack) {
 // syncDeps are the shop, listing, order and webhook routes' dependencies.
 // Tasks go to the stack's Redis through an asynq client sharing its
 // connection (st.Close closes it; asynq refuses to close a shared one).
-// OAuth redirects go to the request's own host (PublicURL empty).
+// OAuth redirects and webhook signatures use OCOPHUB_PUBLIC_URL, or each
+// request's own (forwarded) scheme and host when it is empty.
 func syncDeps(cfg Config, st *stack, wake func()) *api.SyncDeps {
 	return &api.SyncDeps{Store: st.store, Tasks: asynq.NewClientFromRedisClient(st.redis), Drivers: appDrivers(cfg),
-		Wake: wake, StateKey: stateKey(cfg.SecretKeys)}
+		PublicURL: cfg.PublicURL, Wake: wake, StateKey: stateKey(cfg.SecretKeys)}
 }
 
 // mountWebUI adds the web UI's pages to the API's router, signed in with

@@ -21,7 +21,6 @@ import (
 	"ocophub/connectors"
 	"ocophub/connectors/driver"
 	"ocophub/connectors/lazada"
-	zalosb "ocophub/connectors/sandbox/zalo"
 	"ocophub/connectors/shopee"
 	"ocophub/connectors/zalo"
 	"ocophub/worker"
@@ -30,9 +29,6 @@ import (
 // runWorker runs the sync engine: asynq handlers, outbox relay, polling.
 func runWorker(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	slog.Info("starting ocophub worker", "config", cfg)
-	if cfg.SecretKeys == "" {
-		return fmt.Errorf("OCOPHUB_SECRET_KEYS is required: channel tokens are sealed with it")
-	}
 	st, err := openStack(ctx, cfg)
 	if err != nil {
 		return err
@@ -69,24 +65,34 @@ func newWorker(cfg Config, st *stack) (*worker.Worker, error) {
 			Options: connectors.Options{Logger: slog.Default(), Metrics: connectors.NewMetrics(st.metrics)}}}), nil
 }
 
-// driverFactories builds each platform's driver from the configuration.
+// driverFactories builds the driver of each platform the hub connects
+// (Config.connects); an empty base URL is the live platform's.
 func driverFactories(cfg Config) map[catalog.Platform]worker.DriverFactory {
-	return map[catalog.Platform]worker.DriverFactory{
+	all := map[catalog.Platform]worker.DriverFactory{
 		catalog.PlatformShopee: func(s catalog.Shop, ts driver.TokenSource) driver.Driver {
 			partner, _ := strconv.ParseInt(cfg.ShopeeAppKey, 10, 64)
 			shopID, _ := strconv.ParseInt(s.ExternalID, 10, 64)
 			return shopee.New(shopee.Config{BaseURL: cfg.ShopeeURL, PartnerID: partner, PartnerKey: cfg.ShopeeAppSecret, ShopID: shopID}, ts)
 		},
 		catalog.PlatformLazada: func(s catalog.Shop, ts driver.TokenSource) driver.Driver {
-			base := strings.TrimSuffix(cfg.LazadaURL, "/")
-			return lazada.New(lazada.Config{BaseURL: base + "/rest", AuthURL: base, AppKey: cfg.LazadaAppKey,
-				AppSecret: cfg.LazadaAppSecret, ShopID: s.ExternalID}, ts)
+			c := lazada.Config{AppKey: cfg.LazadaAppKey, AppSecret: cfg.LazadaAppSecret, ShopID: s.ExternalID}
+			if base := strings.TrimSuffix(cfg.LazadaURL, "/"); base != "" {
+				c.BaseURL, c.AuthURL = base+"/rest", base
+			}
+			return lazada.New(c, ts)
 		},
 		catalog.PlatformZalo: func(s catalog.Shop, ts driver.TokenSource) driver.Driver {
 			return zalo.New(zalo.Config{BaseURL: cfg.ZaloURL, AppID: cfg.ZaloAppKey, AppSecret: cfg.ZaloAppSecret,
-				OASecretKey: zalosb.DefaultOASecretKey, ShopID: s.ExternalID}, ts)
+				OASecretKey: cfg.ZaloOASecretKey, ShopID: s.ExternalID}, ts)
 		},
 	}
+	out := map[catalog.Platform]worker.DriverFactory{}
+	for p, f := range all {
+		if cfg.connects(p) {
+			out[p] = f
+		}
+	}
+	return out
 }
 
 // appDrivers are the drivers of app-level calls (authorization URL, code
