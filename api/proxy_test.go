@@ -19,8 +19,8 @@ import (
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 	"ocophub/connectors/driver"
-	"ocophub/connectors/shopee"
 	shopeesb "ocophub/connectors/sandbox/shopee"
+	"ocophub/connectors/shopee"
 	"ocophub/worker"
 )
 
