@@ -79,7 +79,8 @@ type Driver interface {
 	CancelOrder(ctx context.Context, orderID, reason string) error
 
 	// ParseWebhook verifies a push's signature on the RAW body in constant
-	// time and returns its events; a bad signature is CodePermissionDenied.
+	// time and returns its events; a bad signature is CodePermissionDenied,
+	// a signed body it cannot read CodeInvalidArgument.
 	// callbackURL is the URL the platform posted to (Shopee signs it).
 	ParseWebhook(callbackURL string, header http.Header, body []byte) ([]Event, error)
 }
@@ -128,6 +129,10 @@ type Capabilities struct {
 	AvoidDeltaStock []string
 	// CanCancel: the seller can cancel orders through the API.
 	CanCancel bool
+	// PushMaxAge is how old a push's signed timestamp (Event.SentAt) may
+	// be: the platform's retries of one push resend its body, so it spans
+	// them; older is a replay and refused. Zero: the platform signs none.
+	PushMaxAge time.Duration
 }
 
 // Token is a shop's OAuth grant.
@@ -309,4 +314,7 @@ type Event struct {
 	// ID identifies the push for de-duplication (the platform's id or a
 	// hash of the body).
 	ID string `json:"id"`
+	// SentAt is the push's own timestamp, covered by its signature (zero
+	// when the platform signs none).
+	SentAt time.Time `json:"sent_at,omitzero"`
 }

@@ -122,6 +122,9 @@ func (d *Driver) Capabilities() driver.Capabilities {
 		Promotions:      true,
 		AvoidDeltaStock: []string{"/product/stock/sellable/adjust"},
 		CanCancel:       true,
+		// The push body's timestamp is signed with it; Lazada retries an
+		// unanswered push every 30 minutes, 12 times.
+		PushMaxAge: 6*time.Hour + 30*time.Minute,
 	}
 }
 

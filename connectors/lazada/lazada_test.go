@@ -80,9 +80,9 @@ func TestParseWebhook(t *testing.T) {
 	}{
 		{name: "order status", header: pushFor("100001", "s3cret", order), body: order,
 			want: driver.Event{Kind: driver.EventOrderStatus, ShopID: "100004", OrderID: "100007", Status: driver.OrderReadyToShip,
-				At: time.UnixMilli(1795338000123), ID: "lazada:100007:pending:1795338000"}},
+				At: time.UnixMilli(1795338000123), ID: "lazada:100007:pending:1795338000", SentAt: time.UnixMilli(1795338000123)}},
 		{name: "other message", header: pushFor("100001", "s3cret", other), body: other,
-			want: driver.Event{Kind: driver.EventOther, ShopID: "100004", At: time.UnixMilli(1795338000123)}},
+			want: driver.Event{Kind: driver.EventOther, ShopID: "100004", At: time.UnixMilli(1795338000123), SentAt: time.UnixMilli(1795338000123)}},
 		{name: "missing signature", header: http.Header{}, body: order, wantCode: driver.CodePermissionDenied},
 		{name: "other app's secret", header: pushFor("100001", "other", order), body: order, wantCode: driver.CodePermissionDenied},
 		{name: "signed without the app key", header: pushFor("", "s3cret", order), body: order, wantCode: driver.CodePermissionDenied},

@@ -54,6 +54,7 @@ func (d *Driver) ParseWebhook(_ string, header http.Header, body []byte) ([]driv
 	ev := driver.Event{Kind: driver.EventOther, ShopID: p.SellerID.String(), ID: bodyID(body)}
 	if ms, ok := p.Timestamp.int(); ok {
 		ev.At = time.UnixMilli(ms)
+		ev.SentAt = ev.At
 	}
 	kind, _ := p.MessageType.int()
 	if kind != tradeOrderMessage || p.Data.TradeOrderID == "" {

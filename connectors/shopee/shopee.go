@@ -156,5 +156,9 @@ func (d *Driver) Capabilities() driver.Capabilities {
 		// campaign reaches Shopee as a price update.
 		Promotions: false,
 		CanCancel:  true,
+		// The push body's timestamp is signed with it. Shopee does not
+		// publish how long it retries an unanswered push; the sandbox
+		// retries for 2.6 hours (1, 5, 30, 120 minutes).
+		PushMaxAge: 3 * time.Hour,
 	}
 }

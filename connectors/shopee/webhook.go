@@ -45,6 +45,9 @@ func (d *Driver) ParseWebhook(callbackURL string, header http.Header, body []byt
 		return nil, &driver.Error{Code: driver.CodeInvalidArgument, Message: "push body is not JSON", Err: err}
 	}
 	ev := driver.Event{Kind: driver.EventOther, At: time.Unix(push.Timestamp, 0)}
+	if push.Timestamp != 0 {
+		ev.SentAt = ev.At
+	}
 	if push.ShopID != 0 {
 		ev.ShopID = strconv.FormatInt(push.ShopID, 10)
 	}

@@ -29,7 +29,7 @@ func TestWebhook(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []driver.Event{{Kind: driver.EventOrderStatus, ShopID: "727720655", OrderID: "220810QSK8S7BX",
 			Status: driver.OrderShipped, At: time.Unix(1660123127, 0),
-			ID: "shopee:727720655:220810QSK8S7BX:PROCESSED:1660123127"}}, events)
+			ID: "shopee:727720655:220810QSK8S7BX:PROCESSED:1660123127", SentAt: time.Unix(1660123127, 0)}}, events)
 	})
 	t.Run("other codes", func(t *testing.T) {
 		t.Parallel()

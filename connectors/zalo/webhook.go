@@ -44,8 +44,11 @@ func signature(appID string, body []byte, timestamp, oaSecretKey string) string 
 // event: EventOrderStatus when it names an order, else EventOther. Event
 // IDs are Zalo's event_id, or the SHA-256 of the body (the same push
 // retried has the same body). A bad or missing signature, or a body the
-// signature cannot be checked on, is CodePermissionDenied. callbackURL is
-// not signed by Zalo.
+// signature cannot be checked on, is CodePermissionDenied. The signature
+// is checked before the body is read: only its timestamp, which the
+// signature covers, is taken out first, so a signed body the driver cannot
+// read is CodeInvalidArgument (the hub keeps it) and never taken for a
+// forgery. callbackURL is not signed by Zalo.
 func (d *Driver) ParseWebhook(_ string, header http.Header, body []byte) ([]driver.Event, error) {
 	denied := func(why string) ([]driver.Event, error) {
 		return nil, driver.Errorf(driver.CodePermissionDenied, "bad_signature", "Zalo push refused: %s", why)
@@ -58,13 +61,19 @@ func (d *Driver) ParseWebhook(_ string, header http.Header, body []byte) ([]driv
 	if got == "" {
 		return denied("no " + SignatureHeader)
 	}
-	var p pushBody
-	if err := json.Unmarshal(body, &p); err != nil || p.Timestamp == "" {
-		return denied("the body is not a signed Zalo event")
+	var signed struct {
+		Timestamp flexString `json:"timestamp"`
 	}
-	want := signature(d.cfg.AppID, body, string(p.Timestamp), d.cfg.OASecretKey)
+	if err := json.Unmarshal(body, &signed); err != nil || signed.Timestamp == "" {
+		return denied("the body carries no timestamp to check the signature with")
+	}
+	want := signature(d.cfg.AppID, body, string(signed.Timestamp), d.cfg.OASecretKey)
 	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		return denied("signature does not match")
+	}
+	var p pushBody
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, &driver.Error{Code: driver.CodeInvalidArgument, Message: "signed push body is not a Zalo event", Err: err}
 	}
 
 	ev := driver.Event{Kind: driver.EventOther, ShopID: string(p.OAID), ID: string(p.EventID)}
@@ -73,6 +82,7 @@ func (d *Driver) ParseWebhook(_ string, header http.Header, body []byte) ([]driv
 		ev.ID = hex.EncodeToString(sum[:])
 	}
 	ev.At = unixTime(flexIntOf(string(p.Timestamp)))
+	ev.SentAt = ev.At
 	if p.Data.OrderID != "" {
 		ev.Kind, ev.OrderID, ev.Status = driver.EventOrderStatus, string(p.Data.OrderID), orderStatus[int(p.Data.Status)]
 		if t := unixTime(p.Data.UpdateTime); !t.IsZero() {

@@ -99,8 +99,11 @@ func New(cfg Config, tokens driver.TokenSource) *Driver {
 // Capabilities of Zalo: every product update is one call for one product
 // (one SKU), and orders are read one by one.
 func (d *Driver) Capabilities() driver.Capabilities {
+	// The push's timestamp is part of its signature. Zalo publishes no
+	// retry rule; the sandbox retries for 13 minutes (5 s, 30 s, 2 min,
+	// 10 min).
 	return driver.Capabilities{Platform: "zalo", StockBatch: 1, PriceBatch: 1, OrderBatch: 1,
-		Webhooks: true, CanCancel: true}
+		Webhooks: true, CanCancel: true, PushMaxAge: 30 * time.Minute}
 }
 
 // accessToken reads the OA's current access token: on every call, so a

@@ -378,7 +378,8 @@ func TestWebhookSignature(t *testing.T) {
 	events, err := d.ParseWebhook("https://hub.example/webhooks/zalo", header(good), body)
 	require.NoError(t, err)
 	require.Equal(t, []driver.Event{{Kind: driver.EventOrderStatus, ShopID: "100004", OrderID: "261122000186A6",
-		Status: driver.OrderShipped, At: time.UnixMilli(1795338000000), ID: hex.EncodeToString(bodySum[:])}}, events)
+		Status: driver.OrderShipped, At: time.UnixMilli(1795338000000), ID: hex.EncodeToString(bodySum[:]),
+		SentAt: time.UnixMilli(1795338000000)}}, events)
 
 	accepted := map[string]string{
 		"mac= prefix":     "mac=" + good,
@@ -417,7 +418,13 @@ func TestWebhookSignature(t *testing.T) {
 		b := []byte(`{"event_id":"ev-42","oa_id":"7","event_name":"user_send_text","timestamp":1795338000000}`)
 		events, err := d.ParseWebhook("", header(sign(appID, b, "1795338000000", secret)), b)
 		require.NoError(t, err)
-		require.Equal(t, []driver.Event{{Kind: driver.EventOther, ShopID: "7", ID: "ev-42", At: time.UnixMilli(1795338000000)}}, events)
+		require.Equal(t, []driver.Event{{Kind: driver.EventOther, ShopID: "7", ID: "ev-42", At: time.UnixMilli(1795338000000),
+			SentAt: time.UnixMilli(1795338000000)}}, events)
+	})
+	t.Run("a signed body it cannot read is not taken for a forgery", func(t *testing.T) {
+		b := []byte(`{"oa_id":{"not":"an id"},"timestamp":"1795338000000","data":{"order_id":"Z-1","status":"shipped"}}`)
+		_, err := d.ParseWebhook("", header(sign(appID, b, "1795338000000", secret)), b)
+		require.Equal(t, driver.CodeInvalidArgument, driver.CodeOf(err), "%v", err)
 	})
 	t.Run("no OA secret configured refuses everything", func(t *testing.T) {
 		bare := zalo.New(zalo.Config{AppID: appID}, nil)
