@@ -12,6 +12,10 @@ const (
 	OrderShipped     OrderStatus = "shipped"
 	OrderDelivered   OrderStatus = "delivered"
 	OrderCancelled   OrderStatus = "cancelled"
+	// OrderUnknown is a platform status no driver maps (one the platform
+	// added later): the order is kept and flagged for a person, and moves
+	// no stock until a known status arrives.
+	OrderUnknown OrderStatus = "unknown"
 )
 
 // StockState is what an order has done to stock so far; with the next

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -81,10 +82,11 @@ type OrderIn struct {
 }
 
 // statusRank orders statuses so an older push arriving after a newer one
-// never moves an order back.
+// never moves an order back. An unknown status ranks lowest: any known
+// status replaces it, and it never replaces a known one.
 var statusRank = map[catalog.OrderStatus]int{
-	catalog.OrderUnpaid: 1, catalog.OrderReadyToShip: 2, catalog.OrderShipped: 3, catalog.OrderDelivered: 4,
-	catalog.OrderCancelled: 5,
+	catalog.OrderUnknown: 0, catalog.OrderUnpaid: 1, catalog.OrderReadyToShip: 2, catalog.OrderShipped: 3,
+	catalog.OrderDelivered: 4, catalog.OrderCancelled: 5,
 }
 
 // IngestOrder upserts an order on (shop, external id) and applies the stock
@@ -93,14 +95,16 @@ var statusRank = map[catalog.OrderStatus]int{
 // same state changes nothing. Lines whose SKU matches no variant are kept
 // and the order is flagged, never dropped; a line the hub cannot reserve
 // (stock already gone: an oversell) flags the order too. Reserving counts
-// the units on the shop's listing as sold since its last push.
+// the units on the shop's listing as sold since its last push. A status no
+// driver could map (catalog.OrderUnknown) is stored and flagged for a
+// person and moves no stock until a known status arrives.
 func (s *Store) IngestOrder(ctx context.Context, in OrderIn) (catalog.Order, bool, error) {
 	sh, err := s.Shop(ctx, in.ShopID)
 	if err != nil {
 		return catalog.Order{}, false, err
 	}
-	if in.ExternalID == "" || statusRank[in.Status] == 0 {
-		return catalog.Order{}, false, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "order id and a known status are required"}
+	if _, ok := statusRank[in.Status]; in.ExternalID == "" || !ok {
+		return catalog.Order{}, false, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "order id and a status are required"}
 	}
 	out, changed, err := s.ingestOrder(ctx, sh, in)
 	if catalog.ErrorCode(err) == catalog.CodeConflict {
@@ -144,6 +148,11 @@ func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (c
 				return translate(err, "order line")
 			}
 			if statusRank[in.Status] > statusRank[catalog.OrderStatus(row.Status)] {
+				if row.Status == string(catalog.OrderUnknown) {
+					// Nothing moved stock while the status was unknown, so
+					// the flags are recomputed from the lines below.
+					row.Flagged = ""
+				}
 				row.Status, row.PlatformStatus = string(in.Status), in.PlatformStatus
 				changed = true
 			}
@@ -155,6 +164,10 @@ func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (c
 		flags, err := s.applyOrderStock(ctx, tx, sh, &row, lines)
 		if err != nil {
 			return err
+		}
+		if row.Status == string(catalog.OrderUnknown) {
+			flags = strings.TrimSpace(fmt.Sprintf("status %q of the channel is not known to the hub: check the order there and its stock %s",
+				row.PlatformStatus, flags))
 		}
 		if flags != "" && flags != row.Flagged {
 			row.Flagged = flags
@@ -393,67 +406,6 @@ func (s *Store) OrderHistory(ctx context.Context, orderID int64) ([]OrderEvent, 
 	}
 	return out, nil
 }
-
-// InboxAdd stores a verified webhook event unless its (platform, event id)
-// is already there; added reports whether this delivery is the first.
-func (s *Store) InboxAdd(ctx context.Context, platform catalog.Platform, eventID, shopExtID, orderExtID string, body []byte) (id int64, added bool, err error) {
-	row := inboxRow{Platform: string(platform), EventID: eventID, ShopExtID: shopExtID, OrderExtID: orderExtID, Body: string(body)}
-	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "platform"}, {Name: "event_id"}}, DoNothing: true}).Create(&row)
-	if res.Error != nil {
-		return 0, false, translate(res.Error, "webhook event")
-	}
-	return row.ID, res.RowsAffected == 1, nil
-}
-
-// InboxProcessed marks an inbox event handled.
-func (s *Store) InboxProcessed(ctx context.Context, ids ...int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	return translate(s.db.WithContext(ctx).Model(&inboxRow{}).Where("id IN ?", ids).Update("processed_at", s.now().UTC()).Error, "webhook event")
-}
-
-// InboxEvent is a stored push not yet processed.
-type InboxEvent struct {
-	ID         int64
-	Platform   catalog.Platform
-	ShopExtID  string
-	OrderExtID string
-	ReceivedAt time.Time
-}
-
-// UnprocessedInbox lists pushes stored before olderThan and never
-// processed: their ingestion task was lost (Redis emptied, a worker killed)
-// and the relay queues them again, so no acknowledged push is dropped.
-func (s *Store) UnprocessedInbox(ctx context.Context, olderThan time.Time, limit int) ([]InboxEvent, error) {
-	if sc, err := scopeOf(ctx); err != nil || !sc.IsOperator() {
-		return nil, &catalog.Error{Code: catalog.CodePermissionDenied, Message: "the relay runs as the operator"}
-	}
-	var rows []inboxRow
-	if err := s.db.WithContext(ctx).Where("processed_at IS NULL AND received_at < ?", olderThan.UTC()).
-		Order("id").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "webhook event")
-	}
-	out := make([]InboxEvent, len(rows))
-	for i, r := range rows {
-		out[i] = InboxEvent{ID: r.ID, Platform: catalog.Platform(r.Platform), ShopExtID: r.ShopExtID,
-			OrderExtID: r.OrderExtID, ReceivedAt: r.ReceivedAt}
-	}
-	return out, nil
-}
-
-type inboxRow struct {
-	ID          int64 `gorm:"primaryKey"`
-	Platform    string
-	EventID     string
-	ShopExtID   string `gorm:"column:shop_ext_id"`
-	OrderExtID  string `gorm:"column:order_ext_id"`
-	Body        string
-	ReceivedAt  time.Time `gorm:"autoCreateTime"`
-	ProcessedAt *time.Time
-}
-
-func (inboxRow) TableName() string { return "webhook_inbox" }
 
 // ClaimOutbox hands up to limit unsent outbox events to send and marks them
 // sent in the same transaction; if send fails nothing is marked. On

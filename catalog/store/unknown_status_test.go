@@ -1,0 +1,63 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"ocophub/catalog"
+	"ocophub/catalog/store"
+	"ocophub/catalog/store/storetest"
+)
+
+// TestUnknownStatusIsKeptAndFlagged: an order in a status no driver maps
+// is stored as unknown, flagged for a person and moves no stock, and the
+// order filter of the inbox finds it; once the channel reports a known
+// status the order reserves as any other and the flag goes.
+func TestUnknownStatusIsKeptAndFlagged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s = keyed(t, s)
+		ctx := storetest.Operator()
+		f := storetest.NewFixture(t, s, "UNK")
+		p := f.Product("CHE-UNK", 8, 1)
+		require.NoError(t, s.CreateProduct(ctx, &p))
+		v := p.Variants[0]
+		_, err := s.ChangeStock(ctx, catalog.StockChange{Op: catalog.OpAdjust, VariantID: v.ID, WarehouseID: f.Warehouse.ID,
+			Quantity: 10, Reason: catalog.ReasonReceived, Actor: "test"})
+		require.NoError(t, err)
+		shop := connectShop(t, s, ctx, f.Coop.ID, catalog.PlatformShopee, "777")
+		in := store.OrderIn{ShopID: shop.ID, ExternalID: "SP-1", Status: catalog.OrderUnknown, PlatformStatus: "IN_DISPUTE",
+			Lines: []catalog.OrderLine{{SellerSKU: string(v.SKU), Quantity: 3}}}
+
+		o, changed, err := s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.True(t, changed)
+		require.Equal(t, catalog.OrderUnknown, o.Status)
+		require.Contains(t, o.Flagged, "IN_DISPUTE")
+		require.Equal(t, catalog.StockNone, o.StockState)
+		levels, err := s.StockLevels(ctx, v.ID)
+		require.NoError(t, err)
+		require.Equal(t, int64(0), levels[0].Reserved, "no stock moves on a status nobody knows")
+		flagged, err := s.OrderInbox(ctx, store.OrderQuery{Flagged: true, Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, flagged, 1, "for review in the inbox")
+		byStatus, err := s.OrderInbox(ctx, store.OrderQuery{Status: catalog.OrderUnknown, Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, byStatus, 1)
+
+		in.Status, in.PlatformStatus = catalog.OrderReadyToShip, "READY_TO_SHIP"
+		o, _, err = s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.Equal(t, catalog.OrderReadyToShip, o.Status)
+		require.Equal(t, catalog.StockReserved, o.StockState)
+		require.Empty(t, o.Flagged, "known now: nothing left to review")
+		levels, err = s.StockLevels(ctx, v.ID)
+		require.NoError(t, err)
+		require.Equal(t, int64(3), levels[0].Reserved)
+
+		in.Status = catalog.OrderUnknown
+		o, _, err = s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.Equal(t, catalog.OrderReadyToShip, o.Status, "an unknown status never replaces a known one")
+	})
+}
