@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +37,8 @@ func TestSignedPushBehindTLSProxy(t *testing.T) {
 	f := storetest.NewFixture(t, st, "PX")
 	shop := catalog.Shop{CoopID: f.Coop.ID, Platform: catalog.PlatformShopee, ExternalID: "7007", Name: "Shopee 7007"}
 	require.NoError(t, st.ConnectShop(storetest.Operator(), &shop, []byte(`{}`), time.Now().Add(time.Hour), time.Time{}, time.Time{}))
-	body := `{"code":3,"shop_id":7007,"timestamp":1700000000,"data":{"ordersn":"PX-1","status":"READY_TO_SHIP","update_time":1700000000}}`
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	body := `{"code":3,"shop_id":7007,"timestamp":` + now + `,"data":{"ordersn":"PX-1","status":"READY_TO_SHIP","update_time":` + now + `}}`
 	signature := shopeesb.PushSignature(partnerKey, public+"/webhooks/shopee", []byte(body))
 
 	for _, tc := range []struct {
