@@ -161,7 +161,9 @@ func (h campaignHandlers) reportCSV(c *gin.Context) {
 	_ = WriteCampaignReport(csv.NewWriter(c.Writer), rep)
 }
 
-// WriteCampaignReport writes a campaign report as CSV rows.
+// WriteCampaignReport writes a campaign report as CSV rows, every cell
+// made safe for a spreadsheet (catalog.SpreadsheetCell): co-op names and
+// codes are typed by people.
 func WriteCampaignReport(w *csv.Writer, rep catalog.CampaignReport) error {
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
 	rows := [][]string{{"coop_code", "coop_name", "channel", "skus", "units_before", "revenue_before_vnd", "units", "revenue_vnd", "change_percent"}}
@@ -171,9 +173,12 @@ func WriteCampaignReport(w *csv.Writer, rep catalog.CampaignReport) error {
 	}
 	rows = append(rows, []string{"", "TOTAL", "", strconv.Itoa(rep.SKUs), n(rep.UnitsBefore), n(int64(rep.RevenueBefore)),
 		n(rep.Units), n(int64(rep.Revenue)), change(rep.RevenueBefore, rep.Revenue)})
-	if err := w.WriteAll(rows); err != nil {
-		return err
+	for _, row := range rows {
+		if err := w.Write(catalog.SpreadsheetRow(row)); err != nil {
+			return err
+		}
 	}
+	w.Flush()
 	return w.Error()
 }
 

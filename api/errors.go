@@ -27,6 +27,7 @@ var statusOf = map[catalog.Code]int{
 	codeUnsupportedMedia:           http.StatusUnsupportedMediaType,
 	codeTooManyRequests:            http.StatusTooManyRequests,
 	codeCSRF:                       http.StatusForbidden,
+	codeKeyReused:                  http.StatusUnprocessableEntity,
 }
 
 // HTTPStatus is the status of err's code in the table above (500 for

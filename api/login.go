@@ -24,16 +24,19 @@ import (
 type LoginLimits struct {
 	// Prefix of the Redis keys (default "ocophub:login:").
 	Prefix string
-	// PerAccount: attempts on one username (default 10 per 15 minutes).
-	// A successful sign-in starts the account's count again.
+	// PerAccount: attempts on one username from one client address
+	// (default 10 per 15 minutes). A successful sign-in from that address
+	// starts its count again. The lock is per (account, address) so that
+	// someone guessing a person's password from their own address locks
+	// only themselves out, never the person from theirs.
 	PerAccount redis_rate.Limit
 	// PerIP: attempts from one client address, whatever the username
 	// (default 50 per 15 minutes: a co-op's office shares one address).
 	PerIP redis_rate.Limit
 }
 
-// LoginLimiter counts sign-in attempts per account and per address, so
-// passwords cannot be guessed online at any useful rate.
+// LoginLimiter counts sign-in attempts per (account, address) and per
+// address, so passwords cannot be guessed online at any useful rate.
 type LoginLimiter struct {
 	rl     *redis_rate.Limiter
 	limits LoginLimits
@@ -53,19 +56,22 @@ func NewLoginLimiter(rdb *redis.Client, l LoginLimits) *LoginLimiter {
 	return &LoginLimiter{rl: redis_rate.NewLimiter(rdb), limits: l}
 }
 
-func (l *LoginLimiter) accountKey(username string) string {
+// accountKey counts the attempts on one account from one address; the
+// username is hashed so the keys do not list who has an account.
+func (l *LoginLimiter) accountKey(ip, username string) string {
 	sum := sha256.Sum256([]byte(catalog.NormalizeUsername(username)))
-	return l.limits.Prefix + "user:" + hex.EncodeToString(sum[:12])
+	return l.limits.Prefix + "user:" + hex.EncodeToString(sum[:12]) + ":" + ip
 }
 
-// allow counts one attempt against the address and the account; a refusal
-// is too_many_requests with when to retry. Redis unreachable refuses the
-// attempt (unavailable): failing open would lift the limit.
+// allow counts one attempt against the address and against the account
+// from that address; a refusal is too_many_requests with when to retry.
+// Redis unreachable refuses the attempt (unavailable): failing open would
+// lift the limit.
 func (l *LoginLimiter) allow(ctx context.Context, ip, username string) error {
 	for _, k := range []struct {
 		key   string
 		limit redis_rate.Limit
-	}{{l.limits.Prefix + "ip:" + ip, l.limits.PerIP}, {l.accountKey(username), l.limits.PerAccount}} {
+	}{{l.limits.Prefix + "ip:" + ip, l.limits.PerIP}, {l.accountKey(ip, username), l.limits.PerAccount}} {
 		res, err := l.rl.Allow(ctx, k.key, k.limit)
 		if err != nil {
 			return &catalog.Error{Code: catalog.CodeUnavailable, Message: "cannot check sign-in attempts; try again", Err: err}
@@ -78,9 +84,9 @@ func (l *LoginLimiter) allow(ctx context.Context, ip, username string) error {
 	return nil
 }
 
-// succeeded starts the account's count again.
-func (l *LoginLimiter) succeeded(ctx context.Context, username string) {
-	_ = l.rl.Reset(ctx, l.accountKey(username))
+// succeeded starts the count of the account from that address again.
+func (l *LoginLimiter) succeeded(ctx context.Context, ip, username string) {
+	_ = l.rl.Reset(ctx, l.accountKey(ip, username))
 }
 
 // retryAfter is the cause of a too_many_requests error: when a retry may
@@ -97,19 +103,19 @@ func retrySeconds(d time.Duration) string {
 // (always a new one: a session id planted before sign-in is never
 // promoted) and sets its cookie.
 func (a *Auth) signIn(w http.ResponseWriter, r *http.Request, username, password string) (catalog.User, string, time.Time, error) {
-	ctx := r.Context()
-	if err := a.limiter.allow(ctx, a.clientIP(r), username); err != nil {
+	ctx, ip := r.Context(), a.clientIP(r)
+	if err := a.limiter.allow(ctx, ip, username); err != nil {
 		return catalog.User{}, "", time.Time{}, err
 	}
 	u, err := a.accounts.Login(ctx, username, password)
 	if err != nil {
 		return catalog.User{}, "", time.Time{}, err
 	}
-	a.limiter.succeeded(ctx, username)
+	a.limiter.succeeded(ctx, ip, username)
 	if old := a.sessionSecret(r); old != "" {
 		_ = a.accounts.EndSession(ctx, old)
 	}
-	secret, expires, err := a.accounts.CreateSession(ctx, u.ID, a.lifetime, a.clientIP(r), r.UserAgent())
+	secret, expires, err := a.accounts.CreateSession(ctx, u.ID, a.lifetime, ip, r.UserAgent())
 	if err != nil {
 		return catalog.User{}, "", time.Time{}, err
 	}
@@ -264,7 +270,7 @@ func (a *Auth) LoginForm() http.Handler {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		next := localPath(r.PostFormValue("next"))
+		next := catalog.LocalPath(r.PostFormValue("next"), "/")
 		_, _, _, err := a.signIn(w, r, r.PostFormValue("username"), r.PostFormValue("password"))
 		if err != nil {
 			reason := "credentials"
@@ -295,13 +301,4 @@ func sameOrigin(r *http.Request) bool {
 	}
 	u, err := url.Parse(o)
 	return err == nil && u.Host == r.Host
-}
-
-// localPath keeps a redirect target on this site: a path, never a URL or
-// a scheme-relative "//host".
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
-	}
-	return p
 }

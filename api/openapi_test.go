@@ -219,7 +219,8 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 	}
 	require.ElementsMatch(t, groups, doc.Components.Schemas["Group"].Enum)
 
-	codes := []string{"payload_too_large", "unsupported_media_type", "method_not_allowed", "too_many_requests", "csrf_failed"}
+	codes := []string{"payload_too_large", "unsupported_media_type", "method_not_allowed", "too_many_requests", "csrf_failed",
+		"idempotency_key_reused"}
 	for _, c := range []catalog.Code{catalog.CodeInvalidArgument, catalog.CodeNotFound, catalog.CodeConflict,
 		catalog.CodeInsufficientStock, catalog.CodeFailedPrecondition, catalog.CodePermissionDenied,
 		catalog.CodeUnauthenticated, catalog.CodeUnavailable, catalog.CodeInternal} {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +43,9 @@ type Deps struct {
 	// sign-in and account routes, and every other route but the public
 	// ones answers 401: nobody can get in.
 	Auth *Auth
+	// RequestTimeout bounds each API request and its database work
+	// (default DefaultRequestTimeout; imports get ImportTimeout).
+	RequestTimeout time.Duration
 }
 
 // New builds the router with every route of the API.
@@ -64,7 +68,7 @@ func New(d Deps) (*gin.Engine, error) {
 		auth = &Auth{log: d.Logger}
 	}
 	metrics := newHTTPMetrics(d.Registry)
-	r.Use(requestID(), recoverPanics(d.Logger), accessLog(d.Logger), metrics.middleware(), securityHeaders(auth), auth.pageCSRF)
+	r.Use(requestID(), recoverPanics(d.Logger), accessLog(d.Logger), metrics.middleware(), securityHeaders(auth), capBodies, auth.pageCSRF)
 	r.NoRoute(func(c *gin.Context) {
 		abortWithError(c, catalog.Errorf(catalog.CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -77,7 +81,8 @@ func New(d Deps) (*gin.Engine, error) {
 	r.GET("/readyz", readiness(d.Ready))
 	r.GET("/metrics", gin.WrapH(metricsHandler(d.Registry)))
 
-	v1 := r.Group("/api/v1", noStore, auth.guard(d.Logger))
+	keys, _ := d.Store.(catalog.Idempotency)
+	v1 := r.Group("/api/v1", noStore, deadline(d.RequestTimeout), auth.guard(d.Logger), idempotency(keys))
 	v1.GET("/openapi.json", serveOpenAPI)
 	small := v1.Group("", limitBody(MaxJSONBody))
 	if d.Auth != nil {

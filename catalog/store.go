@@ -1,6 +1,9 @@
 package catalog
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // ListQuery selects a page of a list. Cursor is opaque: the NextCursor of the
 // previous page. Lists are ordered by id, so a page never repeats or skips a
@@ -36,7 +39,8 @@ func (q *ListQuery) Normalize() error {
 	if q.Group != "" {
 		fe.Check("group", q.Group.Validate())
 	}
-	q.Q = Fold(q.Q)
+	q.Q = strings.Join(SearchTerms(Fold(q.Q)), " ")
+	checkSearch(fe, q.Q)
 	return fe.Err()
 }
 

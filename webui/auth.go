@@ -3,9 +3,12 @@ package webui
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"ocophub/api"
 	"ocophub/catalog"
 )
 
@@ -59,6 +62,19 @@ func (ui *UI) requireSignIn(c *gin.Context) {
 	c.Next()
 }
 
+// formOnce runs a form post once per its one-time key (page.FormKey),
+// through the same store of answers as the API's Idempotency-Key: a second
+// post of the same form gets the first answer (its redirect) and changes
+// nothing. A post without a key (a script) runs as it is.
+func (ui *UI) formOnce(c *gin.Context) {
+	key := c.PostForm("idempotency_key")
+	if c.Request.Method != http.MethodPost || key == "" {
+		c.Next()
+		return
+	}
+	api.Once(c, ui.d.Store, "user:"+strconv.FormatInt(principal(c).UserID, 10), "form:"+key)
+}
+
 // need refuses a page to a role that may not do p. The store refuses
 // the action anyway; this shows a clear page instead of a half-rendered one.
 func (ui *UI) need(p catalog.Permission) gin.HandlerFunc {
@@ -86,14 +102,20 @@ type loginData struct {
 	// `ocophub dev`).
 	Available bool
 	Dev       bool
-	// Problem is why the last sign-in failed (credentials, too_many,
-	// unavailable).
+	// Problem is why the last sign-in failed, one of loginProblems.
 	Problem string
 }
 
+// loginProblems are the reasons api.Auth's LoginForm sends back in
+// ?error=; anything else in the address is ignored, never shown.
+var loginProblems = []string{"credentials", "too_many", "unavailable"}
+
 func (ui *UI) loginPage(c *gin.Context) {
-	d := loginData{Next: localPath(c.Query("next"), "/"), Available: ui.d.Authenticate != nil || ui.d.DevOperator,
-		Dev: ui.d.Authenticate == nil && ui.d.DevOperator, Problem: c.Query("error")}
+	d := loginData{Next: catalog.LocalPath(c.Query("next"), "/"), Available: ui.d.Authenticate != nil || ui.d.DevOperator,
+		Dev: ui.d.Authenticate == nil && ui.d.DevOperator}
+	if slices.Contains(loginProblems, c.Query("error")) {
+		d.Problem = c.Query("error")
+	}
 	status := http.StatusOK
 	if !d.Available {
 		status = http.StatusServiceUnavailable
@@ -111,7 +133,7 @@ func (ui *UI) login(c *gin.Context) {
 		return
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: devCookie, Value: "1", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	c.Redirect(http.StatusSeeOther, localPath(c.PostForm("next"), "/"))
+	c.Redirect(http.StatusSeeOther, catalog.LocalPath(c.PostForm("next"), "/"))
 }
 
 func (ui *UI) logout(c *gin.Context) {

@@ -71,15 +71,15 @@ func (ui *UI) coopsPage(c *gin.Context) {
 		}
 	}
 	if d.Sales {
-		orders, err := ui.d.Store.OrdersSince(ctx, ui.d.Now().AddDate(0, 0, -chartDays))
+		sales, err := ui.d.Store.DailySales(ctx, ui.d.Now().AddDate(0, 0, -chartDays), chartDays+1)
 		if err != nil {
 			ui.fail(c, err)
 			return
 		}
-		for _, o := range orders {
-			if r := byCoop[o.CoopID]; r != nil && o.Status != catalog.OrderCancelled {
-				r.Orders++
-				r.Revenue += o.Total
+		for _, ds := range sales.Days {
+			if r := byCoop[ds.CoopID]; r != nil {
+				r.Orders += ds.Orders
+				r.Revenue += ds.Revenue
 			}
 		}
 	}

@@ -46,38 +46,36 @@ func (ui *UI) dashboard(c *gin.Context) {
 	now := ui.d.Now().In(vietnam)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, vietnam)
 	from := today.AddDate(0, 0, -(chartDays - 1))
-	var orders []store.OrderSummary
+	var sales store.Sales
 	var err error
 	if role.Can(catalog.PermOrdersRead) {
-		if orders, err = ui.d.Store.OrdersSince(ctx, from); err != nil {
+		if sales, err = ui.d.Store.DailySales(ctx, from, chartDays); err != nil {
 			ui.fail(c, err)
 			return
 		}
 	}
-	d := dashboardData{AlertAt: ui.d.StockAlertAt, Sales: role.Can(catalog.PermOrdersRead), Health: role.Can(catalog.PermShopsRead)}
+	d := dashboardData{AlertAt: ui.d.StockAlertAt, Sales: role.Can(catalog.PermOrdersRead), Health: role.Can(catalog.PermShopsRead),
+		OpenOrder: sales.Open}
 	byPlatform := map[catalog.Platform]*channelDay{}
-	for _, o := range orders {
-		if o.Status == catalog.OrderReadyToShip || o.Status == catalog.OrderUnpaid {
-			d.OpenOrder++
-		}
-		if o.Status == catalog.OrderCancelled || o.PlacedAt.Before(today) {
+	for _, ds := range sales.Days {
+		if ds.Day != chartDays-1 {
 			continue
 		}
-		cd := byPlatform[o.Platform]
+		cd := byPlatform[ds.Platform]
 		if cd == nil {
-			cd = &channelDay{Platform: o.Platform}
-			byPlatform[o.Platform] = cd
+			cd = &channelDay{Platform: ds.Platform}
+			byPlatform[ds.Platform] = cd
 		}
-		cd.Orders++
-		cd.Revenue += o.Total
-		d.TodayAll.Orders++
-		d.TodayAll.Revenue += o.Total
+		cd.Orders += ds.Orders
+		cd.Revenue += ds.Revenue
+		d.TodayAll.Orders += ds.Orders
+		d.TodayAll.Revenue += ds.Revenue
 	}
 	for _, cd := range byPlatform {
 		d.Today = append(d.Today, *cd)
 	}
 	sort.Slice(d.Today, func(i, j int) bool { return d.Today[i].Platform < d.Today[j].Platform })
-	d.Chart = newSalesChart(orders, from, chartDays)
+	d.Chart = newSalesChart(sales.Days, from, chartDays)
 	if d.Alerts, err = ui.d.Store.LowStocks(ctx, ui.d.StockAlertAt, 10); err != nil {
 		ui.fail(c, err)
 		return
@@ -154,27 +152,24 @@ type chartLabel struct {
 	Anchor string // SVG text-anchor
 }
 
-func newSalesChart(orders []store.OrderSummary, from time.Time, days int) salesChart {
+func newSalesChart(sales []store.DaySales, from time.Time, days int) salesChart {
 	ch := salesChart{Width: 600, Height: 200}
 	perDay := make([]map[catalog.Platform]catalog.VND, days)
 	totals := map[catalog.Platform]*channelDay{}
-	for _, o := range orders {
-		if o.Status == catalog.OrderCancelled {
-			continue
-		}
-		i := int(o.PlacedAt.In(vietnam).Sub(from).Hours() / 24)
+	for _, ds := range sales {
+		i := ds.Day
 		if i < 0 || i >= days {
 			continue
 		}
 		if perDay[i] == nil {
 			perDay[i] = map[catalog.Platform]catalog.VND{}
 		}
-		perDay[i][o.Platform] += o.Total
-		if totals[o.Platform] == nil {
-			totals[o.Platform] = &channelDay{Platform: o.Platform}
+		perDay[i][ds.Platform] += ds.Revenue
+		if totals[ds.Platform] == nil {
+			totals[ds.Platform] = &channelDay{Platform: ds.Platform}
 		}
-		totals[o.Platform].Orders++
-		totals[o.Platform].Revenue += o.Total
+		totals[ds.Platform].Orders += ds.Orders
+		totals[ds.Platform].Revenue += ds.Revenue
 	}
 	for _, t := range totals {
 		ch.Legend = append(ch.Legend, *t)

@@ -52,7 +52,7 @@ func pathID(c *gin.Context, name string) (int64, error) {
 // back redirects to a page of the hub with a success message id
 // ("flash.<ok>").
 func back(c *gin.Context, to, ok string) {
-	u, _ := url.Parse(localPath(to, "/"))
+	u, _ := url.Parse(catalog.LocalPath(to, "/"))
 	q := u.Query()
 	q.Set("ok", ok)
 	u.RawQuery = q.Encode()

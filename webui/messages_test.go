@@ -146,18 +146,17 @@ func TestShopLight(t *testing.T) {
 
 func TestSalesChart(t *testing.T) {
 	from := time.Date(2026, 10, 24, 0, 0, 0, 0, vietnam)
-	orders := []store.OrderSummary{
-		{Platform: catalog.PlatformLazada, Total: 190_000, PlacedAt: from.AddDate(0, 0, 29).Add(time.Hour)},
-		{Platform: catalog.PlatformShopee, Total: 95_000, PlacedAt: from.AddDate(0, 0, 29).Add(2 * time.Hour)},
-		{Platform: catalog.PlatformShopee, Total: 50_000, Status: catalog.OrderCancelled, PlacedAt: from.AddDate(0, 0, 2)},
-		{Platform: catalog.PlatformZalo, Total: 95_000, PlacedAt: from.AddDate(0, 0, -1)}, // before the window
+	sales := []store.DaySales{
+		{Day: 29, Platform: catalog.PlatformLazada, Orders: 1, Revenue: 190_000},
+		{Day: 29, Platform: catalog.PlatformShopee, Orders: 1, Revenue: 95_000},
+		{Day: -1, Platform: catalog.PlatformZalo, Orders: 1, Revenue: 95_000}, // before the window
 	}
-	ch := newSalesChart(orders, from, 30)
+	ch := newSalesChart(sales, from, 30)
 	require.False(t, ch.Empty)
 	require.Equal(t, catalog.VND(285_000), ch.Max)
 	require.Len(t, ch.Bars, 30)
 	require.Len(t, ch.Bars[29].Parts, 2, "today stacks Lazada and Shopee")
-	require.Empty(t, ch.Bars[2].Parts, "a cancelled order is no sale")
+	require.Empty(t, ch.Bars[2].Parts, "a day without sales")
 	require.Len(t, ch.Legend, 2)
 	last := ch.Labels[len(ch.Labels)-1]
 	require.Equal(t, "22/11", last.Text)

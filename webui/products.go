@@ -257,7 +257,7 @@ func (ui *UI) listingCommand(c *gin.Context, run func(ctx context.Context, id in
 		ui.fail(c, err)
 		return
 	}
-	back(c, localPath(c.PostForm("back"), fmt.Sprintf("/products/%d", l.ProductID)), ok)
+	back(c, catalog.LocalPath(c.PostForm("back"), fmt.Sprintf("/products/%d", l.ProductID)), ok)
 }
 
 // listingOverrides saves a listing's own content on its channel (title,

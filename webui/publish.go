@@ -117,7 +117,30 @@ func (ui *UI) publishStart(c *gin.Context) {
 		ui.showPublish(c, http.StatusUnprocessableEntity, f, p.T("publish.other_coop"))
 		return
 	}
+	if len(products) > maxProgressProducts {
+		products = nil // a run this large is followed by its shops' listings
+	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/publish/progress?s=%s&p=%s", joinIDs(shops), joinIDs(products)))
+}
+
+// Bounds of the progress page's lists: every shop costs a walk through its
+// listings, and the product list is searched for each listing.
+const (
+	maxProgressShops    = 20
+	maxProgressProducts = 1000
+)
+
+// boundedIDs reads a comma-separated list of ids, each once, and refuses
+// a list longer than limit (invalid_argument: 400).
+func boundedIDs(s, field string, limit int) ([]int64, error) {
+	ids := idList(s)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) > limit || len(s) > limit*21 {
+		return nil, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: fmt.Sprintf("at most %d ids in %s", limit, field),
+			Fields: map[string]string{field: fmt.Sprintf("at most %d ids", limit)}}
+	}
+	return ids, nil
 }
 
 // progressData counts the listings of a publish run by status.
@@ -139,7 +162,16 @@ type progressRow struct {
 // "progress" block every second until every listing is live or failed.
 func (ui *UI) publishProgress(c *gin.Context) {
 	ctx := c.Request.Context()
-	shops, products := idList(c.Query("s")), idList(c.Query("p"))
+	shops, err := boundedIDs(c.Query("s"), "s", maxProgressShops)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	products, err := boundedIDs(c.Query("p"), "p", maxProgressProducts)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
 	d := &progressData{Query: c.Request.URL.RawQuery}
 	byID := map[int64]catalog.Product{}
 	for _, shopID := range shops {
@@ -156,7 +188,7 @@ func (ui *UI) publishProgress(c *gin.Context) {
 				return
 			}
 			for _, l := range page {
-				if !slices.Contains(products, l.ProductID) {
+				if _, found := slices.BinarySearch(products, l.ProductID); len(products) > 0 && !found {
 					continue
 				}
 				pr, ok := byID[l.ProductID]

@@ -2,7 +2,9 @@ package webui
 
 import (
 	"bytes"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -108,6 +110,25 @@ func (p *page) T(id string, args ...any) string {
 	return s
 }
 
+// known is the text of a message whose id came from a request, or "" when
+// no message has that id: the page never shows an id it was sent as text.
+func (p *page) known(id string) string {
+	s, err := p.loc.Localize(&i18n.LocalizeConfig{MessageID: id})
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+// FormKey is a new one-time key for a form (its hidden idempotency_key):
+// the form posted twice, by a double click or a retry, acts once and the
+// second post gets the first answer (formOnce).
+func (p *page) FormKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
 // Can reports whether the signed-in person's role may do permission p,
 // so a page offers only the buttons that will work.
 func (p *page) Can(perm string) bool { return p.User.Role.Can(catalog.Permission(perm)) }
@@ -147,7 +168,7 @@ func (ui *UI) newPage(c *gin.Context, nav, titleID string, data any) *page {
 		p.CSRFToken = ui.d.CSRFToken(c.Request)
 	}
 	if f := c.Query("ok"); f != "" {
-		p.Flash = p.T("flash." + f)
+		p.Flash = p.known("flash." + f)
 	}
 	p.Title = p.T(titleID)
 	return p
@@ -208,16 +229,7 @@ func (ui *UI) setLanguage(c *gin.Context) {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	c.Redirect(http.StatusSeeOther, localPath(c.Query("next"), "/"))
-}
-
-// localPath accepts only a path on this site ("/x", not "//evil" or
-// "https://…"), so a redirect target from a query cannot leave the hub.
-func localPath(p, fallback string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		return fallback
-	}
-	return p
+	c.Redirect(http.StatusSeeOther, catalog.LocalPath(c.Query("next"), "/"))
 }
 
 // formatFuncs format values the Vietnamese way whatever the language:

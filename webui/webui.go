@@ -30,12 +30,13 @@ type Store interface {
 	ListingsOfVariant(ctx context.Context, variantID int64) ([]catalog.Listing, error)
 	Order(ctx context.Context, id int64) (catalog.Order, error)
 	OrderInbox(ctx context.Context, q store.OrderQuery) ([]catalog.Order, error)
-	OrdersSince(ctx context.Context, since time.Time) ([]store.OrderSummary, error)
+	DailySales(ctx context.Context, from time.Time, days int) (store.Sales, error)
 	ShopSyncs(ctx context.Context) (map[int64]*store.ShopSync, error)
 	Pushes(ctx context.Context, q store.PushQuery) ([]store.PushAudit, error)
 	LowStocks(ctx context.Context, threshold int64, limit int) ([]store.LowStock, error)
 	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
-	ops.CampaignStore // alliance campaigns (campaigns.go)
+	ops.CampaignStore   // alliance campaigns (campaigns.go)
+	catalog.Idempotency // one-time form keys (formOnce)
 
 	StartLive(ctx context.Context, in catalog.LiveStart) (catalog.LiveSession, error)
 	AdjustLiveHold(ctx context.Context, sessionID, variantID, delta int64) (catalog.LiveSession, error)
@@ -141,7 +142,7 @@ func (ui *UI) mount(r *gin.Engine) {
 	r.POST("/login", ui.login)
 	r.POST("/logout", ui.logout)
 
-	g := r.Group("", ui.requireSignIn)
+	g := r.Group("", ui.requireSignIn, ui.formOnce)
 	read, write := catalog.PermCatalogRead, catalog.PermCatalogWrite
 	g.GET("/", ui.need(read), ui.dashboard)
 	g.GET("/products", ui.need(read), ui.productList)

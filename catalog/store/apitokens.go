@@ -131,6 +131,25 @@ func (s *Store) RevokeAPIToken(ctx context.Context, id int64) (catalog.APIToken,
 	return apiTokens.get(ctx, s.db, id)
 }
 
+// revokeTokensOf revokes every live token the user made, in tx, each in
+// its co-op's audit log.
+func (s *Store) revokeTokensOf(tx *gorm.DB, sc catalog.Scope, userID int64) error {
+	var rows []apiTokenRow
+	if err := tx.Where("created_by = ? AND revoked_at IS NULL", userID).Find(&rows).Error; err != nil {
+		return translate(err, "API token")
+	}
+	now := s.now().UTC()
+	for _, r := range rows {
+		if err := tx.Model(&apiTokenRow{}).Where("id = ?", r.ID).Update("revoked_at", now).Error; err != nil {
+			return translate(err, "API token")
+		}
+		if err := s.auditToken(tx, sc, r, "token.revoked"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 var errBadToken = &catalog.Error{Code: catalog.CodeUnauthenticated, Message: "the API token is unknown, revoked or expired"}
 
 // TokenPrincipal returns who an API token secret acts as: unauthenticated

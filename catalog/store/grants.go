@@ -44,8 +44,10 @@ func grantsIn(db *gorm.DB, s catalog.Scope) *gorm.DB {
 
 // CreateGrant records a co-op's consent: staff member g.StaffUserID of the
 // co-op's alliance may use g.Rights on the co-op's data until g.ExpiresAt.
-// Only the co-op's manager gives it; it is written to the co-op's audit
-// log.
+// Only the co-op's own manager gives it, signed in as a person whose
+// account speaks for the co-op (speaksForCoop): never a token, never an
+// account the alliance made or set the password of. It is written to the
+// co-op's audit log, and so is a refusal.
 func (s *Store) CreateGrant(ctx context.Context, g *catalog.Grant) error {
 	sc, err := allowed(ctx, catalog.PermGrantsManage)
 	if err != nil {
@@ -58,6 +60,15 @@ func (s *Store) CreateGrant(ctx context.Context, g *catalog.Grant) error {
 	coop, err := s.Coop(ctx, g.CoopID)
 	if err != nil {
 		return fieldNotFound(err, "coop_id", "co-op not found")
+	}
+	if may, err := s.speaksForCoop(ctx, sc, g.CoopID); err != nil || !may {
+		if err != nil {
+			return err
+		}
+		_ = s.recordAudit(s.db.WithContext(ctx), sc, g.CoopID, "grant.refused", "grant", 0,
+			"consent refused: only the co-op's own manager, signed in, gives it")
+		return &catalog.Error{Code: catalog.CodePermissionDenied,
+			Message: "only the co-op's own manager, signed in with an account the alliance did not make or reset, gives consent"}
 	}
 	var staff userRow
 	err = s.db.WithContext(ctx).Where("id = ? AND role = ? AND alliance_id = ? AND NOT disabled",

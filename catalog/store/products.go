@@ -82,7 +82,7 @@ func (s *Store) ListProducts(ctx context.Context, q catalog.ListQuery) ([]catalo
 		if q.Group != "" {
 			db = db.Where("products.ocop_group = ?", string(q.Group))
 		}
-		for _, word := range strings.Fields(catalog.Fold(q.Q)) {
+		for _, word := range catalog.SearchTerms(catalog.Fold(q.Q)) {
 			db = db.Where(`products.search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(word)+"%")
 		}
 		return db

@@ -20,9 +20,13 @@ type userRow struct {
 	CoopID       *int64
 	PasswordHash string
 	Disabled     bool
-	Version      int64
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// MayConsent: the password was set only by the platform or by a
+	// manager of the co-op who may consent (speaksForCoop), so the account
+	// may give the co-op's consent.
+	MayConsent bool
+	Version    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 func (userRow) TableName() string { return "users" }
@@ -125,19 +129,55 @@ func (s *Store) CreateUser(ctx context.Context, u *catalog.User, password string
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}
+	may, err := s.speaksForCoop(ctx, sc, u.CoopID)
+	if err != nil {
+		return err
+	}
 	row := userRow{Username: u.Username, Name: u.Name, Role: string(u.Role), AllianceID: idOrNull(u.AllianceID),
-		CoopID: idOrNull(u.CoopID), PasswordHash: hash, Version: 1}
+		CoopID: idOrNull(u.CoopID), PasswordHash: hash, MayConsent: may && u.Role.OfCoop(), Version: 1}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "user "+u.Username)
 		}
-		return s.auditMember(tx, sc, row.asDomain(), "user.created", "role "+row.Role)
+		return s.auditMember(tx, sc, row.asDomain(), "user.created", "role "+row.Role+consentNote(row))
 	})
 	if err != nil {
 		return err
 	}
 	*u = row.asDomain()
 	return nil
+}
+
+// speaksForCoop reports whether the caller may hand the co-op's voice to
+// an account it sets the password of: the platform (the operator, or the
+// system itself), or a signed-in manager of the co-op whose own account
+// may consent. An alliance admin may not (it would then know the password
+// of an account that consents for the co-op), nor any token.
+func (s *Store) speaksForCoop(ctx context.Context, sc catalog.Scope, coopID int64) (bool, error) {
+	switch {
+	case coopID == 0 || sc.TokenID() != 0:
+		return false, nil
+	case sc.IsOperator():
+		return true, nil
+	case sc.Role() != catalog.RoleCoopManager || !sc.MemberOf(coopID):
+		return false, nil
+	case sc.UserID() == 0:
+		return true, nil // the system acting as the co-op
+	}
+	var me userRow
+	if err := s.db.WithContext(ctx).Select("may_consent", "coop_id").Take(&me, sc.UserID()).Error; err != nil {
+		return false, translate(err, "user")
+	}
+	return me.MayConsent && deref64(me.CoopID) == coopID, nil
+}
+
+// consentNote tells the co-op's audit log that an account of its own
+// cannot give its consent.
+func consentNote(r userRow) string {
+	if catalog.Role(r.Role) == catalog.RoleCoopManager && !r.MayConsent {
+		return ", cannot give consent"
+	}
+	return ""
 }
 
 // auditMember records a change of a co-op's people (users, tokens) in
@@ -194,7 +234,9 @@ func (s *Store) ListUsers(ctx context.Context, q catalog.ListQuery) ([]catalog.U
 
 // UpdateUser writes u.Name, u.Role and u.Disabled if u.Version is current
 // and, with newPassword, sets the password. Username and tenant stay. A
-// disabled user or a new password ends the user's sessions. No one changes
+// disabled user or a new password ends the user's sessions; a disabled
+// user or a new role revokes the API tokens the user made (a token must not
+// outlive the power of its maker). No one changes
 // their own role or disables themselves (an alliance would lose its last
 // admin by a slip).
 func (s *Store) UpdateUser(ctx context.Context, u *catalog.User, newPassword string) error {
@@ -227,7 +269,15 @@ func (s *Store) UpdateUser(ctx context.Context, u *catalog.User, newPassword str
 			return fmt.Errorf("hash password: %w", err)
 		}
 		set["password_hash"] = hash
+		// Whoever sets a password knows it: the account speaks for the
+		// co-op only if they may.
+		may, err := s.speaksForCoop(ctx, sc, current.CoopID)
+		if err != nil {
+			return err
+		}
+		set["may_consent"] = may && u.Role.OfCoop()
 	}
+	revokeTokens := u.Disabled || u.Role != current.Role
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&userRow{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(set)
 		if res.Error != nil {
@@ -241,7 +291,16 @@ func (s *Store) UpdateUser(ctx context.Context, u *catalog.User, newPassword str
 				return err
 			}
 		}
-		return s.auditMember(tx, sc, *u, "user.changed", userChange(current, *u, newPassword != ""))
+		if revokeTokens {
+			if err := s.revokeTokensOf(tx, sc, u.ID); err != nil {
+				return err
+			}
+		}
+		detail := userChange(current, *u, newPassword != "")
+		if may, ok := set["may_consent"].(bool); ok && !may && u.Role == catalog.RoleCoopManager {
+			detail += ", cannot give consent"
+		}
+		return s.auditMember(tx, sc, *u, "user.changed", detail)
 	})
 	if err != nil {
 		return err
