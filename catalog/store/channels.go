@@ -90,6 +90,9 @@ var shops = entity[shopRow, catalog.Shop]{what: "shop", table: "shops",
 // (opaque bytes, sealed here), or refreshes the grant of a shop connected
 // before (same platform and external id, same co-op).
 func (s *Store) ConnectShop(ctx context.Context, sh *catalog.Shop, token []byte, accessExp, refreshExp, authorizedUntil time.Time) error {
+	if _, err := allowed(ctx, catalog.PermShopsWrite); err != nil {
+		return err
+	}
 	if _, err := s.Coop(ctx, sh.CoopID); err != nil {
 		return fieldNotFound(err, "coop_id", "co-op not found")
 	}
@@ -164,7 +167,7 @@ func (s *Store) SetShopRule(ctx context.Context, id, version int64, rule catalog
 	if err := rule.Validate(); err != nil {
 		return catalog.Shop{}, err
 	}
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermShopsWrite)
 	if err != nil {
 		return catalog.Shop{}, err
 	}
@@ -229,6 +232,9 @@ func tokenAD(shopID int64) string { return "shop-token:" + strconv.FormatInt(sho
 // SetShopConnected marks a shop (dis)connected: a revoked grant stops
 // pushes until the seller reconnects.
 func (s *Store) SetShopConnected(ctx context.Context, shopID int64, connected bool) error {
+	if _, err := allowed(ctx, catalog.PermShopsWrite); err != nil {
+		return err
+	}
 	if _, err := s.Shop(ctx, shopID); err != nil {
 		return err
 	}
@@ -291,6 +297,9 @@ var listings = entity[listingRow, catalog.Listing]{what: "listing", table: "list
 // AddListing offers a variant in a shop of the same co-op as a draft, or
 // returns the existing listing of that pair.
 func (s *Store) AddListing(ctx context.Context, shopID, variantID int64) (catalog.Listing, error) {
+	if _, err := allowed(ctx, catalog.PermShopsWrite); err != nil {
+		return catalog.Listing{}, err
+	}
 	sh, err := s.Shop(ctx, shopID)
 	if err != nil {
 		return catalog.Listing{}, fieldNotFound(err, "shop_id", "shop not found")
@@ -377,7 +386,7 @@ func (s *Store) SetListingOverrides(ctx context.Context, id, version int64, o ca
 	if err := o.Validate(); err != nil {
 		return catalog.Listing{}, err
 	}
-	sc, err := scopeOf(ctx)
+	sc, err := allowed(ctx, catalog.PermShopsWrite)
 	if err != nil {
 		return catalog.Listing{}, err
 	}

@@ -176,3 +176,36 @@ func TestCancelledStatementStops(t *testing.T) {
 		return running == 0
 	}, 3*time.Second, 100*time.Millisecond, "the server still runs the statement")
 }
+
+// TestStoreWritesCheckThePermission: the store refuses a write to a role
+// that may not make it even inside its own tenant, whatever the handler
+// checked (defence in depth): a seller connects no shop, sets no rule,
+// publishes and overrides nothing.
+func TestStoreWritesCheckThePermission(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		k := keyed(t, s)
+		A := storetest.NewFixture(t, k, "WP")
+		p := A.Product("CHE-WP", 63, 1)
+		require.NoError(t, k.CreateProduct(storetest.Operator(), &p))
+		shop := connectShop(t, k, storetest.Operator(), A.Coop.ID, catalog.PlatformLazada, "wp-1")
+		listing, err := k.AddListing(storetest.Operator(), shop.ID, p.Variants[0].ID)
+		require.NoError(t, err)
+		seller := as(t, k, addUser(t, k, "seller.wp", catalog.RoleCoopSeller, 0, A.Coop.ID))
+
+		sh := catalog.Shop{CoopID: A.Coop.ID, Platform: catalog.PlatformShopee, ExternalID: "wp-2"}
+		requireCode(t, catalog.CodePermissionDenied, k.ConnectShop(seller, &sh, []byte(`{}`), time.Now(), time.Now(), time.Time{}), "connect")
+		_, err = k.SetShopRule(seller, shop.ID, shop.Version, catalog.StockRule{BufferUnits: 1})
+		requireCode(t, catalog.CodePermissionDenied, err, "stock rule")
+		_, err = k.AddListing(seller, shop.ID, p.Variants[0].ID)
+		requireCode(t, catalog.CodePermissionDenied, err, "publish")
+		_, err = k.SetListingOverrides(seller, listing.ID, listing.Version, catalog.ListingOverrides{Title: "x"})
+		requireCode(t, catalog.CodePermissionDenied, err, "overrides")
+		requireCode(t, catalog.CodePermissionDenied, k.SetShopConnected(seller, shop.ID, false), "disconnect")
+		co := catalog.Coop{AllianceID: A.Alliance.ID, Code: "HTX-WP2", Name: "HTX", Province: "Thái Nguyên"}
+		requireCode(t, catalog.CodePermissionDenied, k.CreateCoop(as(t, k, addUser(t, k, "staff.wp", catalog.RoleAllianceStaff, A.Alliance.ID, 0)), &co), "staff add no co-op")
+		got, err := k.Shop(storetest.Operator(), shop.ID)
+		require.NoError(t, err)
+		require.True(t, got.Connected)
+		require.Equal(t, shop.Version, got.Version)
+	})
+}

@@ -93,7 +93,11 @@ func (s *Store) CreateCoop(ctx context.Context, c *catalog.Coop) error {
 	if _, err := s.Alliance(ctx, c.AllianceID); err != nil {
 		return fieldNotFound(err, "alliance_id", "alliance not found")
 	}
-	if sc := catalog.ScopeFrom(ctx); !sc.IsOperator() && sc.AllianceID() != c.AllianceID {
+	sc, err := allowed(ctx, catalog.PermTenantWrite)
+	if err != nil {
+		return err
+	}
+	if !sc.IsOperator() && sc.AllianceID() != c.AllianceID {
 		return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "only the alliance can add co-ops"}
 	}
 	row := toCoopRow(c)
