@@ -358,8 +358,10 @@ func TestWebhookNamesItsShop(t *testing.T) {
 		}
 		return shops
 	}
+	sent := strconv.FormatInt(time.Now().Unix(), 10) // inside the platforms' windows
 	lazadaPush := func(seller, order string) string {
-		return `{"seller_id":"` + seller + `","message_type":0,"data":{"order_status":"pending","status_update_time":1700000000,"trade_order_id":"` + order + `"},"timestamp":1700000000000}`
+		return `{"seller_id":"` + seller + `","message_type":0,"data":{"order_status":"pending","status_update_time":` + sent +
+			`,"trade_order_id":"` + order + `"},"timestamp":` + sent + `000}`
 	}
 
 	// Lazada names seller 5005: that is B's Lazada shop, never A's Shopee
@@ -372,7 +374,7 @@ func TestWebhookNamesItsShop(t *testing.T) {
 	requireError(t, post("lazada", body, ""), http.StatusUnauthorized, catalog.CodeUnauthenticated)
 	require.Empty(t, queuedFor())
 	// Shopee signs its own callback URL: its push names A's shop.
-	sp := `{"code":3,"shop_id":5005,"timestamp":1700000000,"data":{"ordersn":"SP-1","status":"READY_TO_SHIP","update_time":1700000000}}`
+	sp := `{"code":3,"shop_id":5005,"timestamp":` + sent + `,"data":{"ordersn":"SP-1","status":"READY_TO_SHIP","update_time":` + sent + `}}`
 	require.Equal(t, http.StatusOK, post("shopee", sp, mac(spKey, srv.URL+"/webhooks/shopee", "|", sp)).Status)
 	require.Equal(t, []int64{shopA.ID}, queuedFor())
 	requireError(t, post("shopee", sp, mac(spKey, "https://evil.example/webhooks/shopee", "|", sp)), http.StatusUnauthorized, catalog.CodeUnauthenticated)

@@ -59,6 +59,7 @@ type ChannelStore interface {
 	OrderHistory(ctx context.Context, orderID int64) ([]store.OrderEvent, error)
 	ListOrders(ctx context.Context, q catalog.ListQuery) ([]catalog.Order, string, error)
 	InboxAdd(ctx context.Context, platform catalog.Platform, eventID, shopExtID, orderExtID string, body []byte) (int64, bool, error)
+	InboxDeadLetter(ctx context.Context, platform catalog.Platform, body []byte, reason string) (int64, bool, error)
 	// Catalog reads: the co-op a shop is connected for, the warehouses of
 	// a stock rule, the variants of a product to list.
 	Coop(ctx context.Context, id int64) (catalog.Coop, error)

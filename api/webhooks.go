@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,9 +38,12 @@ func newWebhookMetrics(reg *prometheus.Registry) webhookMetrics {
 // receiveWebhook takes a marketplace push: verify the signature on the RAW
 // body, store each event in the inbox (unique per event, so a push
 // delivered twice is one event), enqueue its ingestion and answer 200 at
-// once. A bad signature is 401 and nothing is stored. An event for a shop
-// not connected here is acknowledged and dropped with a metric: it cannot
-// be attributed to any co-op.
+// once. A bad signature is 401 and nothing is stored; so is a push whose
+// signed timestamp is outside the platform's window (a replay). A signed
+// body the driver cannot read is acknowledged and kept as a dead letter:
+// refusing it would only make the platform send it again and again. An
+// event for a shop not connected here is acknowledged and dropped with a
+// metric: it cannot be attributed to any co-op.
 func (h syncHandlers) receiveWebhook(c *gin.Context) {
 	platform, err := catalog.ParsePlatform(c.Param("platform"))
 	newDriver, ok := h.Drivers[platform]
@@ -52,20 +56,30 @@ func (h syncHandlers) receiveWebhook(c *gin.Context) {
 		abortWithError(c, tooBigOr(err, err))
 		return
 	}
-	events, err := newDriver(catalog.Shop{}).ParseWebhook(h.callbackURL(c), c.Request.Header, body)
-	if err != nil {
-		result := "invalid"
-		if driver.CodeOf(err) == driver.CodePermissionDenied {
-			result = "bad_signature"
-			h.metrics.received.WithLabelValues(string(platform), result).Inc()
-			abortWithError(c, &catalog.Error{Code: catalog.CodeUnauthenticated, Message: "push signature does not match"})
+	d := newDriver(catalog.Shop{})
+	events, err := d.ParseWebhook(h.callbackURL(c), c.Request.Header, body)
+	ctx := catalog.WithScope(c.Request.Context(), catalog.OperatorScope())
+	switch driver.CodeOf(err) {
+	case "":
+	case driver.CodePermissionDenied:
+		h.metrics.received.WithLabelValues(string(platform), "bad_signature").Inc()
+		abortWithError(c, &catalog.Error{Code: catalog.CodeUnauthenticated, Message: "push signature does not match"})
+		return
+	default:
+		if _, _, err := h.Store.InboxDeadLetter(ctx, platform, body, err.Error()); err != nil {
+			abortWithError(c, err)
 			return
 		}
-		h.metrics.received.WithLabelValues(string(platform), result).Inc()
-		abortWithError(c, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "push body is not understood"})
+		h.metrics.received.WithLabelValues(string(platform), "dead_letter").Inc()
+		slog.WarnContext(ctx, "signed push not understood; kept as a dead letter", "platform", platform, "err", err)
+		c.Status(http.StatusOK)
 		return
 	}
-	ctx := catalog.WithScope(c.Request.Context(), catalog.OperatorScope())
+	if stale(events, d.Capabilities().PushMaxAge, time.Now()) {
+		h.metrics.received.WithLabelValues(string(platform), "replay").Inc()
+		abortWithError(c, &catalog.Error{Code: catalog.CodeUnauthenticated, Message: "push is outside the platform's time window"})
+		return
+	}
 	for _, ev := range events {
 		if ev.Kind != driver.EventOrderStatus || ev.OrderID == "" {
 			h.metrics.received.WithLabelValues(string(platform), "ignored").Inc()
@@ -99,6 +113,23 @@ func (h syncHandlers) receiveWebhook(c *gin.Context) {
 		h.metrics.received.WithLabelValues(string(platform), result).Inc()
 	}
 	c.Status(http.StatusOK)
+}
+
+// pushClockSkew is how far ahead of the hub's clock a platform's may run.
+const pushClockSkew = 5 * time.Minute
+
+// stale reports whether a push signed by a platform that signs its
+// timestamp (maxAge > 0) was sent outside [now − maxAge, now + skew].
+func stale(events []driver.Event, maxAge time.Duration, now time.Time) bool {
+	if maxAge <= 0 {
+		return false
+	}
+	for _, ev := range events {
+		if ev.SentAt.IsZero() || now.Sub(ev.SentAt) > maxAge || ev.SentAt.Sub(now) > pushClockSkew {
+			return true
+		}
+	}
+	return false
 }
 
 // callbackURL is the URL the platform posted to, as it signed it (Shopee
