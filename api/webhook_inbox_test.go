@@ -35,7 +35,9 @@ func TestSignedPushIsNeverRefusedForever(t *testing.T) {
 	const lzKey, lzSecret = "100200", "lazada app secret"
 	const zaloApp, zaloKey = "3106478529153827461", "the OA secret key"
 	srv := newSyncServer(t, st, &api.SyncDeps{Store: st, Tasks: &fakeTasks{}, Drivers: map[catalog.Platform]func(catalog.Shop) driver.Driver{
-		catalog.PlatformLazada: func(catalog.Shop) driver.Driver { return lazada.New(lazada.Config{AppKey: lzKey, AppSecret: lzSecret}, nil) },
+		catalog.PlatformLazada: func(catalog.Shop) driver.Driver {
+			return lazada.New(lazada.Config{AppKey: lzKey, AppSecret: lzSecret}, nil)
+		},
 		catalog.PlatformZalo: func(catalog.Shop) driver.Driver {
 			return zalo.New(zalo.Config{AppID: zaloApp, AppSecret: "app secret", OASecretKey: zaloKey}, nil)
 		},
