@@ -13,8 +13,9 @@ const (
 	OrderDelivered   OrderStatus = "delivered"
 	OrderCancelled   OrderStatus = "cancelled"
 	// OrderUnknown is a platform status no driver maps (one the platform
-	// added later): the order is kept and flagged for a person, and moves
-	// no stock until a known status arrives.
+	// added later): the order is kept and flagged for a person. A new one
+	// reserves its units, as the channel took them at checkout: holding
+	// them until a known status arrives can never oversell.
 	OrderUnknown OrderStatus = "unknown"
 )
 
@@ -32,13 +33,13 @@ const (
 )
 
 // StockPlan is the operations that move an order from state from to the
-// state its status calls for. Unpaid and ready orders reserve; shipped and
+// state its status calls for. Unpaid, ready and unknown orders reserve; shipped and
 // delivered deduct (reserving first if the order arrives already shipped);
 // cancelled releases a reservation. Cancelling after shipping changes no
 // stock: returned goods are counted back in by hand (ReasonReturned).
 func StockPlan(from StockState, status OrderStatus) (ops []StockOp, to StockState) {
 	switch status {
-	case OrderUnpaid, OrderReadyToShip:
+	case OrderUnpaid, OrderReadyToShip, OrderUnknown:
 		if from == StockNone {
 			return []StockOp{OpReserve}, StockReserved
 		}

@@ -93,6 +93,7 @@ func (w *Worker) drainIngest(ctx context.Context, shopID int64, key string, lock
 			err = w.cfg.Store.InboxProcessed(sctx, inbox...)
 		}
 		if err != nil {
+			_ = w.cfg.Store.InboxFailed(sctx, err.Error(), inbox...)
 			if !errors.Is(err, asynq.SkipRetry) {
 				back := make([]any, len(members))
 				for i, m := range members {
@@ -108,7 +109,10 @@ func (w *Worker) drainIngest(ctx context.Context, shopID int64, key string, lock
 	}
 }
 
-// ingest fetches full orders and applies each.
+// ingest fetches full orders and applies each. A status the driver could
+// not map is stored as unknown and flagged for a person, and an order the
+// store refuses outright is logged and passed over: one odd order never
+// holds up the rest of the shop's orders nor its polling cursor.
 func (w *Worker) ingest(ctx context.Context, shop catalog.Shop, ids []string) error {
 	ch, err := w.cfg.Channels.For(shop)
 	if err != nil {
@@ -119,14 +123,24 @@ func (w *Worker) ingest(ctx context.Context, shop catalog.Shop, ids []string) er
 		return permanent(err)
 	}
 	for _, o := range orders {
-		in := store.OrderIn{ShopID: shop.ID, ExternalID: o.ID, Status: orderStatuses[o.Status],
+		status, known := orderStatuses[o.Status]
+		if !known {
+			status = catalog.OrderUnknown
+		}
+		in := store.OrderIn{ShopID: shop.ID, ExternalID: o.ID, Status: status,
 			PlatformStatus: o.PlatformStatus, Total: catalog.VND(o.Total), Tracking: o.Tracking, PlacedAt: o.CreatedAt}
 		for _, l := range o.Lines {
 			in.Lines = append(in.Lines, catalog.OrderLine{SellerSKU: l.SellerSKU, Quantity: l.Quantity, Price: catalog.VND(l.Price)})
 		}
-		if _, changed, err := w.cfg.Store.IngestOrder(system(ctx), in); err != nil {
+		_, changed, err := w.cfg.Store.IngestOrder(system(ctx), in)
+		if catalog.ErrorCode(err) == catalog.CodeInvalidArgument {
+			w.cfg.Logger.Error("order refused; left out", "shop", shop.Key(), "order", o.ID, "err", err)
+			continue
+		}
+		if err != nil {
 			return err
-		} else if changed {
+		}
+		if changed {
 			w.Wake()
 		}
 	}
@@ -178,4 +192,15 @@ func (w *Worker) Poll(ctx context.Context, shopID int64) error {
 		}
 	}
 	return w.cfg.Store.SetOrdersCursor(sctx, shop.ID, now)
+}
+
+// Ingest brings the named orders of a shop in now, as a webhook would: an
+// operator's re-drive of orders the platform never pushed, and the tests'
+// way to decide exactly when each order reaches the hub.
+func (w *Worker) Ingest(ctx context.Context, shopID int64, externalIDs ...string) error {
+	shop, err := w.cfg.Store.Shop(system(ctx), shopID)
+	if err != nil {
+		return err
+	}
+	return w.ingest(ctx, shop, externalIDs)
 }

@@ -20,7 +20,9 @@ var driftTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 }, []string{"platform"})
 
 // Collectors are the worker's metrics, for the process's registry.
-func Collectors() []prometheus.Collector { return []prometheus.Collector{driftTotal, rateBrakes} }
+func Collectors() []prometheus.Collector {
+	return []prometheus.Collector{driftTotal, rateBrakes, deadLetters, rowsRemoved}
+}
 
 // handleReconcile reads every live listing of a shop from the channel. A
 // channel showing MORE than the hub expects (the last write less the sales

@@ -32,6 +32,17 @@ type Config struct {
 	// the write was on its way is erased by it and reaches the hub within
 	// this time (webhook, or the ingestion backlog of a burst).
 	ErasedSaleWindow time.Duration
+	// InboxMaxAttempts is how many times a stored push's order is queued
+	// before it is a dead letter (default 12); InboxBackoff is the wait
+	// after its first attempt, doubled after each, at most an hour
+	// (default 10 s).
+	InboxMaxAttempts int
+	InboxBackoff     time.Duration
+	// Retention is how long old rows are kept, removed every
+	// RetentionInterval (default an hour); a zero field keeps its rows for
+	// ever. `ocophub worker` starts from DefaultRetention.
+	Retention         store.Retention
+	RetentionInterval time.Duration
 }
 
 // Worker runs the asynq server, the outbox relay and the scheduler.
@@ -60,6 +71,15 @@ func New(cfg Config) *Worker {
 	}
 	if cfg.ErasedSaleWindow <= 0 {
 		cfg.ErasedSaleWindow = 5 * time.Second
+	}
+	if cfg.InboxMaxAttempts <= 0 {
+		cfg.InboxMaxAttempts = 12
+	}
+	if cfg.InboxBackoff <= 0 {
+		cfg.InboxBackoff = 10 * time.Second
+	}
+	if cfg.RetentionInterval <= 0 {
+		cfg.RetentionInterval = time.Hour
 	}
 	return &Worker{cfg: cfg, client: asynq.NewClientFromRedisClient(cfg.Redis), wake: make(chan struct{}, 1)}
 }
@@ -129,8 +149,11 @@ func (w *Worker) relay(ctx context.Context) {
 	defer sweep.Stop()
 	poll := time.NewTicker(w.cfg.PollInterval)
 	defer poll.Stop()
+	prune := time.NewTicker(w.cfg.RetentionInterval)
+	defer prune.Stop()
 	w.sweep(ctx)
 	w.schedulePolls(ctx) // a worker that was down polls at once
+	w.prune(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -144,6 +167,9 @@ func (w *Worker) relay(ctx context.Context) {
 			continue
 		case <-poll.C:
 			w.schedulePolls(ctx)
+			continue
+		case <-prune.C:
+			w.prune(ctx)
 			continue
 		}
 		for {
@@ -247,16 +273,7 @@ func (w *Worker) listenWake(ctx context.Context) {
 }
 
 func (w *Worker) sweep(ctx context.Context) {
-	stale, err := w.cfg.Store.StaleListings(system(ctx), 1000)
-	if err != nil {
-		if ctx.Err() == nil {
-			w.cfg.Logger.Warn("sweep stale listings", "err", err)
-		}
-		return
-	}
-	if err := w.pushListings(ctx, stale); err != nil && ctx.Err() == nil {
-		w.cfg.Logger.Warn("re-drive pushes", "listings", len(stale), "err", err)
-	}
+	w.redriveStale(ctx)
 	// Lives past their planned end: end them (leftovers back, every shop
 	// pushed). Ending is one transaction and idempotent, so two workers
 	// racing here do no harm.
@@ -271,29 +288,20 @@ func (w *Worker) sweep(ctx context.Context) {
 		}
 	}
 	// Pushes acknowledged but never processed: queue their orders again.
-	events, err := w.cfg.Store.UnprocessedInbox(system(ctx), time.Now().Add(-w.cfg.SweepInterval), 500)
-	if err != nil {
-		return
-	}
-	for _, ev := range events {
-		shop, err := w.cfg.Store.ShopByExternalID(system(ctx), ev.Platform, ev.ShopExtID)
-		if err != nil {
-			continue
-		}
-		_, _ = w.client.EnqueueContext(ctx, IngestTask(shop.ID, ev.OrderExtID, ev.ID))
-	}
+	w.retryInbox(ctx)
 }
 
+// schedulePolls queues the polling backstop and the reconcile of every
+// connected shop.
 func (w *Worker) schedulePolls(ctx context.Context) {
-	shops, _, err := w.cfg.Store.ListShops(system(ctx), catalog.ListQuery{Limit: catalog.MaxLimit})
-	if err != nil {
-		return
-	}
-	for _, s := range shops {
+	err := w.eachShop(ctx, func(s catalog.Shop) {
 		if s.Connected {
 			_, _ = w.client.EnqueueContext(ctx, PollTask(s.ID))
 			_, _ = w.client.EnqueueContext(ctx, ReconcileTask(s.ID))
 		}
+	})
+	if err != nil && ctx.Err() == nil {
+		w.cfg.Logger.Warn("schedule polls", "err", err)
 	}
 }
 
@@ -304,15 +312,14 @@ const RefreshAhead = 30 * time.Minute
 // scheduleRefreshes queues a token refresh for every connected shop whose
 // access token expires within RefreshAhead.
 func (w *Worker) scheduleRefreshes(ctx context.Context) {
-	shops, _, err := w.cfg.Store.ListShops(system(ctx), catalog.ListQuery{Limit: catalog.MaxLimit})
-	if err != nil {
-		return
-	}
 	soon := time.Now().Add(RefreshAhead)
-	for _, s := range shops {
+	err := w.eachShop(ctx, func(s catalog.Shop) {
 		if s.Connected && !s.AccessExpiresAt.IsZero() && s.AccessExpiresAt.Before(soon) {
 			_, _ = w.client.EnqueueContext(ctx, TokenRefreshTask(s.ID))
 		}
+	})
+	if err != nil && ctx.Err() == nil {
+		w.cfg.Logger.Warn("schedule token refreshes", "err", err)
 	}
 }
 

@@ -97,7 +97,7 @@ var statusRank = map[catalog.OrderStatus]int{
 // (stock already gone: an oversell) flags the order too. Reserving counts
 // the units on the shop's listing as sold since its last push. A status no
 // driver could map (catalog.OrderUnknown) is stored and flagged for a
-// person and moves no stock until a known status arrives.
+// person; new, it reserves like any new order.
 func (s *Store) IngestOrder(ctx context.Context, in OrderIn) (catalog.Order, bool, error) {
 	sh, err := s.Shop(ctx, in.ShopID)
 	if err != nil {
@@ -148,11 +148,8 @@ func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (c
 				return translate(err, "order line")
 			}
 			if statusRank[in.Status] > statusRank[catalog.OrderStatus(row.Status)] {
-				if row.Status == string(catalog.OrderUnknown) {
-					// Nothing moved stock while the status was unknown, so
-					// the flags are recomputed from the lines below.
-					row.Flagged = ""
-				}
+				// A known status ends the review an unknown one asked for.
+				row.Flagged = strings.TrimSpace(strings.TrimPrefix(row.Flagged, unknownStatusNote(row.PlatformStatus)))
 				row.Status, row.PlatformStatus = string(in.Status), in.PlatformStatus
 				changed = true
 			}
@@ -165,12 +162,16 @@ func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (c
 		if err != nil {
 			return err
 		}
-		if row.Status == string(catalog.OrderUnknown) {
-			flags = strings.TrimSpace(fmt.Sprintf("status %q of the channel is not known to the hub: check the order there and its stock %s",
-				row.PlatformStatus, flags))
+		note := unknownStatusNote(row.PlatformStatus)
+		flagged := strings.TrimSpace(strings.TrimPrefix(row.Flagged, note))
+		if flags != "" {
+			flagged = flags
 		}
-		if flags != "" && flags != row.Flagged {
-			row.Flagged = flags
+		if row.Status == string(catalog.OrderUnknown) {
+			flagged = strings.TrimSpace(note + " " + flagged)
+		}
+		if flagged != row.Flagged {
+			row.Flagged = flagged
 			changed = true
 		}
 		if changed {
@@ -188,6 +189,12 @@ func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (c
 		return nil
 	})
 	return out, changed, err
+}
+
+// unknownStatusNote flags an order in a status no driver maps; it goes
+// when a known status arrives.
+func unknownStatusNote(platformStatus string) string {
+	return fmt.Sprintf("status %q of the channel is not known to the hub: check the order there.", platformStatus)
 }
 
 // resolveLines stores the lines with their variants (by seller SKU within

@@ -11,9 +11,10 @@ import (
 )
 
 // TestUnknownStatusIsKeptAndFlagged: an order in a status no driver maps
-// is stored as unknown, flagged for a person and moves no stock, and the
-// order filter of the inbox finds it; once the channel reports a known
-// status the order reserves as any other and the flag goes.
+// is stored as unknown and flagged for a person, and reserves its units
+// (the channel took them at checkout), once however often it comes again;
+// the inbox's filters find it. Once the channel reports a known status the
+// order goes on as any other and the flag goes.
 func TestUnknownStatusIsKeptAndFlagged(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		s = keyed(t, s)
@@ -34,10 +35,13 @@ func TestUnknownStatusIsKeptAndFlagged(t *testing.T) {
 		require.True(t, changed)
 		require.Equal(t, catalog.OrderUnknown, o.Status)
 		require.Contains(t, o.Flagged, "IN_DISPUTE")
-		require.Equal(t, catalog.StockNone, o.StockState)
+		require.Equal(t, catalog.StockReserved, o.StockState)
+		_, changed, err = s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.False(t, changed, "the same order again changes nothing")
 		levels, err := s.StockLevels(ctx, v.ID)
 		require.NoError(t, err)
-		require.Equal(t, int64(0), levels[0].Reserved, "no stock moves on a status nobody knows")
+		require.Equal(t, int64(3), levels[0].Reserved, "its units are held, never sold twice")
 		flagged, err := s.OrderInbox(ctx, store.OrderQuery{Flagged: true, Limit: 10})
 		require.NoError(t, err)
 		require.Len(t, flagged, 1, "for review in the inbox")
@@ -59,5 +63,13 @@ func TestUnknownStatusIsKeptAndFlagged(t *testing.T) {
 		o, _, err = s.IngestOrder(ctx, in)
 		require.NoError(t, err)
 		require.Equal(t, catalog.OrderReadyToShip, o.Status, "an unknown status never replaces a known one")
+
+		in.Status = catalog.OrderCancelled
+		o, _, err = s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.Equal(t, catalog.StockReleased, o.StockState)
+		levels, err = s.StockLevels(ctx, v.ID)
+		require.NoError(t, err)
+		require.Equal(t, int64(0), levels[0].Reserved)
 	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -58,8 +59,12 @@ func runWorker(ctx context.Context, cfg Config, _ []string, out io.Writer) error
 // the process's registry, served by the API under `dev` and `serve` and by
 // `worker` itself on its metrics address.
 func newWorker(cfg Config, st *stack) (*worker.Worker, error) {
+	if workerFlags.err != nil {
+		return nil, workerFlags.err
+	}
 	st.metrics.MustRegister(worker.Collectors()...)
 	return worker.New(worker.Config{Store: st.store, Redis: st.redis, Logger: slog.Default(),
+		InboxMaxAttempts: workerFlags.inboxAttempts, Retention: workerRetention(),
 		Channels: &worker.Channels{Store: st.store, Locker: redislock.New(st.redis), Factories: driverFactories(cfg),
 			Limiter: worker.NewRateLimiter(st.redis),
 			Options: connectors.Options{Logger: slog.Default(), Metrics: connectors.NewMetrics(st.metrics)}}}), nil
@@ -124,4 +129,55 @@ func devSecretKeys(cfg Config) (string, error) {
 	}
 	slog.Info("generated a development secret key", "path", path)
 	return key, nil
+}
+
+// workerFlags are the worker's own settings, under `worker` and `dev`: how
+// often a stored push is retried, and how many days old rows are kept (0:
+// for ever). Each has a flag and an OCOPHUB_ variable.
+var workerFlags struct {
+	inboxAttempts                                                   int
+	outboxDays, inboxDays, sessionDays, pushAuditDays, auditLogDays int
+	// err is a variable that is not a number, reported by newWorker.
+	err error
+}
+
+func init() {
+	commandFlags["worker"] = addWorkerFlags
+	commandFlags["dev"] = addWorkerFlags
+}
+
+func addWorkerFlags(fs *flag.FlagSet) {
+	workerFlags.err = nil
+	days := func(d time.Duration) int { return int(d / (24 * time.Hour)) }
+	r := worker.DefaultRetention
+	for _, f := range []struct {
+		p         *int
+		name, env string
+		def       int
+		usage     string
+	}{
+		{&workerFlags.inboxAttempts, "inbox-max-attempts", "OCOPHUB_INBOX_MAX_ATTEMPTS", 12, "times a stored push's order is queued before it is a dead letter"},
+		{&workerFlags.outboxDays, "retain-outbox-days", "OCOPHUB_RETAIN_OUTBOX_DAYS", days(r.Outbox), "days sent outbox events are kept (0: for ever)"},
+		{&workerFlags.inboxDays, "retain-inbox-days", "OCOPHUB_RETAIN_INBOX_DAYS", days(r.Inbox), "days processed pushes and dead letters are kept (0: for ever)"},
+		{&workerFlags.sessionDays, "retain-sessions-days", "OCOPHUB_RETAIN_SESSIONS_DAYS", days(r.Sessions), "days expired sessions are kept (0: for ever)"},
+		{&workerFlags.pushAuditDays, "retain-push-audit-days", "OCOPHUB_RETAIN_PUSH_AUDIT_DAYS", days(r.PushAudit), "days the push audit is kept (0: for ever)"},
+		{&workerFlags.auditLogDays, "retain-audit-log-days", "OCOPHUB_RETAIN_AUDIT_LOG_DAYS", days(r.AuditLog), "days the co-ops' audit log is kept (0: for ever)"},
+	} {
+		def := f.def
+		if v := os.Getenv(f.env); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				workerFlags.err = fmt.Errorf("%s must be a whole number of 0 or more, got %q", f.env, v)
+			}
+			def = n
+		}
+		fs.IntVar(f.p, f.name, def, f.usage+" ["+f.env+"]")
+	}
+}
+
+// workerRetention is the retention the flags ask for.
+func workerRetention() store.Retention {
+	days := func(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+	return store.Retention{Outbox: days(workerFlags.outboxDays), Inbox: days(workerFlags.inboxDays),
+		Sessions: days(workerFlags.sessionDays), PushAudit: days(workerFlags.pushAuditDays), AuditLog: days(workerFlags.auditLogDays)}
 }
