@@ -3,8 +3,10 @@ package worker_test
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -172,4 +174,95 @@ func TestBurstGuardSplitsThenGivesBack(t *testing.T) {
 		return nil
 	})
 	waitAll(t, h, sku, left, "the burst has passed: every shop shows all that is left")
+}
+
+// TestSoldOutShareStaysDownWhileAnotherShopsSalesComeIn: the lopsided
+// ingestion behind a livestream oversell, made deterministic. 45 units:
+// Lazada's live holds 25, Shopee and Zalo share 20 split 10 + 10. Zalo's
+// pushes are off, so its orders reach the hub only when the test ingests
+// them. Both shops sell their 10; the hub has Shopee's 10 and then 6 of
+// Zalo's, so it believes 4 units are left while none are. Those 4 are
+// Zalo's sales on their way, not units for Shopee: Shopee's channel must
+// stay at 0 past the settle delay, and more Shopee buyers buy nothing.
+func TestSoldOutShareStaysDownWhileAnotherShopsSalesComeIn(t *testing.T) {
+	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-200G: 45 units
+	v := h.product.Variants[1]
+	sku := string(v.SKU)
+	for _, shop := range h.shops {
+		_, err := h.st.SetShopRule(h.ctx, shop.ID, shop.Version, catalog.StockRule{SplitBelow: 30})
+		require.NoError(t, err)
+	}
+	h.publish(t)
+	waitAll(t, h, sku, 45, "published")
+	_, err := h.st.StartLive(h.ctx, catalog.LiveStart{ShopID: h.shops[catalog.PlatformLazada].ID, Title: "Live trà Tâm An",
+		Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: 25}}})
+	require.NoError(t, err)
+	h.w.Wake()
+	shows := func(name catalog.Platform) int64 { n, _ := channelStock(h.platform(name), sku); return n }
+	eventually(t, "the live shop shows its hold, the others split the rest", func() error {
+		if a, b, c := shows(catalog.PlatformLazada), shows(catalog.PlatformShopee), shows(catalog.PlatformZalo); a != 25 || b != 10 || c != 10 {
+			return fmt.Errorf("Lazada %d, Shopee %d, Zalo %d; want 25, 10, 10", a, b, c)
+		}
+		return nil
+	})
+	buy := func(name catalog.Platform, buyers int) sandbox.BuyerResult {
+		var res sandbox.BuyerResult
+		require.Equal(t, http.StatusOK, control(t, h.platform(name), fmt.Sprintf("/_sandbox/shops/%s/buyers", h.shops[name].ExternalID),
+			map[string]any{"seller_skus": []string{sku}, "buyers": buyers, "rate": 0}, &res))
+		return res
+	}
+	reserved := func() int64 {
+		levels, err := h.st.StockLevels(h.ctx, v.ID)
+		require.NoError(t, err)
+		return levels[0].Reserved
+	}
+
+	zaloShop := h.shops[catalog.PlatformZalo]
+	engineShop, err := strconv.ParseInt(zaloShop.ExternalID, 10, 64)
+	require.NoError(t, err)
+	require.NoError(t, h.platform(catalog.PlatformZalo).srv.Engine.SetShopPush(engineShop, false))
+	zaloSales := buy(catalog.PlatformZalo, 10)
+	require.Equal(t, int64(10), zaloSales.SoldBySKU[sku])
+	require.Len(t, zaloSales.Orders, 10)
+
+	require.Equal(t, int64(10), buy(catalog.PlatformShopee, 10).SoldBySKU[sku])
+	eventually(t, "the hub has Shopee's 10 orders", func() error {
+		if r := reserved(); r != 10 {
+			return fmt.Errorf("reserved %d, want 10", r)
+		}
+		return nil
+	})
+	require.NoError(t, h.w.Ingest(h.ctx, zaloShop.ID, zaloSales.Orders[:6]...))
+	require.Equal(t, int64(16), reserved())
+
+	// Past the settle delay and the burst window's first pushes: Shopee
+	// is never raised to a share of the 4 units the hub thinks are left.
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		if n := shows(catalog.PlatformShopee); n != 0 {
+			logPushes(t, h, catalog.PlatformShopee, v.ID)
+			logPushes(t, h, catalog.PlatformZalo, v.ID)
+			t.Fatalf("Shopee was raised to %d while Zalo's 4 sales were on their way", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.Zero(t, buy(catalog.PlatformShopee, 5).SoldBySKU[sku], "Shopee's late buyers find nothing")
+
+	require.NoError(t, h.w.Ingest(h.ctx, zaloShop.ID, zaloSales.Orders[6:]...))
+	require.Equal(t, int64(25), buy(catalog.PlatformLazada, 30).SoldBySKU[sku], "the live sells its hold")
+	eventually(t, "every unit sold is in the hub", func() error {
+		if r := reserved(); r != 45 {
+			return fmt.Errorf("reserved %d, want 45", r)
+		}
+		return nil
+	})
+	orders, _, err := h.st.ListOrders(h.ctx, catalog.ListQuery{Limit: 200})
+	require.NoError(t, err)
+	require.Len(t, orders, 45)
+	for _, o := range orders {
+		require.Empty(t, o.Flagged, "no order was oversold: %+v", o)
+	}
+	for _, p := range h.platforms {
+		require.Zero(t, shows(p.name), "%s shows nothing once all 45 are sold", p.name)
+	}
 }

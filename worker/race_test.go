@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,4 +132,50 @@ func TestAnErasedSaleIsTakenBackOff(t *testing.T) {
 		return nil
 	})
 	waitAll(t, h, sku, 49, "every shop settles at what is left")
+}
+
+// TestAnErasedSaleInTheWriteIsTakenBackOff: a buyer's order lands on
+// Shopee inside the read→write window of the hub's push (the sandbox's
+// stock write hook), so the absolute write puts its unit back; a second
+// buyer right after the write masks it (the channel then shows what the
+// hub expects after one sale). Both orders come in by webhook, as in
+// production. The erased unit must be taken back: every shop ends at the
+// 38 left, not Shopee at 39.
+func TestAnErasedSaleInTheWriteIsTakenBackOff(t *testing.T) {
+	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-200G: 45
+	h.publish(t)
+	v := h.product.Variants[1]
+	sku := string(v.SKU)
+	waitAll(t, h, sku, 45, "published")
+
+	shopee := h.platform(catalog.PlatformShopee)
+	engineShop, err := strconv.ParseInt(h.shops[catalog.PlatformShopee].ExternalID, 10, 64)
+	require.NoError(t, err)
+	buy := func() error {
+		_, err := shopee.srv.Engine.PlaceOrder(engineShop, "buyer", []sandbox.Buy{{SKU: sandbox.SKURef{SellerSKU: sku}, Quantity: 1}}, "")
+		return err
+	}
+	var erased atomic.Bool
+	shopee.srv.Engine.OnStockWrite(func(int64, sandbox.SKURef) {
+		if !erased.Load() && buy() == nil {
+			erased.Store(true)
+		}
+	})
+
+	// Five units are found damaged: the hub writes 40 to every shop, and
+	// Shopee's write lands just after a buyer took one of the 45.
+	warehouses, _, err := h.st.ListWarehouses(h.ctx, catalog.ListQuery{CoopID: h.product.CoopID})
+	require.NoError(t, err)
+	_, err = h.st.ChangeStock(h.ctx, catalog.StockChange{Op: catalog.OpAdjust, VariantID: v.ID, WarehouseID: warehouses[0].ID,
+		Quantity: -5, Reason: catalog.ReasonDamaged, Actor: "test"})
+	require.NoError(t, err)
+	eventually(t, "Shopee's write landed", func() error {
+		if n, _ := channelStock(shopee, sku); !erased.Load() || n != 40 {
+			return fmt.Errorf("Shopee shows %d (a sale in the write: %v)", n, erased.Load())
+		}
+		return nil
+	})
+	shopee.srv.Engine.OnStockWrite(nil)
+	require.NoError(t, buy()) // Shopee now shows 39: one sale's worth below the write
+	waitAll(t, h, sku, 38, "every shop settles at the 38 left, Shopee's erased unit taken back")
 }

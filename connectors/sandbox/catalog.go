@@ -331,7 +331,24 @@ func (s *Shop) sku(ref SKURef) (*SKU, *Item, error) {
 // SetStock sets a SKU's stock to an absolute value. Below the promotion
 // reserve it fails with ErrBelowReserved.
 func (e *Engine) SetStock(shopID int64, ref SKURef, stock int64) (SKU, error) {
+	e.mu.Lock()
+	hook := e.beforeStockWrite
+	e.mu.Unlock()
+	if hook != nil {
+		hook(shopID, ref)
+	}
 	return e.changeSKU(shopID, ref, func(k *SKU) error { return e.setStock(k, stock) })
+}
+
+// OnStockWrite sets a hook (nil: none) that runs just before a front
+// applies an absolute stock write (SetStock), outside the engine's lock:
+// a test places a buyer's order there, inside the read→write window of
+// the hub's push, exactly where a real buyer's order can land. Tests
+// only; the control API does not expose it.
+func (e *Engine) OnStockWrite(hook func(shopID int64, ref SKURef)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.beforeStockWrite = hook
 }
 
 // AdjustStock adds delta (either sign) to a SKU's stock: Lazada's adjust.

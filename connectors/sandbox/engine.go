@@ -67,6 +67,9 @@ type Engine struct {
 	calls   map[string]int // "endpoint status" → count
 
 	push *pusher
+	// beforeStockWrite runs just before an absolute stock write is
+	// applied (OnStockWrite).
+	beforeStockWrite func(shopID int64, ref SKURef)
 }
 
 // Engine errors. Fronts translate them into their platform's codes.
