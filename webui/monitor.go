@@ -87,6 +87,10 @@ var queues = []string{worker.QueueCritical, worker.QueueDefault, worker.QueueLow
 type jobsData struct {
 	Available bool
 	Queues    []queueView
+	// DeadLetters are the newest stored pushes the worker gave up on (or
+	// could not read), of DeadTotal.
+	DeadLetters []store.InboxEvent
+	DeadTotal   int64
 }
 
 type queueView struct {
@@ -102,6 +106,11 @@ const jobsShown = 20
 
 func (ui *UI) jobsPage(c *gin.Context) {
 	d := &jobsData{Available: ui.d.Jobs != nil}
+	var err error
+	if d.DeadLetters, d.DeadTotal, err = ui.d.Store.DeadLetters(c.Request.Context(), jobsShown); err != nil {
+		ui.fail(c, err)
+		return
+	}
 	if d.Available {
 		for _, q := range queues {
 			qv := queueView{Name: q}

@@ -12,9 +12,9 @@ import (
 )
 
 // orderStatuses are the inbox's status filter, in the order of an order's
-// life.
+// life; unknown (a status no driver maps) last.
 var orderStatuses = []catalog.OrderStatus{catalog.OrderUnpaid, catalog.OrderReadyToShip, catalog.OrderShipped,
-	catalog.OrderDelivered, catalog.OrderCancelled}
+	catalog.OrderDelivered, catalog.OrderCancelled, catalog.OrderUnknown}
 
 type ordersData struct {
 	Status, Platform string

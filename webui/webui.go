@@ -33,6 +33,7 @@ type Store interface {
 	DailySales(ctx context.Context, from time.Time, days int) (store.Sales, error)
 	ShopSyncs(ctx context.Context) (map[int64]*store.ShopSync, error)
 	Pushes(ctx context.Context, q store.PushQuery) ([]store.PushAudit, error)
+	DeadLetters(ctx context.Context, limit int) ([]store.InboxEvent, int64, error)
 	LowStocks(ctx context.Context, threshold int64, limit int) ([]store.LowStock, error)
 	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
 	ops.CampaignStore   // alliance campaigns (campaigns.go)
