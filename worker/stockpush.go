@@ -279,6 +279,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			_, _ = w.client.EnqueueContext(ctx, SettlePushTask(p.snap.Listing.ID))
 		}
 	}
+	readAt := time.Now()
 	if err := w.readChannel(ctx, ch, plans); err != nil {
 		return w.recordFailure(sctx, plans, err)
 	}
@@ -303,6 +304,12 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		}
 		p.margin = catalog.SellingMargin(p.unseen, l.SoldSincePush)
+		if p.snap.LiveHold == nil {
+			// A shop sharing the stock also keeps back what it sells
+			// in the time a sale takes to reach a write (a live shop
+			// sells only its own hold).
+			p.margin = max(p.margin, w.lag.bufferFor(shop, p.snap.RecentByPlatform[shop.Platform]))
+		}
 		p.qty = catalog.PushQuantity(p.avail, p.unseen, p.margin)
 		if p.margin > 0 && l.PushedAt != nil {
 			// The shop is selling this SKU right now. Lowering it is
@@ -329,6 +336,9 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		return w.recordFailure(sctx, writing, err)
 	}
 	latency := time.Since(start)
+	if len(writing) > 0 {
+		w.lag.pushed(shopID, time.Since(readAt))
+	}
 	var transient error
 	for _, p := range writing {
 		l := p.snap.Listing

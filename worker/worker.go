@@ -50,6 +50,7 @@ type Worker struct {
 	cfg    Config
 	client *asynq.Client
 	wake   chan struct{}
+	lag    *saleLag
 }
 
 // New makes a Worker; Run starts it.
@@ -81,7 +82,7 @@ func New(cfg Config) *Worker {
 	if cfg.RetentionInterval <= 0 {
 		cfg.RetentionInterval = time.Hour
 	}
-	return &Worker{cfg: cfg, client: asynq.NewClientFromRedisClient(cfg.Redis), wake: make(chan struct{}, 1)}
+	return &Worker{cfg: cfg, client: asynq.NewClientFromRedisClient(cfg.Redis), wake: make(chan struct{}, 1), lag: newSaleLag()}
 }
 
 // Client enqueues tasks (the API uses it to publish and to ingest).
