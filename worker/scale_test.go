@@ -171,6 +171,9 @@ func TestDisconnectedShopsNeverStarveTheSweep(t *testing.T) {
 	require.NoError(t, h.st.SetListingState(h.ctx, l.ID, catalog.ListingLive, "",
 		strconv.FormatInt(item.ID, 10), strconv.FormatInt(item.SKUs[0].ID, 10)))
 	require.Equal(t, int64(1201), h.count(t, "SELECT count(*) FROM listings WHERE status = 'live' AND pushed_version = 0"))
+	// The stock events went out before these listings were live: only the
+	// sweep can find them behind.
+	require.NoError(t, db.Exec(`UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL`, time.Now()).Error)
 
 	h.run(t)
 	levels, err := h.st.StockLevels(h.ctx, v.ID)
