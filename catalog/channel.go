@@ -316,20 +316,6 @@ func PushQuantity(avail, unseen, margin int64) int64 {
 	return max(0, avail-unseen-margin)
 }
 
-// BurstBuffer is what a shop selling a variant keeps back for the sales
-// it will make before the hub can hear of them and push again: its sell
-// rate (its own units reserved in the last BurstWindow) times lag, the
-// time a sale takes from the buyer to a write that accounts for it
-// (ingest lag plus the push's round trip, as observed for the shop),
-// rounded up. A quiet shop, or one whose lag is not known yet, keeps
-// nothing back.
-func BurstBuffer(recentOwnSales int64, lag time.Duration) int64 {
-	if recentOwnSales <= 0 || lag <= 0 {
-		return 0
-	}
-	return (recentOwnSales*int64(lag) + int64(BurstWindow) - 1) / int64(BurstWindow)
-}
-
 // SellingMargin is what a shop that is selling right now keeps back: the
 // larger of its unseen sales and its sales since the last push, both
 // measures of how fast it sells against how fast the hub hears of it. A

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -153,12 +152,4 @@ func TestListingClaim(t *testing.T) {
 	require.Equal(t, int64(0), l.KnownUnseen())
 	l.SoldSincePush = 1
 	require.Equal(t, int64(1), l.KnownUnseen())
-}
-
-func TestBurstBuffer(t *testing.T) {
-	require.Zero(t, BurstBuffer(0, time.Second), "a quiet shop keeps nothing back")
-	require.Zero(t, BurstBuffer(30, 0), "no lag observed yet")
-	// 30 units in 3 s is 10 a second; a sale takes 800 ms to be pushed.
-	require.Equal(t, int64(8), BurstBuffer(30, 800*time.Millisecond))
-	require.Equal(t, int64(1), BurstBuffer(1, 10*time.Millisecond), "rounded up: one sale in flight is one unit")
 }

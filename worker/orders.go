@@ -132,7 +132,7 @@ func (w *Worker) ingest(ctx context.Context, shop catalog.Shop, ids []string) er
 		for _, l := range o.Lines {
 			in.Lines = append(in.Lines, catalog.OrderLine{SellerSKU: l.SellerSKU, Quantity: l.Quantity, Price: catalog.VND(l.Price)})
 		}
-		order, changed, err := w.cfg.Store.IngestOrder(system(ctx), in)
+		_, changed, err := w.cfg.Store.IngestOrder(system(ctx), in)
 		if catalog.ErrorCode(err) == catalog.CodeInvalidArgument {
 			w.cfg.Logger.Error("order refused; left out", "shop", shop.Key(), "order", o.ID, "err", err)
 			continue
@@ -141,9 +141,7 @@ func (w *Worker) ingest(ctx context.Context, shop catalog.Shop, ids []string) er
 			return err
 		}
 		if changed {
-			if order.Version == 1 { // new to the hub: how long it took to come in
-				w.lag.ingested(shop.ID, o.CreatedAt, time.Now())
-			}
+			w.lag.ingested(shop, o.CreatedAt, time.Now())
 			w.Wake()
 		}
 	}

@@ -21,7 +21,7 @@ var driftTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 
 // Collectors are the worker's metrics, for the process's registry.
 func Collectors() []prometheus.Collector {
-	return []prometheus.Collector{driftTotal, rateBrakes, deadLetters, rowsRemoved, saleLagSeconds, burstBufferUnits}
+	return []prometheus.Collector{driftTotal, rateBrakes, deadLetters, rowsRemoved, saleLagSeconds}
 }
 
 // handleReconcile reads every live listing of a shop from the channel. A

@@ -9,91 +9,63 @@ import (
 	"ocophub/catalog"
 )
 
-// saleLag is, per shop, how long a sale takes from the buyer to a write
-// that accounts for it: the ingest lag (placed on the platform → in the
-// hub) plus the push's round trip (channel read → written), each a moving
-// average kept by this worker. It sizes the shop's catalog.BurstBuffer:
-// the units a selling shop may sell in that time are kept back.
+// saleLag is, per shop, how long a sale takes from the buyer to a stock
+// write that accounts for it: the ingest lag (placed on the platform → in
+// the hub) plus the push's round trip (channel read → written), each a
+// moving average kept by this worker. It is the window in which a shop
+// can sell what another shop has sold: the figure to watch in a live
+// (metric ocophub_sale_lag_seconds, bench-livestream's lag).
 type saleLag struct {
 	mu     sync.Mutex
 	ingest map[int64]time.Duration
 	push   map[int64]time.Duration
-	buffer map[int64]int64 // the largest buffer kept back, per shop
 }
 
 func newSaleLag() *saleLag {
-	return &saleLag{ingest: map[int64]time.Duration{}, push: map[int64]time.Duration{}, buffer: map[int64]int64{}}
+	return &saleLag{ingest: map[int64]time.Duration{}, push: map[int64]time.Duration{}}
 }
 
 // maxIngestLag leaves out orders the poll brings in long after they were
-// placed: their lag is the backstop's, not that of a burst's webhooks.
+// placed, and later changes of an order's status: their lag is not that
+// of a burst's webhooks.
 const maxIngestLag = 2 * time.Minute
 
-// observe folds d into an average with weight 1/8: a few sales move it,
-// one slow sale does not.
-func (s *saleLag) observe(m map[int64]time.Duration, shopID int64, d time.Duration) {
+// observe folds d into an average with weight 1/8 (a few sales move it,
+// one slow sale does not) and publishes the shop's lag.
+func (s *saleLag) observe(m map[int64]time.Duration, shop catalog.Shop, d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := m[shopID]; ok {
+	if old, ok := m[shop.ID]; ok {
 		d = old + (d-old)/8
 	}
-	m[shopID] = d
+	m[shop.ID] = d
+	saleLagSeconds.WithLabelValues(string(shop.Platform)).Set((s.ingest[shop.ID] + s.push[shop.ID]).Seconds())
 }
 
 // ingested records an order brought in now that was placed at placedAt
 // (the platform's clock, often whole seconds).
-func (s *saleLag) ingested(shopID int64, placedAt, now time.Time) {
+func (s *saleLag) ingested(shop catalog.Shop, placedAt, now time.Time) {
 	if placedAt.IsZero() {
 		return
 	}
 	if d := now.Sub(placedAt); d >= 0 && d <= maxIngestLag {
-		s.observe(s.ingest, shopID, d)
+		s.observe(s.ingest, shop, d)
 	}
 }
 
 // pushed records a push's round trip, from reading the channel to the
 // end of the write.
-func (s *saleLag) pushed(shopID int64, d time.Duration) { s.observe(s.push, shopID, d) }
+func (s *saleLag) pushed(shop catalog.Shop, d time.Duration) { s.observe(s.push, shop, d) }
 
-// of is the shop's lag now (0 until something was observed).
-func (s *saleLag) of(shopID int64) time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ingest[shopID] + s.push[shopID]
-}
+var saleLagSeconds = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	Name: "ocophub_sale_lag_seconds",
+	Help: "Time a sale takes from the buyer to a stock write accounting for it (ingest lag + push round trip, moving averages), last shop observed, by platform.",
+}, []string{"platform"})
 
-// bufferFor is the shop's catalog.BurstBuffer for recentOwnSales; the
-// largest is kept for Worker.BurstBuffer and the metrics.
-func (s *saleLag) bufferFor(shop catalog.Shop, recentOwnSales int64) int64 {
-	lag := s.of(shop.ID)
-	b := catalog.BurstBuffer(recentOwnSales, lag)
-	saleLagSeconds.WithLabelValues(string(shop.Platform)).Set(lag.Seconds())
-	if b > 0 {
-		burstBufferUnits.WithLabelValues(string(shop.Platform)).Observe(float64(b))
-		s.mu.Lock()
-		s.buffer[shop.ID] = max(s.buffer[shop.ID], b)
-		s.mu.Unlock()
-	}
-	return b
-}
-
-var (
-	saleLagSeconds = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "ocophub_sale_lag_seconds",
-		Help: "Time a sale takes from the buyer to a stock write accounting for it (ingest lag + push round trip), last shop pushed, by platform.",
-	}, []string{"platform"})
-	burstBufferUnits = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "ocophub_burst_buffer_units",
-		Help:    "Units a selling shop kept back for the sales it makes before the hub hears of them (sell rate × sale lag), by platform.",
-		Buckets: []float64{1, 2, 5, 10, 20, 50, 100},
-	}, []string{"platform"})
-)
-
-// BurstBuffer reports a shop's observed sale lag and the largest burst
-// buffer this worker kept back on it: the figures bench-livestream prints.
-func (w *Worker) BurstBuffer(shopID int64) (lag time.Duration, largest int64) {
-	lag = w.lag.of(shopID)
+// SaleLag is the shop's sale lag as this worker observed it (0 before
+// any): what bench-livestream prints.
+func (w *Worker) SaleLag(shopID int64) time.Duration {
 	w.lag.mu.Lock()
 	defer w.lag.mu.Unlock()
-	return lag, w.lag.buffer[shopID]
+	return w.lag.ingest[shopID] + w.lag.push[shopID]
 }

@@ -304,12 +304,6 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		}
 		p.margin = catalog.SellingMargin(p.unseen, l.SoldSincePush)
-		if p.snap.LiveHold == nil {
-			// A shop sharing the stock also keeps back what it sells
-			// in the time a sale takes to reach a write (a live shop
-			// sells only its own hold).
-			p.margin = max(p.margin, w.lag.bufferFor(shop, p.snap.RecentByPlatform[shop.Platform]))
-		}
 		p.qty = catalog.PushQuantity(p.avail, p.unseen, p.margin)
 		if p.margin > 0 && l.PushedAt != nil {
 			// The shop is selling this SKU right now. Lowering it is
@@ -337,7 +331,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 	}
 	latency := time.Since(start)
 	if len(writing) > 0 {
-		w.lag.pushed(shopID, time.Since(readAt))
+		w.lag.pushed(shop, time.Since(readAt))
 	}
 	var transient error
 	for _, p := range writing {

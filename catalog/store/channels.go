@@ -789,24 +789,3 @@ func (s *Store) PushHistory(ctx context.Context, listingID int64, limit int) ([]
 	}
 	return out, nil
 }
-
-// StaleListings are live listings whose pushed version is behind their
-// variant's stock version: what the relay re-drives after Redis lost its
-// queue or a worker crashed between a change and its push.
-func (s *Store) StaleListings(ctx context.Context, limit int) ([]catalog.Listing, error) {
-	if sc, err := scopeOf(ctx); err != nil || !sc.IsOperator() {
-		return nil, &catalog.Error{Code: catalog.CodePermissionDenied, Message: "the relay runs as the operator"}
-	}
-	var rows []listingRow
-	err := s.db.WithContext(ctx).Raw(`SELECT l.* FROM listings l
-		JOIN (SELECT variant_id, SUM(version) AS v FROM stock_levels GROUP BY variant_id) sv ON sv.variant_id = l.variant_id
-		WHERE l.status = ? AND l.pushed_version < sv.v ORDER BY l.id LIMIT ?`, string(catalog.ListingLive), limit).Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err, "listing")
-	}
-	out := make([]catalog.Listing, len(rows))
-	for i, r := range rows {
-		out[i] = r.asDomain()
-	}
-	return out, nil
-}
