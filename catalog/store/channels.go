@@ -455,9 +455,6 @@ type PushSnap struct {
 	// RecentSales are the variant's units reserved by orders of any shop
 	// in the last catalog.BurstWindow: the rule's burst guard.
 	RecentSales int64
-	// RecentByPlatform splits RecentSales by the platform whose orders
-	// reserved them: a shop's own sell rate, for its catalog.BurstBuffer.
-	RecentByPlatform map[catalog.Platform]int64
 	// Version sums the stock versions of every warehouse of the variant:
 	// any stock change moves it forward.
 	Version int64
@@ -492,10 +489,6 @@ func (p PushSnap) shared(rule catalog.StockRule) int64 {
 func (p PushSnap) SplitHot(rule catalog.StockRule) bool {
 	return p.LiveHold == nil && p.RecentSales > 0 && rule.Splits(p.shared(rule), p.RecentSales, p.Sharers)
 }
-
-// orderActor starts the actor of an order's stock movements
-// ("order:shopee"): the platform whose buyer moved the stock.
-const orderActor = "order:"
 
 // PushSnapshot reads one listing's PushSnap.
 func (s *Store) PushSnapshot(ctx context.Context, listingID int64, rule catalog.StockRule) (PushSnap, error) {
@@ -595,22 +588,16 @@ func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule cata
 		}
 		var recent []struct {
 			VariantID int64
-			Actor     string
 			Units     int64
 		}
-		if err := tx.Table("stock_movements").Select("variant_id, actor, SUM(reserved_delta) AS units").
+		if err := tx.Table("stock_movements").Select("variant_id, SUM(reserved_delta) AS units").
 			Where("variant_id IN ? AND op = ? AND created_at > ?", variantIDs, string(catalog.OpReserve), s.now().UTC().Add(-catalog.BurstWindow)).
-			Group("variant_id, actor").Scan(&recent).Error; err != nil {
+			Group("variant_id").Scan(&recent).Error; err != nil {
 			return translate(err, "stock movement")
 		}
 		for _, r := range recent {
-			platform, _ := strings.CutPrefix(r.Actor, orderActor)
 			for _, i := range byVariant[r.VariantID] {
-				out[i].RecentSales += r.Units
-				if out[i].RecentByPlatform == nil {
-					out[i].RecentByPlatform = map[catalog.Platform]int64{}
-				}
-				out[i].RecentByPlatform[catalog.Platform(platform)] += r.Units
+				out[i].RecentSales = r.Units
 			}
 		}
 		var sharing []listingRow

@@ -230,7 +230,7 @@ func (s *Store) resolveLines(tx *gorm.DB, sh catalog.Shop, orderID int64, in []c
 // shown exactly its hold), then from shared stock.
 func (s *Store) reserveLine(ctx context.Context, tx *gorm.DB, sh catalog.Shop, row *orderRow, l *orderLineRow) error {
 	change := catalog.StockChange{Op: catalog.OpReserve, VariantID: *l.VariantID, WarehouseID: *l.WarehouseID,
-		Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: orderActor + string(sh.Platform), OrderRef: row.ExternalID}
+		Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: "order:" + string(sh.Platform), OrderRef: row.ExternalID}
 	hold, ok, err := s.orderPool(tx, sh, *l.VariantID)
 	if err != nil || !ok {
 		if err == nil {
@@ -308,7 +308,7 @@ func (s *Store) applyOrderStock(ctx context.Context, tx *gorm.DB, sh catalog.Sho
 				err = s.reserveLine(ctx, tx, sh, row, l)
 			} else {
 				_, err = s.changeStock(ctx, tx, catalog.StockChange{Op: op, VariantID: *l.VariantID, WarehouseID: *l.WarehouseID,
-					Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: orderActor + string(sh.Platform), OrderRef: row.ExternalID})
+					Quantity: l.Quantity, Reason: catalog.ReasonOrder, Actor: "order:" + string(sh.Platform), OrderRef: row.ExternalID})
 			}
 			if catalog.ErrorCode(err) == catalog.CodeInsufficientStock {
 				flags = append(flags, fmt.Sprintf("SKU %s: %s (oversold)", l.SellerSKU, err.(*catalog.Error).Message))
