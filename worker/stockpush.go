@@ -315,7 +315,12 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 		}
 		if p.qty == p.current && l.PushedAt != nil {
 			// The channel shows it already: a write could only erase
-			// a sale made while it travels. Recorded as pushed.
+			// a sale made while it travels. Recorded as pushed when
+			// there is anything to record (a newer version, sales to
+			// account for, a new base).
+			if l.PushedVersion >= p.snap.Version && l.SoldSincePush == 0 && p.current+p.unseen == l.PushedBase {
+				continue
+			}
 			records = append(records, store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &p.current, After: &p.current,
 				Version: p.snap.Version, Result: "unchanged", SoldAccounted: l.SoldSincePush, Base: p.current + p.unseen, Avail: p.avail})
 			continue
