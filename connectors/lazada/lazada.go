@@ -7,9 +7,12 @@
 // Capabilities, refreshes the token once on CodeUnauthenticated and retries
 // CodeUnavailable and CodeResourceExhausted.
 //
-// Facts about the platform come from shared/marketplaces/REFERENCE.md §3;
-// the local sandbox (connectors/sandbox/lazada, README.lazada.md) speaks the
-// same protocol and is what the conformance suite runs against.
+// Facts about the platform come from Lazada Open Platform's documentation
+// (https://open.lazada.com/apps/doc/doc: signature algorithm, seller
+// authorization, push mechanism) and its API reference
+// (https://open.lazada.com/apps/doc/api?path=...); the local sandbox
+// (connectors/sandbox/lazada, documented in connectors/sandbox/README.md)
+// speaks the same protocol and is what the conformance suite runs against.
 package lazada
 
 import (

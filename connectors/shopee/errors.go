@@ -10,7 +10,8 @@ import (
 )
 
 // defaultRetryAfter is the back-off of a throttle that names none: Shopee
-// publishes no rate limits and no Retry-After (REFERENCE.md §2.7).
+// publishes no rate limits and no Retry-After (its API reference pages,
+// https://open.shopee.com/documents, give none).
 const defaultRetryAfter = time.Second
 
 // vendorCodes is THE table from Shopee's error codes (without the module

@@ -5,9 +5,12 @@
 // Capabilities, refreshes the token once on CodeUnauthenticated and retries
 // CodeUnavailable and CodeResourceExhausted.
 //
-// Facts about the platform come from shared/marketplaces/REFERENCE.md §2;
-// the local sandbox (connectors/sandbox/shopee, README.shopee.md) speaks the
-// same protocol and is what the conformance suite runs against.
+// Facts about the platform come from Shopee Open Platform's API reference
+// (https://open.shopee.com/documents/v2/v2.<module>.<api>) and developer
+// guides (https://open.shopee.com/developer-guide/20 authorization and
+// signing, /18 push, /223 stock and price); the local sandbox
+// (connectors/sandbox/shopee, documented in connectors/sandbox/README.md)
+// speaks the same protocol and is what the conformance suite runs against.
 //
 // Choices the platform leaves to the client:
 //   - An item with one variant has no models on Shopee; its variant's

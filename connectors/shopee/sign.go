@@ -8,7 +8,8 @@ import (
 	"strconv"
 )
 
-// sign is Shopee's request signature (REFERENCE.md §2.3): lower-case hex
+// sign is Shopee's request signature ("Calculating the sign parameter",
+// https://open.shopee.com/developer-guide/20): lower-case hex
 // HMAC-SHA256 under the partner key (raw bytes, never hex-decoded) of the
 // base string parts concatenated with no separator:
 //

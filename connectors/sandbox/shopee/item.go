@@ -143,7 +143,8 @@ type (
 		IfSaleable *bool `json:"if_saleable,omitempty"`
 	}
 	// stockInfoV2 is stock_info_v2 as get_item_base_info and
-	// get_model_list show it (REFERENCE.md §2.4). shopee_stock, the units
+	// get_model_list show it (their pages in https://open.shopee.com/documents,
+	// v2.product.get_item_base_info). shopee_stock, the units
 	// in Shopee's own warehouses, is always empty: the sandbox has none.
 	stockInfoV2 struct {
 		SummaryInfo stockSummary     `json:"summary_info"`
