@@ -14,29 +14,31 @@ import (
 
 // TestDevConnectsAShop: in `ocophub dev` the channel routes are wired to
 // the local sandboxes, the generated secret key signs the OAuth state and
-// seals the token: the demo Lazada shop connects through the authorization
-// page like a seller would.
+// seals the token: HTX Riti, which the demo leaves unconnected, connects
+// its Lazada shop through the authorization page like a seller would.
 func TestDevConnectsAShop(t *testing.T) {
 	stdout, stderr := startCommand(t, "dev", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir(),
 		"-sandbox-shopee-addr", "127.0.0.1:0", "-sandbox-lazada-addr", "127.0.0.1:0", "-sandbox-zalo-addr", "127.0.0.1:0")
 	urlRE := regexp.MustCompile(`Products API\s+(http://\S+)/api/v1/products`)
-	lazadaRE := regexp.MustCompile(`Lazada\s+sandbox (http://\S+) .*demo shop (\d+);`)
+	lazadaRE := regexp.MustCompile(`Lazada\s+sandbox (http://\S+) .*HTX Riti's shop (\d+);`)
 	base := awaitLine(t, stdout, stderr, urlRE)[1]
 	l := awaitLine(t, stdout, stderr, lazadaRE)
-	lazada, demoShop := l[1], l[2]
+	lazada, ritiShop := l[1], l[2]
 
 	// A co-op manager connects the co-op's shop from a signed-in browser.
-	b := signIn(t, base, demoPassword(t, stdout.String(), "manager.haodat"), "manager.haodat")
+	b := signIn(t, base, demoPassword(t, stdout.String(), "manager.riti"), "manager.riti")
 	var coops struct{ Items []struct{ ID int64 } }
 	b.getJSON(t, "/api/v1/coops", &coops)
 	require.Len(t, coops.Items, 1, "a manager sees its own co-op")
 	coopID := coops.Items[0].ID
-
-	shop := connectShop(t, b, "lazada", lazada, demoShop, coopID)
-	require.Equal(t, coopID, shop.CoopID)
-	require.Equal(t, demoShop, shop.ExternalID)
-	require.True(t, shop.Connected)
 	var shops struct{ Items []struct{ ID int64 } }
+	b.getJSON(t, "/api/v1/shops", &shops)
+	require.Empty(t, shops.Items, "Riti starts with no shop")
+
+	shop := connectShop(t, b, "lazada", lazada, ritiShop, coopID)
+	require.Equal(t, coopID, shop.CoopID)
+	require.Equal(t, ritiShop, shop.ExternalID)
+	require.True(t, shop.Connected)
 	b.getJSON(t, "/api/v1/shops", &shops)
 	require.Len(t, shops.Items, 1)
 	require.Equal(t, shop.ID, shops.Items[0].ID)

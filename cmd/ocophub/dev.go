@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -12,7 +13,10 @@ import (
 )
 
 // runDev is `make run`: the whole system in one process on the embedded
-// defaults, with the demo catalog imported into an empty database.
+// defaults, with the demo catalog imported into an empty database and, at
+// that first start, the demo co-op's shops connected and its products
+// live on them. The sandboxes push to the hub's webhooks, as the platforms
+// do in production, so a sale on one shop reaches the others at once.
 func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	slog.Info("starting ocophub dev", "config", cfg)
 	keys, err := devSecretKeys(cfg)
@@ -20,7 +24,7 @@ func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 		return err
 	}
 	cfg.SecretKeys = keys
-	sb, err := startSandboxes(cfg)
+	sb, err := startSandboxes(cfg, haoDat, riti)
 	if err != nil {
 		return err
 	}
@@ -31,7 +35,8 @@ func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	if err := seedDemo(ctx, st); err != nil {
+	imported, err := seedDemo(ctx, st)
+	if err != nil {
 		return err
 	}
 	logins, err := demoLogins(ctx, st, cfg.DataDir)
@@ -46,8 +51,19 @@ func runDev(ctx context.Context, cfg Config, _ []string, out io.Writer) error {
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	go func() { workerDone <- w.Run(workerCtx) }()
 	defer func() { stopWorker(); <-workerDone }()
+	cmds := syncDeps(cfg, st, w.Wake).Commands()
 	return serveHTTP(ctx, cfg, st, w.Wake, func(addr string) {
 		base := "http://" + addr
+		hub := cmp.Or(cfg.PublicURL, base)
+		sb.pushTo(hub)
+		sale := ""
+		if imported {
+			var err error
+			if sale, err = connectDemoShops(ctx, st, cmds, sb, hub); err != nil {
+				slog.Error("the demo shops could not be connected", "err", err)
+				sale = ""
+			}
+		}
 		fmt.Fprintf(out, `
 OCOP Hub is running (embedded: %s, in-process Redis). Ctrl-C stops it.
 
@@ -63,25 +79,49 @@ OCOP Hub is running (embedded: %s, in-process Redis). Ctrl-C stops it.
 			fmt.Fprintln(out, l)
 		}
 		fmt.Fprintln(out)
+		printSale(out, base, sale, imported)
 	})
 }
 
+// printSale shows the promise: one command sells on Lazada, and the other
+// shops and the inbox follow. The sandboxes keep nothing between runs, so
+// after a restart the demo shops are the hub's only.
+func printSale(out io.Writer, base, sale string, imported bool) {
+	switch {
+	case sale != "":
+		fmt.Fprintf(out, `  A sale         %s's products are live on its Shopee, Lazada and Zalo demo shops. A buyer orders one on Lazada:
+
+  %s
+
+                 Within a second Shopee's and Zalo's stock of it is one less (their /_sandbox/state above) and the
+                 order is in the inbox, %s/orders
+
+`, haoDat, sale, base)
+	case !imported:
+		fmt.Fprintf(out, `  A sale         the sandboxes start empty at every run; %s's demo shops were connected at the first one.
+                 To sell on them again, stop, remove the data dir (make clean) and start again.
+
+`, haoDat)
+	}
+}
+
 // seedDemo imports the demo catalog once: only into a database with no
-// alliance yet, so a restart keeps what the user changed.
-func seedDemo(ctx context.Context, st *stack) error {
+// alliance yet, so a restart keeps what the user changed. It reports
+// whether it imported.
+func seedDemo(ctx context.Context, st *stack) (bool, error) {
 	ctx = catalog.WithScope(ctx, catalog.OperatorScope())
 	existing, _, err := st.store.ListAlliances(ctx, catalog.ListQuery{Limit: 1})
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(existing) > 0 {
 		slog.Info("demo data already present; not importing again")
-		return nil
+		return false, nil
 	}
 	rep, err := csvimport.ImportFile(ctx, st.store, demo.CSV, "ocop-demo.csv", catalog.ImportOptions{Actor: "demo"})
 	if err != nil {
-		return fmt.Errorf("import demo catalog: %w", err)
+		return false, fmt.Errorf("import demo catalog: %w", err)
 	}
 	slog.Info("demo catalog imported", "products", rep.Products.Created, "variants", rep.Variants.Created)
-	return nil
+	return true, nil
 }

@@ -203,7 +203,7 @@ func TestDevServesDemoCatalog(t *testing.T) {
 		require.NoError(t, json.NewDecoder(r.Body).Decode(&st))
 		r.Body.Close()
 		require.Equal(t, strings.ToLower(m[1]), st.Platform)
-		require.Len(t, st.Shops, 1, "one demo shop")
+		require.Len(t, st.Shops, 2, "the demo shop and Riti's")
 	}
 
 	cancel()
