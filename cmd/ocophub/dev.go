@@ -85,7 +85,7 @@ OCOP Hub is running (embedded: %s, in-process Redis). Ctrl-C stops it.
 
 // printSale shows the promise: one command sells on Lazada, and the other
 // shops and the inbox follow. The sandboxes keep nothing between runs, so
-// after a restart the demo shops are the hub's only.
+// only the first start, which set the demo shops up, can show it.
 func printSale(out io.Writer, base, sale string, imported bool) {
 	switch {
 	case sale != "":
@@ -97,11 +97,13 @@ func printSale(out io.Writer, base, sale string, imported bool) {
                  order is in the inbox, %s/orders
 
 `, haoDat, sale, base)
-	case !imported:
-		fmt.Fprintf(out, `  A sale         the sandboxes start empty at every run; %s's demo shops were connected at the first one.
-                 To sell on them again, stop, remove the data dir (make clean) and start again.
+	case imported:
+		fmt.Fprint(out, "  A sale         the demo shops could not be set up: see the log.\n\n")
+	default:
+		fmt.Fprint(out, `  A sale         the sandboxes start empty at every run; the demo shops are connected and stocked at the first
+                 start only, on an empty database. To sell on them: stop, remove the data dir (make clean), start again.
 
-`, haoDat)
+`)
 	}
 }
 
