@@ -28,7 +28,7 @@ const (
 // testNow is the fixed clock of the unit tests: timestamp 1763798400.
 var testNow = time.Unix(1763798400, 0)
 
-// hmacHex is the tests' own signer, written from REFERENCE.md §2.3.
+// hmacHex is the tests' own signer, written from Shopee's signing rules (open.shopee.com, "Authorization and Authentication").
 func hmacHex(key, msg string) string {
 	mac := hmac.New(sha256.New, []byte(key))
 	mac.Write([]byte(msg))

@@ -16,7 +16,7 @@ func TestWebhook(t *testing.T) {
 	t.Parallel()
 	d := shopee.New(shopee.Config{PartnerID: testPartnerID, PartnerKey: testPartnerKey, ShopID: testShopID}, fixedToken{})
 	const callback = "https://hub.example/webhooks/shopee?x=1"
-	// Shopee's own sample of an order status push (REFERENCE.md §2.6).
+	// Shopee's own sample of an order status push (open.shopee.com, "Push Mechanism").
 	orderPush := `{"data":{"items":[],"ordersn":"220810QSK8S7BX","status":"PROCESSED","completed_scenario":"","update_time":1660123127},"shop_id":727720655,"code":3,"timestamp":1660123127}`
 	expiryPush := `{"data":{"expire_before":1660723127},"code":12,"timestamp":1660123127}`
 	signed := func(url, body string) http.Header {

@@ -2,7 +2,7 @@
 // authorized with OAuth v4 (oauth.zaloapp.com) selling through the "Zalo OA
 // Store" API v2.0 (openapi.zalo.me/v2.0/store/...). It implements
 // driver.Driver and passes connectors/drivertest against the Zalo sandbox
-// (connectors/sandbox/zalo, protocol in connectors/sandbox/README.zalo.md).
+// (connectors/sandbox/zalo, protocol in connectors/sandbox/README.md).
 //
 // # Listings and products
 //

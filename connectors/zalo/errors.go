@@ -13,7 +13,7 @@ import (
 // API envelope ({"error":-2xx}) and OAuth v4 ({"error":-140xx}) share it,
 // as their numbers do not overlap. -216, -201 and the OAuth numbers are
 // Zalo's own; the other Store API numbers are the sandbox's documented
-// choices (README.zalo.md), Zalo publishing no Store API error table.
+// choices (connectors/sandbox/README.md), Zalo publishing no Store API error table.
 var codes = map[int]driver.Code{
 	-216: driver.CodeUnauthenticated,    // access token missing, invalid or expired
 	-201: driver.CodeInvalidArgument,    // parameter missing or invalid (message kept)

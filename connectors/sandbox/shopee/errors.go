@@ -20,7 +20,7 @@ type apiError struct {
 func (e *apiError) Error() string { return e.code + ": " + e.msg }
 
 // The HTTP statuses of Shopee's answers. Shopee does not document them; this
-// is the sandbox's one table (README.shopee.md):
+// is the sandbox's one table (connectors/sandbox/README.md):
 //
 //	200  success, and partial success with failure_list
 //	400  error_param and every business error (not found, wrong status, …)

@@ -7,7 +7,7 @@
 //
 // The state lives in the platform-neutral sandbox.Engine; this package only
 // translates. Where the public documentation leaves a behaviour open, the
-// choice made here is listed in connectors/sandbox/README.shopee.md.
+// choice made here is listed in connectors/sandbox/README.md.
 package shopee
 
 import (

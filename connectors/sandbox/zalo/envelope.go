@@ -14,7 +14,7 @@ import (
 
 // API error codes in the {"error", "message", "data"} envelope. -216 and
 // -201 are Zalo's own OA codes; the rest are the sandbox's documented
-// choices (README.zalo.md), as Zalo publishes no Store API error table.
+// choices (connectors/sandbox/README.md), as Zalo publishes no Store API error table.
 const (
 	codeOK            = 0
 	codeServerError   = -1   // HTTP 500 / 504: a fault the control API injected

@@ -5,7 +5,7 @@
 // APIs works against it once its two hosts point at the sandbox's URL.
 //
 // Where Zalo's behaviour is not pinned by a primary source the sandbox
-// makes a documented choice; connectors/sandbox/README.zalo.md lists them
+// makes a documented choice; connectors/sandbox/README.md lists them
 // all. The OA id of the Zalo world is the engine's shop id.
 package zalo
 
@@ -26,7 +26,7 @@ var DefaultApp = sandbox.App{Key: "3106478529153827461", Secret: "SbxZaloAppSecr
 // sandbox, so a client that confuses the two fails here as it would there.
 const DefaultOASecretKey = "SbxZaloOASecretKey26"
 
-// Lifetimes and push retries (see README.zalo.md for the sources).
+// Lifetimes and push retries (see connectors/sandbox/README.md for the sources).
 const (
 	// CodeTTL is how long an authorization code may be exchanged.
 	CodeTTL = 10 * time.Minute
