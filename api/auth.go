@@ -275,7 +275,10 @@ func (a *Auth) checkCSRF(r *http.Request, secret string) error {
 	}
 	given := r.Header.Get(CSRFHeader)
 	if given == "" && isForm(r) {
-		given = r.PostFormValue("csrf_token")
+		if r.PostForm == nil { // an API form, read once its session is known: files to disk
+			_ = r.ParseMultipartForm(formMemory)
+		}
+		given = r.PostForm.Get("csrf_token")
 	}
 	if given == "" || !hmac.Equal([]byte(given), []byte(csrfToken(secret))) {
 		return &catalog.Error{Code: codeCSRF, Message: "missing or wrong CSRF token: send the csrf_token of your session in the X-CSRF-Token header"}
@@ -304,6 +307,23 @@ func (a *Auth) pageCSRF(c *gin.Context) {
 	if a.accounts == nil || strings.HasPrefix(p, "/api/v1/") || strings.HasPrefix(p, "/webhooks/") {
 		c.Next()
 		return
+	}
+	if limit, large := largeBodies[p]; large && isForm(c.Request) && unsafeMethod(c.Request.Method) {
+		// capBodies left this form unread: read it only for a live
+		// session. Without one there is no session to forge a write for,
+		// and the page sends the browser to sign in.
+		_, err := a.Authenticate(c.Request)
+		switch {
+		case catalog.ErrorCode(err) == catalog.CodeUnauthenticated:
+			c.Next()
+			return
+		case err != nil:
+			c.AbortWithStatus(http.StatusServiceUnavailable)
+			return
+		}
+		if !parseForm(c, limit) {
+			return
+		}
 	}
 	if err := a.CheckCSRF(c.Request); err != nil {
 		c.AbortWithStatus(http.StatusForbidden)

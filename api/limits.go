@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -23,15 +24,24 @@ var largeBodies = map[string]int64{
 	"/import/confirm": MaxPageUpload,
 }
 
+// formMemory is the most of a form held in memory: files beyond it spill
+// to temporary files, which net/http removes when the request ends. gin's
+// own parse (c.FormFile, c.PostForm) uses it too (api.New).
+const formMemory = 256 << 10
+
 // capBodies runs before anything reads a body, on every route of the
 // router, pages included: a body over its route's cap is refused with 413
 // before any parsing. A declared length is judged at once; an undeclared
-// one (chunked) is cut at the cap as it is read. A form, the only body
-// read before its handler (CSRF check, sign-in), is parsed here within the
-// cap, all in memory, so no handler and no middleware parses more.
+// one (chunked) is cut at the cap as it is read. A form on a route of at
+// most MaxJSONBody, the only body read before its handler (CSRF check,
+// sign-in), is parsed here within that cap, so no handler and no
+// middleware parses more. A form on a large route (largeBodies) is not
+// parsed here: nobody is signed in yet, and an anonymous client must not
+// make the server hold megabytes; it is parsed once its session is known
+// (pageCSRF, the API's guard), files spilling to disk.
 func capBodies(c *gin.Context) {
-	limit, ok := largeBodies[c.Request.URL.Path]
-	if !ok {
+	limit, large := largeBodies[c.Request.URL.Path]
+	if !large {
 		limit = MaxJSONBody
 	}
 	r := c.Request
@@ -43,20 +53,32 @@ func capBodies(c *gin.Context) {
 	if r.Body != nil && r.Body != http.NoBody {
 		r.Body = http.MaxBytesReader(c.Writer, r.Body, limit)
 	}
-	if isForm(r) && unsafeMethod(r.Method) {
-		var err error
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			err = r.ParseMultipartForm(limit)
-		} else {
-			err = r.ParseForm()
-		}
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			abortWithError(c, errTooLarge(limit))
-			return
-		}
+	if !large && !parseForm(c, limit) {
+		return
 	}
 	c.Next()
+}
+
+// parseForm parses a form sent with an unsafe method, files beyond
+// formMemory on disk; a body over limit is answered 413 and false.
+func parseForm(c *gin.Context, limit int64) bool {
+	r := c.Request
+	if !isForm(r) || !unsafeMethod(r.Method) || r.PostForm != nil {
+		return true
+	}
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(formMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) || errors.Is(err, multipart.ErrMessageTooLarge) {
+		c.Header("Connection", "close")
+		abortWithError(c, errTooLarge(limit))
+		return false
+	}
+	return true
 }
 
 func errTooLarge(limit int64) error {

@@ -62,6 +62,7 @@ func New(d Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	r.HandleMethodNotAllowed = true
+	r.MaxMultipartMemory = formMemory // uploads spill to disk, not memory
 	r.ContextWithFallback = true
 	auth := d.Auth
 	if auth == nil {
