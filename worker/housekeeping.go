@@ -2,8 +2,10 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/bsm/redislock"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ocophub/catalog"
@@ -121,6 +123,78 @@ func (w *Worker) retryInbox(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// pruneLockKey is the Redis lock the replicas' retention rounds share.
+const pruneLockKey = "ocophub:lock:prune"
+
+// pruneLockTTL is how long the retention lock outlives a replica that died
+// holding it; the holder refreshes it every third of that while it prunes.
+const pruneLockTTL = time.Minute
+
+// pruneLoop removes rows past their retention at start and every
+// RetentionInterval. It runs beside the relay, never in it: a first prune
+// of a year of push audit takes minutes, and stock pushes must not wait
+// for it.
+func (w *Worker) pruneLoop(ctx context.Context) {
+	tick := time.NewTicker(w.cfg.RetentionInterval)
+	defer tick.Stop()
+	for {
+		w.pruneOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// pruneOnce prunes under a Redis lock: every replica keeps the same
+// schedule, and replicas deleting the same rows at once would only
+// contend on them, so while one prunes the others skip their round. A
+// holder that loses the lock (Redis emptied or unreachable) stops; the
+// batches it removed stay removed and the next round goes on from there.
+func (w *Worker) pruneOnce(ctx context.Context) {
+	locker := w.cfg.Channels.Locker
+	if locker == nil { // no Redis lock to share: a single worker
+		w.prune(ctx)
+		return
+	}
+	lock, err := locker.Obtain(ctx, pruneLockKey, pruneLockTTL, nil)
+	if errors.Is(err, redislock.ErrNotObtained) {
+		return
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			w.cfg.Logger.Warn("retention lock", "err", err)
+		}
+		return
+	}
+	pctx, cancel := context.WithCancel(ctx)
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		tick := time.NewTicker(pruneLockTTL / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-pctx.Done():
+				return
+			case <-tick.C:
+				if err := lock.Refresh(pctx, pruneLockTTL, nil); err != nil {
+					if pctx.Err() == nil {
+						w.cfg.Logger.Warn("retention lock lost: pruning stopped until the next round", "err", err)
+					}
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	w.prune(pctx)
+	cancel()
+	<-kept
+	_ = lock.Release(context.WithoutCancel(ctx))
 }
 
 // prune removes rows past their retention and counts them.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -38,9 +39,10 @@ type Config struct {
 	// (default 10 s).
 	InboxMaxAttempts int
 	InboxBackoff     time.Duration
-	// Retention is how long old rows are kept, removed every
-	// RetentionInterval (default an hour); a zero field keeps its rows for
-	// ever. `ocophub worker` starts from DefaultRetention.
+	// Retention is how long old rows are kept, removed at start and every
+	// RetentionInterval (default an hour) apart from the relay, by one
+	// replica at a time; a zero field keeps its rows for ever. `ocophub
+	// worker` starts from DefaultRetention.
 	Retention         store.Retention
 	RetentionInterval time.Duration
 }
@@ -130,12 +132,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
 	}
-	done := make(chan struct{})
-	go func() { w.relay(ctx); close(done) }()
+	var loops sync.WaitGroup
+	loops.Add(2)
+	go func() { defer loops.Done(); w.relay(ctx) }()
+	// Retention on its own: a long first prune never holds up the relay.
+	go func() { defer loops.Done(); w.pruneLoop(ctx) }()
 	go w.listenWake(ctx)
 	<-ctx.Done()
 	srv.Shutdown()
-	<-done
+	loops.Wait()
 	return nil
 }
 
@@ -150,11 +155,8 @@ func (w *Worker) relay(ctx context.Context) {
 	defer sweep.Stop()
 	poll := time.NewTicker(w.cfg.PollInterval)
 	defer poll.Stop()
-	prune := time.NewTicker(w.cfg.RetentionInterval)
-	defer prune.Stop()
 	w.sweep(ctx)
 	w.schedulePolls(ctx) // a worker that was down polls at once
-	w.prune(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -168,9 +170,6 @@ func (w *Worker) relay(ctx context.Context) {
 			continue
 		case <-poll.C:
 			w.schedulePolls(ctx)
-			continue
-		case <-prune.C:
-			w.prune(ctx)
 			continue
 		}
 		for {
