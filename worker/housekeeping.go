@@ -106,8 +106,11 @@ func (w *Worker) retryInbox(ctx context.Context) {
 				"order", ev.OrderExtID, "attempts", ev.Attempts, "err", ev.Error)
 		}
 		for _, ev := range due {
+			// A shop gone or disconnected has no token to fetch the order
+			// with until it is connected again (when the poll catches up):
+			// retrying for hours would only fail each time.
 			shop, err := w.cfg.Store.ShopByExternalID(system(ctx), ev.Platform, ev.ShopExtID)
-			if catalog.ErrorCode(err) == catalog.CodeNotFound {
+			if catalog.ErrorCode(err) == catalog.CodeNotFound || (err == nil && !shop.Connected) {
 				deadLetters.WithLabelValues(string(ev.Platform)).Inc()
 				_ = w.cfg.Store.InboxDead(system(ctx), ev.ID, "no shop "+ev.ShopExtID+" is connected here")
 				continue
