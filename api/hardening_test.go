@@ -7,10 +7,12 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -85,4 +87,61 @@ func TestLargeFormsWaitForSignIn(t *testing.T) {
 	require.Equal(t, http.StatusOK, upload(session, in.CSRFToken))
 	require.True(t, got.parsed)
 	require.True(t, got.onDisk, "the upload was spooled to a temporary file, not held in memory")
+}
+
+// TestOnceFreesTheKeyOfAPanic: a request that panics leaves its key free,
+// so its retry runs instead of meeting "still running" for minutes.
+func TestOnceFreesTheKeyOfAPanic(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	router := gin.New()
+	router.Use(gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, _ any) { c.AbortWithStatus(http.StatusInternalServerError) }))
+	runs := 0
+	router.POST("/adjust", func(c *gin.Context) { api.Once(c, st, "user:1", "k-1", api.KeepSuccess) }, func(c *gin.Context) {
+		if runs++; runs == 1 {
+			panic("the first try fails")
+		}
+		c.String(http.StatusOK, "done")
+	})
+	post := func() int {
+		w := httptest.NewRecorder()
+		router.ServeHTTP(w, httptest.NewRequest("POST", "/adjust", strings.NewReader("{}")))
+		return w.Code
+	}
+	require.Equal(t, http.StatusInternalServerError, post())
+	require.Equal(t, http.StatusOK, post(), "the retry ran")
+	require.Equal(t, http.StatusOK, post(), "and its answer is kept")
+	require.Equal(t, 2, runs)
+}
+
+// TestFormsKeepOnlyRedirects: a form's one-time key replays a redirect,
+// never a page rendered in answer (the import preview carries the file);
+// the web UI's caller is the API's for the same person.
+func TestFormsKeepOnlyRedirects(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	router := gin.New()
+	runs := 0
+	router.POST("/:answer", func(c *gin.Context) { api.Once(c, st, "user:7", c.Param("answer"), api.KeepRedirect) }, func(c *gin.Context) {
+		runs++
+		if c.Param("answer") == "redirect" {
+			c.Redirect(http.StatusSeeOther, "/done")
+			return
+		}
+		c.Data(http.StatusOK, "text/html", bytes.Repeat([]byte("a page with the file "), 1000))
+	})
+	post := func(path string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		router.ServeHTTP(w, httptest.NewRequest("POST", path, nil))
+		return w
+	}
+	post("/page")
+	require.Empty(t, post("/page").Header().Get("Idempotent-Replayed"), "the page was not kept")
+	require.Equal(t, 2, runs)
+	post("/redirect")
+	again := post("/redirect")
+	require.Equal(t, "true", again.Header().Get("Idempotent-Replayed"))
+	require.Equal(t, "/done", again.Header().Get("Location"))
+	require.Equal(t, 3, runs)
+
+	require.Equal(t, "user:7", api.Caller(catalog.Principal{UserID: 7}))
+	require.Equal(t, "token:3", api.Caller(catalog.Principal{UserID: 7, TokenID: 3}))
 }

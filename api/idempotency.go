@@ -49,20 +49,33 @@ func idempotency(store catalog.Idempotency) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		p := principalOf(c)
-		caller := "user:" + strconv.FormatInt(p.UserID, 10)
-		if p.TokenID != 0 {
-			caller = "token:" + strconv.FormatInt(p.TokenID, 10)
-		}
-		Once(c, store, caller, key)
+		Once(c, store, Caller(principalOf(c)), key, KeepSuccess)
 	}
 }
 
+// Caller names whose keys these are: the API token, or the user (a
+// session, the web UI's forms). One caller's key is never another's.
+func Caller(p catalog.Principal) string {
+	if p.TokenID != 0 {
+		return "token:" + strconv.FormatInt(p.TokenID, 10)
+	}
+	return "user:" + strconv.FormatInt(p.UserID, 10)
+}
+
+// KeepSuccess keeps the API's 2xx answers: what a client retries for.
+func KeepSuccess(status int) bool { return status >= 200 && status < 300 }
+
+// KeepRedirect keeps only redirects, the answer of a form that did its
+// work: a page rendered in answer (the import preview carries the whole
+// file) is not worth 24 hours in the database.
+func KeepRedirect(status int) bool { return status >= 300 && status < 400 }
+
 // Once runs the rest of the chain once for (caller, key): a first request
-// runs and its 2xx answer is kept; the same request again gets that
-// answer (with Idempotent-Replayed: true) and runs nothing. The web UI's
-// forms use it with the one-time key each form carries.
-func Once(c *gin.Context, store catalog.Idempotency, caller, key string) {
+// runs and its answer is kept when keep says so; the same request again
+// gets that answer (with Idempotent-Replayed: true) and runs nothing. An
+// answer not kept, or a panic, frees the key, so a retry runs. The web
+// UI's forms use it with the one-time key each form carries.
+func Once(c *gin.Context, store catalog.Idempotency, caller, key string, keep func(status int) bool) {
 	if !catalog.ValidIdempotencyKey(key) {
 		abortWithError(c, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: IdempotencyHeader + " must be 1 to 255 visible ASCII characters",
 			Fields: map[string]string{IdempotencyHeader: "1 to 255 visible ASCII characters"}})
@@ -74,7 +87,7 @@ func Once(c *gin.Context, store catalog.Idempotency, caller, key string) {
 		return
 	}
 	ctx := c.Request.Context()
-	replay, err := store.ClaimKey(ctx, caller, key, fp)
+	id, replay, err := store.ClaimKey(ctx, caller, key, fp)
 	switch {
 	case errors.Is(err, catalog.ErrKeyReused):
 		abortWithError(c, &catalog.Error{Code: codeKeyReused, Message: "this " + IdempotencyHeader + " was sent with another request: use a new key"})
@@ -93,18 +106,27 @@ func Once(c *gin.Context, store catalog.Idempotency, caller, key string) {
 	}
 	rec := &recorder{ResponseWriter: c.Writer}
 	c.Writer = rec
+	kept := false
+	defer func() { // deferred, so a panic frees the key too
+		if !kept {
+			done, cancel := afterRequest(ctx)
+			defer cancel()
+			_ = store.ReleaseKey(done, id)
+		}
+	}()
 	c.Next()
-	// The request's own deadline may have passed: keeping its answer
-	// must not fail for that.
-	done, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	status := rec.Status()
-	if status >= 200 && status < 300 || status == http.StatusSeeOther {
-		_ = store.FinishKey(done, caller, key, catalog.Replay{Status: status, ContentType: rec.Header().Get("Content-Type"),
-			Location: rec.Header().Get("Location"), Body: rec.body.Bytes()})
-		return
+	if status := rec.Status(); keep(status) {
+		done, cancel := afterRequest(ctx)
+		defer cancel()
+		kept = store.FinishKey(done, id, catalog.Replay{Status: status, ContentType: rec.Header().Get("Content-Type"),
+			Location: rec.Header().Get("Location"), Body: rec.body.Bytes()}) == nil
 	}
-	_ = store.ReleaseKey(done, caller, key)
+}
+
+// afterRequest is a context for keeping or freeing a key: the request's
+// own deadline may have passed, and that must not leave the key pending.
+func afterRequest(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 }
 
 // fingerprint identifies a request: method, path with query, and body

@@ -90,8 +90,12 @@ func checkSearch(fe FieldErrors, folded string) {
 // that retries a write sends the key of the first try and gets its answer
 // again, with no second effect.
 const (
-	IdempotencyTTL     = 24 * time.Hour  // an answer is replayed this long
-	IdempotencyPending = 2 * time.Minute // a key whose request died is free again after this
+	IdempotencyTTL = 24 * time.Hour // an answer is replayed this long
+	// IdempotencyPending frees a key whose request died. It outlasts the
+	// longest request deadline (api.ImportTimeout, 5 minutes) with a
+	// margin: a key freed sooner lets a retry run beside a first try that
+	// is still at work.
+	IdempotencyPending = 10 * time.Minute
 	maxIdempotencyKey  = 255
 )
 
@@ -125,11 +129,15 @@ type Replay struct {
 // (*store.Store implements it), per caller: one caller's key is never
 // another's.
 type Idempotency interface {
-	// ClaimKey claims key for a request with fingerprint: nil, nil when
-	// the request is the first and must run (then FinishKey or
-	// ReleaseKey); the first answer when it ran already; ErrKeyReused for
-	// another request under the key; conflict while the first still runs.
-	ClaimKey(ctx context.Context, caller, key, fingerprint string) (*Replay, error)
-	FinishKey(ctx context.Context, caller, key string, r Replay) error
-	ReleaseKey(ctx context.Context, caller, key string) error
+	// ClaimKey claims key for a request with fingerprint: the claim's id
+	// and no replay when the request is the first and must run (then
+	// FinishKey or ReleaseKey with that id); the first answer when it ran
+	// already; ErrKeyReused for another request under the key; conflict
+	// while the first still runs.
+	ClaimKey(ctx context.Context, caller, key, fingerprint string) (id int64, replay *Replay, err error)
+	// FinishKey keeps the answer of claim id, and ReleaseKey frees it. They
+	// touch that claim only: a first try that outlived IdempotencyPending
+	// never overwrites or frees the claim of the retry that followed.
+	FinishKey(ctx context.Context, id int64, r Replay) error
+	ReleaseKey(ctx context.Context, id int64) error
 }

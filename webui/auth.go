@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -64,15 +63,18 @@ func (ui *UI) requireSignIn(c *gin.Context) {
 
 // formOnce runs a form post once per its one-time key (page.FormKey),
 // through the same store of answers as the API's Idempotency-Key: a second
-// post of the same form gets the first answer (its redirect) and changes
-// nothing. A post without a key (a script) runs as it is.
+// post of the same form gets the first redirect and changes nothing. Only
+// redirects are kept: a page rendered in answer is not stored (the import
+// preview carries the whole file), and the forms that answer with a page
+// (the import's check and confirm) are safe to run again. A post without
+// a key (a script) runs as it is.
 func (ui *UI) formOnce(c *gin.Context) {
 	key := c.PostForm("idempotency_key")
 	if c.Request.Method != http.MethodPost || key == "" {
 		c.Next()
 		return
 	}
-	api.Once(c, ui.d.Store, "user:"+strconv.FormatInt(principal(c).UserID, 10), "form:"+key)
+	api.Once(c, ui.d.Store, api.Caller(principal(c)), "form:"+key, api.KeepRedirect)
 }
 
 // need refuses a page to a role that may not do p. The store refuses

@@ -32,20 +32,20 @@ var _ catalog.Idempotency = (*Store)(nil)
 
 // ClaimKey implements catalog.Idempotency. Keys are kept in the database,
 // shared by every replica; expired ones are removed by the next claim.
-func (s *Store) ClaimKey(ctx context.Context, caller, key, fingerprint string) (*catalog.Replay, error) {
+func (s *Store) ClaimKey(ctx context.Context, caller, key, fingerprint string) (int64, *catalog.Replay, error) {
 	now := s.now().UTC()
 	db := s.db.WithContext(ctx)
 	if err := db.Where("expires_at < ?", now).Delete(&idempotencyRow{}).Error; err != nil {
-		return nil, translate(err, "idempotency key")
+		return 0, nil, translate(err, "idempotency key")
 	}
 	row := idempotencyRow{Principal: caller, Key: key, Fingerprint: fingerprint, CreatedAt: now,
 		ExpiresAt: now.Add(catalog.IdempotencyPending)}
 	res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
-		return nil, translate(res.Error, "idempotency key")
+		return 0, nil, translate(res.Error, "idempotency key")
 	}
 	if res.RowsAffected == 1 {
-		return nil, nil
+		return row.ID, nil, nil
 	}
 	var got idempotencyRow
 	err := db.Where("principal = ? AND key = ?", caller, key).Take(&got).Error
@@ -54,25 +54,26 @@ func (s *Store) ClaimKey(ctx context.Context, caller, key, fingerprint string) (
 	}
 	switch {
 	case err != nil:
-		return nil, translate(err, "idempotency key")
+		return 0, nil, translate(err, "idempotency key")
 	case got.Fingerprint != fingerprint:
-		return nil, catalog.ErrKeyReused
+		return 0, nil, catalog.ErrKeyReused
 	case got.Status == 0:
-		return nil, &catalog.Error{Code: catalog.CodeConflict, Message: "a request with this Idempotency-Key is still running; retry later"}
+		return 0, nil, &catalog.Error{Code: catalog.CodeConflict, Message: "a request with this Idempotency-Key is still running; retry later"}
 	}
-	return &catalog.Replay{Status: got.Status, ContentType: got.ContentType, Location: got.Location, Body: got.Body}, nil
+	return 0, &catalog.Replay{Status: got.Status, ContentType: got.ContentType, Location: got.Location, Body: got.Body}, nil
 }
 
-// FinishKey keeps the answer of a claimed key for catalog.IdempotencyTTL.
-func (s *Store) FinishKey(ctx context.Context, caller, key string, r catalog.Replay) error {
-	err := s.db.WithContext(ctx).Model(&idempotencyRow{}).Where("principal = ? AND key = ?", caller, key).
+// FinishKey keeps the answer of claim id for catalog.IdempotencyTTL. A
+// claim that expired and was claimed again is another row: it is left alone.
+func (s *Store) FinishKey(ctx context.Context, id int64, r catalog.Replay) error {
+	err := s.db.WithContext(ctx).Model(&idempotencyRow{}).Where("id = ? AND status = 0", id).
 		Updates(map[string]any{"status": r.Status, "content_type": r.ContentType, "location": r.Location,
 			"body": r.Body, "expires_at": s.now().UTC().Add(catalog.IdempotencyTTL)}).Error
 	return translate(err, "idempotency key")
 }
 
-// ReleaseKey frees a claimed key whose request failed, so a retry runs.
-func (s *Store) ReleaseKey(ctx context.Context, caller, key string) error {
-	err := s.db.WithContext(ctx).Where("principal = ? AND key = ? AND status = 0", caller, key).Delete(&idempotencyRow{}).Error
+// ReleaseKey frees claim id, whose request failed, so a retry runs.
+func (s *Store) ReleaseKey(ctx context.Context, id int64) error {
+	err := s.db.WithContext(ctx).Where("id = ? AND status = 0", id).Delete(&idempotencyRow{}).Error
 	return translate(err, "idempotency key")
 }
