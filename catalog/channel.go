@@ -139,13 +139,14 @@ func (r StockRule) Share(q, recentSales int64, n, rank int) int64 {
 	return share
 }
 
-// Sharer is another shop showing the same units as the one being pushed:
-// its rank in the split and, from its listing, what it may still sell of
-// them as far as the hub knows (Listing.Claim, Listing.KnownUnseen).
+// Sharer is another shop's listing showing the same units as the one
+// being pushed: its rank in the split and what it may still sell of them
+// as far as the hub knows (Listing.Claim, Listing.KnownUnseen).
 type Sharer struct {
-	Rank   int
-	Claim  int64
-	Unseen int64
+	ListingID, ShopID int64
+	Rank              int
+	Claim             int64
+	Unseen            int64
 }
 
 // SharedAvail is what a shop of the given rank may show of q, the units
@@ -291,7 +292,7 @@ func (l Listing) Claim() int64 { return max(0, l.PushedBase-l.SoldSincePush) }
 // push and still has not: a floor of its unseen sales now (sales after
 // that push are unknown until the channel is read again).
 func (l Listing) KnownUnseen() int64 {
-	return max(0, l.PushedBase-l.PushedQuantity-l.SoldSincePush)
+	return UnseenSales(l.PushedBase, l.PushedQuantity, l.SoldSincePush)
 }
 
 // UnseenSales is how many units a channel sold that the hub has not

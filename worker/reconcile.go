@@ -104,7 +104,7 @@ func (w *Worker) reconcilePage(ctx context.Context, shop catalog.Shop, ch *conne
 			return drift, permanent(lv.Err)
 		}
 		l := p.snap.Listing
-		if extra := lv.Quantity - (l.PushedBase - l.SoldSincePush); extra > 0 {
+		if extra := lv.Quantity - l.Claim(); extra > 0 {
 			drift += extra
 			driftTotal.WithLabelValues(string(shop.Platform)).Add(float64(extra))
 			w.cfg.Logger.Warn("channel shows more stock than the hub expects; repairing",

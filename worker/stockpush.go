@@ -239,9 +239,12 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			continue
 		}
 		avail, capped := s.Avail(shop.Rule)
-		if capped {
+		if capped && !settle {
 			// Another shop's claim on the shared units holds this one
-			// below its share: look again once that shop has come down.
+			// below its share: look again in a moment. (That shop's
+			// push also wakes this one when it comes down; a settle
+			// that is still held does not queue itself again, so a
+			// shop that never comes down costs no reads.)
 			_, _ = w.client.EnqueueContext(ctx, SettlePushTask(l.ID))
 		}
 		switch {
@@ -263,7 +266,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			// erased a sale made during its round trip (an absolute
 			// write does), and such a sale reaches the hub soon after
 			// that write: only then is the channel read to make sure.
-			expected := max(0, l.PushedBase-l.SoldSincePush)
+			expected := l.Claim() // what it shows once its own sales are off
 			plans = append(plans, &pushPlan{snap: s, avail: avail, current: expected, expected: expected, ownSales: true,
 				verify: time.Since(*l.PushedAt) < w.cfg.ErasedSaleWindow})
 			continue
@@ -318,7 +321,7 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 			// a sale made while it travels. Recorded as pushed when
 			// there is anything to record (a newer version, sales to
 			// account for, a new base).
-			if l.PushedVersion >= p.snap.Version && l.SoldSincePush == 0 && p.current+p.unseen == l.PushedBase {
+			if l.PushedVersion >= p.snap.Version && l.SoldSincePush == 0 && p.current+p.unseen == l.PushedBase && p.avail == l.PushedAvail {
 				continue
 			}
 			records = append(records, store.PushRecord{ListingID: l.ID, Kind: "stock", Before: &p.current, After: &p.current,
@@ -361,9 +364,25 @@ func (w *Worker) pushShop(ctx context.Context, shopID int64, ids []int64, settle
 	if err := w.cfg.Store.RecordPushes(sctx, records); err != nil {
 		return err
 	}
+	w.wakeSharers(ctx, shop.Rule, writing, outcome)
 	// A transient failure of some SKUs retries the batch: the SKUs
 	// written are then skipped by the version guard.
 	return transient
+}
+
+// wakeSharers pushes the other shops sharing a split variant whose
+// listing was just lowered here: its claim on the shared units came down,
+// and a shop it held below its share (StockRule.SharedAvail) may be
+// raised now.
+func (w *Worker) wakeSharers(ctx context.Context, rule catalog.StockRule, written []*pushPlan, outcome map[*pushPlan]error) {
+	for _, p := range written {
+		if outcome[p] != nil || p.qty >= p.current || !p.snap.Split(rule) {
+			continue
+		}
+		for _, o := range p.snap.Others {
+			_ = w.enqueuePush(ctx, o.ShopID, o.ListingID)
+		}
+	}
 }
 
 // recordFailure audits every listing of a batch that a failed read or

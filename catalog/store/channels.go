@@ -184,8 +184,13 @@ func (s *Store) SetShopRule(ctx context.Context, id, version int64, rule catalog
 	return s.Shop(ctx, id)
 }
 
-// ShopToken opens the shop's sealed token.
+// ShopToken opens the shop's sealed token. Only the operator's scope (the
+// worker calling the channel) gets it: no co-op user ever needs the plain
+// marketplace token.
 func (s *Store) ShopToken(ctx context.Context, shopID int64) ([]byte, error) {
+	if err := operatorOnly(ctx); err != nil {
+		return nil, err
+	}
 	if _, err := s.Shop(ctx, shopID); err != nil {
 		return nil, err
 	}
@@ -206,8 +211,12 @@ func (s *Store) ShopToken(ctx context.Context, shopID int64) ([]byte, error) {
 	return plain, nil
 }
 
-// SaveShopToken seals and stores a new token pair in one write.
+// SaveShopToken seals and stores a new token pair in one write: the
+// worker's refresh, as the operator (a co-op connects with ConnectShop).
 func (s *Store) SaveShopToken(ctx context.Context, shopID int64, token []byte, accessExp, refreshExp time.Time) error {
+	if err := operatorOnly(ctx); err != nil {
+		return err
+	}
 	if _, err := s.Shop(ctx, shopID); err != nil {
 		return err
 	}
@@ -242,8 +251,12 @@ func (s *Store) SetShopConnected(ctx context.Context, shopID int64, connected bo
 		Updates(map[string]any{"connected": connected, "updated_at": s.now().UTC()}).Error, "shop")
 }
 
-// SetOrdersCursor persists where the polling backstop resumes.
+// SetOrdersCursor persists where the polling backstop resumes (the
+// worker's, as the operator).
 func (s *Store) SetOrdersCursor(ctx context.Context, shopID int64, at time.Time) error {
+	if err := operatorOnly(ctx); err != nil {
+		return err
+	}
 	if _, err := s.Shop(ctx, shopID); err != nil {
 		return err
 	}
@@ -367,8 +380,12 @@ func (s *Store) ListingsOfVariants(ctx context.Context, variantIDs []int64) ([]c
 }
 
 // SetListingState records a publish step: status, the channel's message
-// and, once known, its ids.
+// and, once known, its ids. Only the worker, as the operator, reports what
+// the channel did; a co-op asks for it through the tasks.
 func (s *Store) SetListingState(ctx context.Context, id int64, status catalog.ListingStatus, message, itemID, modelID string) error {
+	if err := operatorOnly(ctx); err != nil {
+		return err
+	}
 	if _, err := s.Listing(ctx, id); err != nil {
 		return err
 	}
@@ -487,7 +504,14 @@ func (p PushSnap) shared(rule catalog.StockRule) int64 {
 // behind on orders it gave the unit back before those orders came in, and
 // bench-livestream oversold 2 in hold mode instead of 0.)
 func (p PushSnap) SplitHot(rule catalog.StockRule) bool {
-	return p.LiveHold == nil && p.RecentSales > 0 && rule.Splits(p.shared(rule), p.RecentSales, p.Sharers)
+	return p.RecentSales > 0 && p.Split(rule)
+}
+
+// Split reports whether the shop is shown a share of the last units (by
+// its rule's SplitBelow or by the burst guard): only then can one
+// sharing shop's claim hold another below its share.
+func (p PushSnap) Split(rule catalog.StockRule) bool {
+	return p.LiveHold == nil && rule.Splits(p.shared(rule), p.RecentSales, p.Sharers)
 }
 
 // PushSnapshot reads one listing's PushSnap.
@@ -601,7 +625,7 @@ func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule cata
 			}
 		}
 		var sharing []listingRow
-		if err := tx.Select("variant_id", "shop_id", "pushed_base", "pushed_quantity", "sold_since_push").
+		if err := tx.Select("id", "variant_id", "shop_id", "pushed_base", "pushed_quantity", "sold_since_push").
 			Where("status = ? AND variant_id IN ?", string(catalog.ListingLive), variantIDs).
 			Order("shop_id").Find(&sharing).Error; err != nil {
 			return translate(err, "listing")
@@ -626,8 +650,8 @@ func (s *Store) PushSnapshots(ctx context.Context, listingIDs []int64, rule cata
 					out[i].Rank = rank[[2]int64{l.VariantID, l.ShopID}]
 					continue
 				}
-				out[i].Others = append(out[i].Others, catalog.Sharer{Rank: rank[[2]int64{l.VariantID, l.ShopID}],
-					Claim: other.Claim(), Unseen: other.KnownUnseen()})
+				out[i].Others = append(out[i].Others, catalog.Sharer{ListingID: l.ID, ShopID: l.ShopID,
+					Rank: rank[[2]int64{l.VariantID, l.ShopID}], Claim: other.Claim(), Unseen: other.KnownUnseen()})
 			}
 		}
 		return nil
