@@ -1,7 +1,8 @@
 # OCOP Hub. The two commands a newcomer needs:
 #   make run    the whole system, embedded (SQLite + in-process Redis + demo data)
 #   make test   services checked (installed if missing), go vet, go test -race,
-#               then a few seconds of fuzzing per fuzz target (make fuzz: longer)
+#               and a few seconds of fuzzing per fuzz target, side by side
+#               (make fuzz: longer)
 SHELL := /bin/bash
 GO    ?= go
 PKGS  := ./...
@@ -22,10 +23,10 @@ services:
 vet:
 	$(GO) vet $(PKGS)
 
-# gotestsum is not used: plain `go test` output is what CI reads.
-test: services vet
-	$(GO) test -race -count=1 -timeout 15m $(PKGS)
-	@$(MAKE) --no-print-directory fuzz-short
+# gotestsum is not used: plain `go test` output is what CI reads. vet and
+# the short fuzzing run beside the race tests (scripts/test.sh says why).
+test: services
+	@GO=$(GO) bash scripts/test.sh
 
 # Every fuzz target ("./pkg FuzzName"), found in the test files: listing
 # them with `go test -list` would build every package's tests first.
