@@ -6,20 +6,24 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/require"
 
 	"ocophub/api"
 	"ocophub/catalog"
+	"ocophub/catalog/demo"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 )
@@ -144,4 +148,53 @@ func TestFormsKeepOnlyRedirects(t *testing.T) {
 
 	require.Equal(t, "user:7", api.Caller(catalog.Principal{UserID: 7}))
 	require.Equal(t, "token:3", api.Caller(catalog.Principal{UserID: 7, TokenID: 3}))
+}
+
+// TestImportOutlivesServerTimeouts: an import gets its own deadline on the
+// connection, so the server's shorter write timeout does not drop the
+// answer of an import that takes longer; the claim of its Idempotency-Key
+// outlasts the import's deadline.
+func TestImportOutlivesServerTimeouts(t *testing.T) {
+	require.GreaterOrEqual(t, catalog.IdempotencyPending, api.ImportTimeout+time.Minute, "a key stays claimed while its import may run")
+	st := storetest.Open(t, store.SQLite)
+	var cancelled error
+	slow := slowImports{Store: st, wait: 700 * time.Millisecond, err: &cancelled}
+	router, err := api.New(api.Deps{Store: slow, Auth: testAuth(t, st, api.LoginLimits{}),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	srv := httptest.NewUnstartedServer(router)
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond // cmd/ocophub's 60 s, scaled down
+	srv.Start()
+	t.Cleanup(srv.Close)
+	token := newToken(t, st, catalog.APIToken{Name: "importer", Role: catalog.RoleOperator})
+
+	req, err := http.NewRequest("POST", srv.URL+"/api/v1/imports", bytes.NewReader(demo.CSV))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set(api.IdempotencyHeader, "slow-import")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err, "the answer arrived past the server's write timeout")
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	require.NoError(t, cancelled, "the import was not cancelled by the read timeout")
+	require.Equal(t, http.StatusOK, res.StatusCode, "body: %s", body)
+}
+
+// slowImports is a store whose imports take wait, and note whether their
+// context ended meanwhile.
+type slowImports struct {
+	*store.Store
+	wait time.Duration
+	err  *error
+}
+
+func (s slowImports) Import(ctx context.Context, b *catalog.ImportBatch, opts catalog.ImportOptions) (catalog.ImportReport, error) {
+	select {
+	case <-time.After(s.wait):
+	case <-ctx.Done():
+		*s.err = ctx.Err()
+	}
+	return s.Store.Import(ctx, b, opts)
 }

@@ -182,3 +182,7 @@ func (r *recorder) WriteString(s string) (int, error) {
 	r.body.WriteString(s)
 	return r.ResponseWriter.WriteString(s)
 }
+
+// Unwrap lets http.ResponseController reach the connection through the
+// recorder (an import sets its deadlines, holdConnection).
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -91,6 +91,22 @@ const (
 	ImportTimeout         = 5 * time.Minute
 )
 
+// holdConnection gives a signed-in import's connection the import's time
+// (limit, and a moment to answer after it): the HTTP server's timeouts
+// (60 s, cmd/ocophub) would end it first, the write timeout dropping the
+// answer of a long import and the read timeout cutting a slow upload of up
+// to MaxImportBody. It runs after the guard, so an anonymous client never
+// holds a connection for minutes.
+func holdConnection(limit time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		rc := http.NewResponseController(c.Writer)
+		until := time.Now().Add(limit + 10*time.Second)
+		_ = rc.SetReadDeadline(until)
+		_ = rc.SetWriteDeadline(until)
+		c.Next()
+	}
+}
+
 // deadline bounds the database work of every API request: the store runs
 // every statement with the request's context, and pgx answers a context
 // that ends by asking PostgreSQL to cancel the statement (a cancel request
@@ -98,13 +114,11 @@ const (
 // stops holding a backend when its time is up. Imports, one large
 // transaction, get ImportTimeout.
 func deadline(d time.Duration) gin.HandlerFunc {
-	if d <= 0 {
-		d = DefaultRequestTimeout
-	}
+	d = requestDeadline(d)
 	return func(c *gin.Context) {
 		limit := d
 		if c.Request.URL.Path == "/api/v1/imports" {
-			limit = max(d, ImportTimeout)
+			limit = importDeadline(d)
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), limit)
 		defer cancel()
@@ -112,3 +126,15 @@ func deadline(d time.Duration) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// requestDeadline is Deps.RequestTimeout, or DefaultRequestTimeout.
+func requestDeadline(d time.Duration) time.Duration {
+	if d <= 0 {
+		return DefaultRequestTimeout
+	}
+	return d
+}
+
+// importDeadline is an import's time: ImportTimeout, or the requests'
+// own when that is longer.
+func importDeadline(d time.Duration) time.Duration { return max(requestDeadline(d), ImportTimeout) }

@@ -98,7 +98,7 @@ func New(d Deps) (*gin.Engine, error) {
 		h.changed = d.Sync.Wake
 	}
 	h.routes(small)
-	v1.POST("/imports", limitBody(MaxImportBody), h.importCatalog)
+	v1.POST("/imports", limitBody(MaxImportBody), holdConnection(importDeadline(d.RequestTimeout)), h.importCatalog)
 	if d.Sync != nil {
 		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry), cmds: d.Sync.Commands(), auth: auth}
 		sh.routes(small)
