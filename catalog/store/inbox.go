@@ -56,6 +56,9 @@ type InboxEvent struct {
 // is already there; added reports whether this delivery is the first. The
 // webhook queues its ingestion at once: that is its first attempt.
 func (s *Store) InboxAdd(ctx context.Context, platform catalog.Platform, eventID, shopExtID, orderExtID string, body []byte) (id int64, added bool, err error) {
+	if err := operatorOnly(ctx); err != nil {
+		return 0, false, err
+	}
 	now := s.now().UTC()
 	row := inboxRow{Platform: string(platform), EventID: eventID, ShopExtID: shopExtID, OrderExtID: orderExtID,
 		Body: string(body), ReceivedAt: now, Attempts: 1, NextAttemptAt: &now}
@@ -65,8 +68,12 @@ func (s *Store) InboxAdd(ctx context.Context, platform catalog.Platform, eventID
 // InboxDeadLetter keeps a push whose signature is good but whose body the
 // driver cannot read: acknowledged (a platform retrying it would never
 // succeed), never retried, kept for a person. Its id is a hash of the
-// body, so a redelivery is one letter.
+// body, so a redelivery is one letter. Like every inbox method it is the
+// operator's: the webhooks and the worker serve every co-op.
 func (s *Store) InboxDeadLetter(ctx context.Context, platform catalog.Platform, body []byte, reason string) (id int64, added bool, err error) {
+	if err := operatorOnly(ctx); err != nil {
+		return 0, false, err
+	}
 	now := s.now().UTC()
 	sum := sha256.Sum256(body)
 	row := inboxRow{Platform: string(platform), EventID: "unread:" + hex.EncodeToString(sum[:16]), Body: string(body),
@@ -87,6 +94,9 @@ func (s *Store) addInbox(ctx context.Context, row *inboxRow) (int64, bool, error
 
 // InboxProcessed marks inbox events handled.
 func (s *Store) InboxProcessed(ctx context.Context, ids ...int64) error {
+	if err := operatorOnly(ctx); err != nil {
+		return err
+	}
 	if len(ids) == 0 {
 		return nil
 	}
@@ -97,6 +107,9 @@ func (s *Store) InboxProcessed(ctx context.Context, ids ...int64) error {
 // InboxFailed records why the ingestion of inbox events failed; the sweep
 // tries them again after their back-off.
 func (s *Store) InboxFailed(ctx context.Context, reason string, ids ...int64) error {
+	if err := operatorOnly(ctx); err != nil {
+		return err
+	}
 	if len(ids) == 0 {
 		return nil
 	}
@@ -126,8 +139,8 @@ type InboxRetry struct {
 // event twice in one round. Claimed rows leave the due set, so calling it
 // until it hands back less than the limit reaches every due event.
 func (s *Store) RetryInbox(ctx context.Context, r InboxRetry) (due, dead []InboxEvent, err error) {
-	if sc, err := scopeOf(ctx); err != nil || !sc.IsOperator() {
-		return nil, nil, &catalog.Error{Code: catalog.CodePermissionDenied, Message: "the relay runs as the operator"}
+	if err := operatorOnly(ctx); err != nil {
+		return nil, nil, err
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now().UTC()
@@ -166,8 +179,11 @@ func (s *Store) RetryInbox(ctx context.Context, r InboxRetry) (due, dead []Inbox
 }
 
 // InboxDead makes an event a dead letter at once: nothing can process it
-// (its shop is not connected here any more).
+// (its shop is gone or disconnected).
 func (s *Store) InboxDead(ctx context.Context, id int64, reason string) error {
+	if err := operatorOnly(ctx); err != nil {
+		return err
+	}
 	return translate(s.db.WithContext(ctx).Model(&inboxRow{}).Where("id = ? AND processed_at IS NULL", id).
 		Updates(map[string]any{"dead_at": s.now().UTC(), "error": truncate(reason, 500)}).Error, "webhook event")
 }
@@ -175,8 +191,8 @@ func (s *Store) InboxDead(ctx context.Context, id int64, reason string) error {
 // DeadLetters are the newest dead letters and how many there are, for the
 // job monitor (the operator's: they belong to every co-op).
 func (s *Store) DeadLetters(ctx context.Context, limit int) ([]InboxEvent, int64, error) {
-	if sc, err := scopeOf(ctx); err != nil || !sc.IsOperator() {
-		return nil, 0, &catalog.Error{Code: catalog.CodePermissionDenied, Message: "dead letters are the operator's"}
+	if err := operatorOnly(ctx); err != nil {
+		return nil, 0, err
 	}
 	db := s.db.WithContext(ctx).Model(&inboxRow{}).Where("dead_at IS NOT NULL")
 	var total int64

@@ -153,3 +153,56 @@ func TestPruneKeepsWhatIsStillNeeded(t *testing.T) {
 		requireCode(t, catalog.CodePermissionDenied, err, "only the worker prunes")
 	})
 }
+
+// TestWorkerOnlyMethodsRefuseACoop: the webhook inbox and what only the
+// worker does to a shop (open or renew its plain marketplace token, move
+// its poll cursor, record a channel's answer on a listing) are the
+// operator's; even the co-op that owns the shop is refused, and nothing
+// changes.
+func TestWorkerOnlyMethodsRefuseACoop(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s = keyed(t, s)
+		op := storetest.Operator()
+		f := storetest.NewFixture(t, s, "OPONLY")
+		p := f.Product("CHE-OPONLY", 8, 1)
+		require.NoError(t, s.CreateProduct(op, &p))
+		shop := connectShop(t, s, op, f.Coop.ID, catalog.PlatformLazada, "4242")
+		l, err := s.AddListing(op, shop.ID, p.Variants[0].ID)
+		require.NoError(t, err)
+		id, _, err := s.InboxAdd(op, catalog.PlatformLazada, "ev-op", shop.ExternalID, "O1", []byte(`{}`))
+		require.NoError(t, err)
+
+		coop := coopCtx(f.Coop.ID)
+		refused := map[string]error{}
+		_, _, refused["InboxAdd"] = s.InboxAdd(coop, catalog.PlatformLazada, "ev-coop", shop.ExternalID, "O2", []byte(`{}`))
+		_, _, refused["InboxDeadLetter"] = s.InboxDeadLetter(coop, catalog.PlatformLazada, []byte("?"), "unread")
+		refused["InboxProcessed"] = s.InboxProcessed(coop, id)
+		refused["InboxFailed"] = s.InboxFailed(coop, "no", id)
+		refused["InboxDead"] = s.InboxDead(coop, id, "no")
+		_, refused["ShopToken"] = s.ShopToken(coop, shop.ID)
+		refused["SaveShopToken"] = s.SaveShopToken(coop, shop.ID, []byte(`{"access_token":"planted"}`), time.Now().Add(time.Hour), time.Time{})
+		refused["SetOrdersCursor"] = s.SetOrdersCursor(coop, shop.ID, time.Now())
+		refused["SetListingState"] = s.SetListingState(coop, l.ID, catalog.ListingLive, "", "ITEM", "MODEL")
+		for name, err := range refused {
+			requireCode(t, catalog.CodePermissionDenied, err, "%s as the co-op", name)
+		}
+
+		require.Equal(t, int64(1), count(t, s, "webhook_inbox"), "nothing added")
+		var row struct {
+			ProcessedAt, DeadAt *time.Time
+			Error               string
+		}
+		require.NoError(t, s.DB().Table("webhook_inbox").Where("id = ?", id).Take(&row).Error)
+		require.Nil(t, row.ProcessedAt)
+		require.Nil(t, row.DeadAt)
+		require.Empty(t, row.Error)
+		tok, err := s.ShopToken(op, shop.ID)
+		require.NoError(t, err)
+		require.Equal(t, `{"access_token":"x"}`, string(tok), "the token is the one the shop connected with")
+		got, err := s.Listing(op, l.ID)
+		require.NoError(t, err)
+		require.NotEqual(t, catalog.ListingLive, got.Status)
+		require.NoError(t, s.SetListingState(op, l.ID, catalog.ListingLive, "", "ITEM", "MODEL"), "the worker still may")
+		require.NoError(t, s.SetOrdersCursor(op, shop.ID, time.Now()))
+	})
+}

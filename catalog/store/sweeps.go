@@ -8,10 +8,11 @@ import (
 )
 
 // operatorOnly refuses every scope but the operator's: the worker's sweeps
-// read and remove rows of every co-op.
+// and the webhook inbox read and change rows of every co-op, and the
+// worker alone handles the shops' plain tokens and channel state.
 func operatorOnly(ctx context.Context) error {
 	if sc, err := scopeOf(ctx); err != nil || !sc.IsOperator() {
-		return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "the worker's sweeps run as the operator"}
+		return &catalog.Error{Code: catalog.CodePermissionDenied, Message: "only the operator (the worker, the webhooks) may do this"}
 	}
 	return nil
 }
