@@ -53,8 +53,9 @@ type InboxEvent struct {
 }
 
 // InboxAdd stores a verified webhook event unless its (platform, event id)
-// is already there; added reports whether this delivery is the first. The
-// webhook queues its ingestion at once: that is its first attempt.
+// is already there; added reports whether this delivery is the first, and
+// id is the stored event's either way. The webhook queues its ingestion at
+// once: that is its first attempt.
 func (s *Store) InboxAdd(ctx context.Context, platform catalog.Platform, eventID, shopExtID, orderExtID string, body []byte) (id int64, added bool, err error) {
 	if err := operatorOnly(ctx); err != nil {
 		return 0, false, err
@@ -89,7 +90,17 @@ func (s *Store) addInbox(ctx context.Context, row *inboxRow) (int64, bool, error
 	if res.Error != nil {
 		return 0, false, translate(res.Error, "webhook event")
 	}
-	return row.ID, res.RowsAffected == 1, nil
+	if res.RowsAffected == 1 {
+		return row.ID, true, nil
+	}
+	// A redelivery inserted nothing and so has no id of its own: hand back
+	// the stored event's, so the ingestion queued for it marks that row.
+	var id int64
+	if err := s.db.WithContext(ctx).Model(&inboxRow{}).Where("platform = ? AND event_id = ?", row.Platform, row.EventID).
+		Pluck("id", &id).Error; err != nil {
+		return 0, false, translate(err, "webhook event")
+	}
+	return id, false, nil
 }
 
 // InboxProcessed marks inbox events handled.

@@ -206,3 +206,34 @@ func TestWorkerOnlyMethodsRefuseACoop(t *testing.T) {
 		require.NoError(t, s.SetOrdersCursor(op, shop.ID, time.Now()))
 	})
 }
+
+// TestRedeliveredPushNamesItsStoredEvent: a push delivered again is not
+// stored again, and its id is the stored event's, so the ingestion queued
+// for the redelivery marks that event processed; the same for a dead
+// letter delivered again.
+func TestRedeliveredPushNamesItsStoredEvent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		op := storetest.Operator()
+		_, _, err := s.InboxAdd(op, catalog.PlatformShopee, "ev-other", "S1", "O0", []byte(`{}`))
+		require.NoError(t, err)
+		first, added, err := s.InboxAdd(op, catalog.PlatformShopee, "ev-1", "S1", "O1", []byte(`{}`))
+		require.NoError(t, err)
+		require.True(t, added)
+		again, added, err := s.InboxAdd(op, catalog.PlatformShopee, "ev-1", "S1", "O1", []byte(`{}`))
+		require.NoError(t, err)
+		require.False(t, added, "a redelivery is a duplicate")
+		require.Equal(t, first, again, "and names the stored event")
+		require.NoError(t, s.InboxProcessed(op, again))
+		var unprocessed int64
+		require.NoError(t, s.DB().Table("webhook_inbox").Where("event_id = 'ev-1' AND processed_at IS NULL").Count(&unprocessed).Error)
+		require.Zero(t, unprocessed, "the redelivery's ingestion marked it")
+
+		letter, added, err := s.InboxDeadLetter(op, catalog.PlatformShopee, []byte("?"), "unread")
+		require.NoError(t, err)
+		require.True(t, added)
+		same, added, err := s.InboxDeadLetter(op, catalog.PlatformShopee, []byte("?"), "unread")
+		require.NoError(t, err)
+		require.False(t, added)
+		require.Equal(t, letter, same)
+	})
+}
