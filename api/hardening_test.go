@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -197,4 +198,28 @@ func (s slowImports) Import(ctx context.Context, b *catalog.ImportBatch, opts ca
 		*s.err = ctx.Err()
 	}
 	return s.Store.Import(ctx, b, opts)
+}
+
+// TestSignInLockGroupsIPv6: the sign-in limits count an IPv6 client by its
+// /64, so hopping between the addresses of one subscriber's network does
+// not reset the lock; another /64 is another address.
+func TestSignInLockGroupsIPv6(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	f := storetest.NewFixture(t, st, "V6")
+	addPerson(t, st, catalog.User{Username: "manager.v6", Name: "Quản lý", Role: catalog.RoleCoopManager, CoopID: f.Coop.ID})
+	proxies := []string{"127.0.0.1/32", "::1"}
+	a, err := api.NewAuth(api.AuthConfig{Accounts: st, TrustedProxies: proxies,
+		Limiter: api.NewLoginLimiter(testRedis(t), api.LoginLimits{Prefix: "ocophub:test:" + t.Name() + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"})})
+	require.NoError(t, err)
+	srv := startServer(t, api.Deps{Store: st, Auth: a, TrustedProxies: proxies})
+	login := func(client, password string) response {
+		return srv.send("POST", "/api/v1/auth/login", map[string]string{"username": "manager.v6", "password": password},
+			"Authorization", "", "X-Forwarded-For", client)
+	}
+	for i := range 10 {
+		requireError(t, login("2001:db8:1:2::"+strconv.Itoa(i+1), "wrong password"), http.StatusUnauthorized, catalog.CodeUnauthenticated)
+	}
+	requireError(t, login("2001:db8:1:2:ffff::99", testPassword), http.StatusTooManyRequests, "too_many_requests")
+	require.Equal(t, http.StatusOK, login("2001:db8:1:3::1", testPassword).Status, "another /64 is another address")
+	require.Equal(t, http.StatusOK, login("203.0.113.7", testPassword).Status)
 }

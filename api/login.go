@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -36,7 +37,8 @@ type LoginLimits struct {
 }
 
 // LoginLimiter counts sign-in attempts per (account, address) and per
-// address, so passwords cannot be guessed online at any useful rate.
+// address, so passwords cannot be guessed online at any useful rate. An
+// IPv6 address counts as its /64 (addressGroup).
 type LoginLimiter struct {
 	rl     *redis_rate.Limiter
 	limits LoginLimits
@@ -60,7 +62,22 @@ func NewLoginLimiter(rdb *redis.Client, l LoginLimits) *LoginLimiter {
 // username is hashed so the keys do not list who has an account.
 func (l *LoginLimiter) accountKey(ip, username string) string {
 	sum := sha256.Sum256([]byte(catalog.NormalizeUsername(username)))
-	return l.limits.Prefix + "user:" + hex.EncodeToString(sum[:12]) + ":" + ip
+	return l.limits.Prefix + "user:" + hex.EncodeToString(sum[:12]) + ":" + addressGroup(ip)
+}
+
+// addressGroup is the "address" the limits count: an IPv4 address as it
+// is, an IPv6 address by its /64. One subscriber usually holds a whole /64,
+// so counting its addresses one by one would give a guesser a fresh limit
+// for every address it picks.
+func addressGroup(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if addr = addr.Unmap().WithZone(""); addr.Is4() {
+		return addr.String()
+	}
+	return netip.PrefixFrom(addr, 64).Masked().String()
 }
 
 // allow counts one attempt against the address and against the account
@@ -71,7 +88,7 @@ func (l *LoginLimiter) allow(ctx context.Context, ip, username string) error {
 	for _, k := range []struct {
 		key   string
 		limit redis_rate.Limit
-	}{{l.limits.Prefix + "ip:" + ip, l.limits.PerIP}, {l.accountKey(ip, username), l.limits.PerAccount}} {
+	}{{l.limits.Prefix + "ip:" + addressGroup(ip), l.limits.PerIP}, {l.accountKey(ip, username), l.limits.PerAccount}} {
 		res, err := l.rl.Allow(ctx, k.key, k.limit)
 		if err != nil {
 			return &catalog.Error{Code: catalog.CodeUnavailable, Message: "cannot check sign-in attempts; try again", Err: err}
