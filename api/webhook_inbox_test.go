@@ -27,7 +27,8 @@ import (
 // is checked before its body is read) is answered 200, kept once as a dead
 // letter and counted: refusing it would make the platform send it again
 // and again. A signed push sent outside the platform's time window (a
-// replay) is refused and nothing is kept; a fresh one is taken.
+// replay) is refused and nothing is kept; a fresh one is taken, and so
+// is one without a timestamp to check, stored once however often it comes.
 func TestSignedPushIsNeverRefusedForever(t *testing.T) {
 	st := keyedStore(t, store.SQLite)
 	f := storetest.NewFixture(t, st, "DL")
@@ -85,6 +86,16 @@ func TestSignedPushIsNeverRefusedForever(t *testing.T) {
 
 	require.Equal(t, http.StatusOK, postLazada(lazadaPush(time.Now().Add(-6*time.Hour))), "a retry within Lazada's window")
 	require.Equal(t, int64(1), count("dead_at IS NULL"))
+
+	// Signed, with no timestamp to check: accepted on every delivery, and
+	// stored once (the event id de-duplicates a replay).
+	untimed := `{"seller_id":"5005","message_type":0,"data":{"order_status":"pending","status_update_time":` +
+		strconv.FormatInt(time.Now().Unix(), 10) + `,"trade_order_id":"A-2"}}`
+	for range 2 {
+		require.Equal(t, http.StatusOK, postLazada(untimed), "a push without a timestamp is never refused")
+	}
+	require.Equal(t, int64(1), count("order_ext_id = 'A-2' AND dead_at IS NULL"))
+	require.Equal(t, float64(1), webhookCount(t, srv.Registry, "lazada", "duplicate"))
 }
 
 // webhookCount reads ocophub_webhooks_total for a platform and result.

@@ -40,6 +40,7 @@ func newWebhookMetrics(reg *prometheus.Registry) webhookMetrics {
 // delivered twice is one event), enqueue its ingestion and answer 200 at
 // once. A bad signature is 401 and nothing is stored; so is a push whose
 // signed timestamp is outside the platform's window (a replay). A signed
+// push without a readable timestamp is accepted (see stale). A signed
 // body the driver cannot read is acknowledged and kept as a dead letter:
 // refusing it would only make the platform send it again and again. An
 // event for a shop not connected here is acknowledged and dropped with a
@@ -119,13 +120,22 @@ func (h syncHandlers) receiveWebhook(c *gin.Context) {
 const pushClockSkew = 5 * time.Minute
 
 // stale reports whether a push signed by a platform that signs its
-// timestamp (maxAge > 0) was sent outside [now − maxAge, now + skew].
+// timestamp (maxAge > 0) was sent outside [now − maxAge, now + skew]. A
+// signed push without a readable timestamp (Shopee's timestamp 0, Lazada's
+// missing or not a number) is not stale: refusing it would refuse it on
+// every retry, until the platform gives up on a genuine order. Accepting
+// it costs little: its signature proves the platform sent the body, a
+// replay of it is a duplicate in the inbox (same event id), and its order
+// is fetched from the platform, never believed from the push.
 func stale(events []driver.Event, maxAge time.Duration, now time.Time) bool {
 	if maxAge <= 0 {
 		return false
 	}
 	for _, ev := range events {
-		if ev.SentAt.IsZero() || now.Sub(ev.SentAt) > maxAge || ev.SentAt.Sub(now) > pushClockSkew {
+		if ev.SentAt.IsZero() {
+			continue
+		}
+		if now.Sub(ev.SentAt) > maxAge || ev.SentAt.Sub(now) > pushClockSkew {
 			return true
 		}
 	}
