@@ -83,7 +83,8 @@ type OrderIn struct {
 
 // statusRank orders statuses so an older push arriving after a newer one
 // never moves an order back. An unknown status ranks lowest: any known
-// status replaces it, and it never replaces a known one.
+// status replaces it, and it never replaces a known one (the order keeps
+// its status and stock and is flagged with the channel's word instead).
 var statusRank = map[catalog.OrderStatus]int{
 	catalog.OrderUnknown: 0, catalog.OrderUnpaid: 1, catalog.OrderReadyToShip: 2, catalog.OrderShipped: 3,
 	catalog.OrderDelivered: 4, catalog.OrderCancelled: 5,
@@ -97,7 +98,10 @@ var statusRank = map[catalog.OrderStatus]int{
 // (stock already gone: an oversell) flags the order too. Reserving counts
 // the units on the shop's listing as sold since its last push. A status no
 // driver could map (catalog.OrderUnknown) is stored and flagged for a
-// person; new, it reserves like any new order.
+// person; new, it reserves like any new order. A known order that moves to
+// such a status (a return, a dispute) keeps its status and its stock, for
+// the hub cannot tell what the units did, and is flagged with the
+// channel's word until a later status is known.
 func (s *Store) IngestOrder(ctx context.Context, in OrderIn) (catalog.Order, bool, error) {
 	sh, err := s.Shop(ctx, in.ShopID)
 	if err != nil {
@@ -120,6 +124,7 @@ func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (c
 	changed := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row orderRow
+		review := false
 		q := tx
 		if s.dialect == Postgres {
 			q = tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
@@ -147,7 +152,15 @@ func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (c
 			if err := tx.Where("order_id = ?", row.ID).Order("position").Find(&lines).Error; err != nil {
 				return translate(err, "order line")
 			}
-			if statusRank[in.Status] > statusRank[catalog.OrderStatus(row.Status)] {
+			switch {
+			case in.Status == catalog.OrderUnknown && in.PlatformStatus != row.PlatformStatus:
+				// The channel moved the order to a status no driver maps:
+				// its status and stock stay, its review names the new word.
+				row.Flagged = strings.TrimSpace(strings.TrimPrefix(row.Flagged, unknownStatusNote(row.PlatformStatus)))
+				row.PlatformStatus = in.PlatformStatus
+				review = true
+				changed = true
+			case statusRank[in.Status] > statusRank[catalog.OrderStatus(row.Status)]:
 				// A known status ends the review an unknown one asked for.
 				row.Flagged = strings.TrimSpace(strings.TrimPrefix(row.Flagged, unknownStatusNote(row.PlatformStatus)))
 				row.Status, row.PlatformStatus = string(in.Status), in.PlatformStatus
@@ -163,11 +176,14 @@ func (s *Store) ingestOrder(ctx context.Context, sh catalog.Shop, in OrderIn) (c
 			return err
 		}
 		note := unknownStatusNote(row.PlatformStatus)
+		// Under review while its status is unknown, or while the channel's
+		// last word about a known order is one no driver maps.
+		review = review || row.Status == string(catalog.OrderUnknown) || strings.HasPrefix(row.Flagged, note)
 		flagged := strings.TrimSpace(strings.TrimPrefix(row.Flagged, note))
 		if flags != "" {
 			flagged = flags
 		}
-		if row.Status == string(catalog.OrderUnknown) {
+		if review {
 			flagged = strings.TrimSpace(note + " " + flagged)
 		}
 		if flagged != row.Flagged {

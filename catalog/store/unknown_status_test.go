@@ -73,3 +73,57 @@ func TestUnknownStatusIsKeptAndFlagged(t *testing.T) {
 		require.Equal(t, int64(0), levels[0].Reserved)
 	})
 }
+
+// TestKnownOrderMovingToAnUnknownStatusIsFlagged: an order the hub knows
+// that the channel moves to a status no driver maps (a return, a dispute)
+// keeps its status and its stock, for the hub cannot tell what the units
+// did, but is flagged for a person with the channel's word, once however
+// often it comes; a later known status ends the review.
+func TestKnownOrderMovingToAnUnknownStatusIsFlagged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s = keyed(t, s)
+		ctx := storetest.Operator()
+		f := storetest.NewFixture(t, s, "RET")
+		p := f.Product("CHE-RET", 8, 1)
+		require.NoError(t, s.CreateProduct(ctx, &p))
+		v := p.Variants[0]
+		adjust(t, s, ctx, v.ID, f.Warehouse.ID, 10)
+		shop := connectShop(t, s, ctx, f.Coop.ID, catalog.PlatformShopee, "778")
+		in := store.OrderIn{ShopID: shop.ID, ExternalID: "SP-RET", Status: catalog.OrderShipped, PlatformStatus: "SHIPPED",
+			Lines: []catalog.OrderLine{{SellerSKU: string(v.SKU), Quantity: 3}}}
+		shipped, _, err := s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.Empty(t, shipped.Flagged)
+		before, err := s.StockLevels(ctx, v.ID)
+		require.NoError(t, err)
+
+		in.Status, in.PlatformStatus = catalog.OrderUnknown, "TO_RETURN"
+		o, changed, err := s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.True(t, changed, "the move is recorded")
+		require.Equal(t, catalog.OrderShipped, o.Status, "its known status stays")
+		require.Equal(t, shipped.StockState, o.StockState, "and its stock")
+		require.Equal(t, "TO_RETURN", o.PlatformStatus)
+		require.Contains(t, o.Flagged, `"TO_RETURN"`, "flagged with the channel's word")
+		after, err := s.StockLevels(ctx, v.ID)
+		require.NoError(t, err)
+		require.Equal(t, before, after, "no unit moved")
+		flagged, err := s.OrderInbox(ctx, store.OrderQuery{Flagged: true, Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, flagged, 1, "for review in the inbox")
+
+		_, changed, err = s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.False(t, changed, "the same word again changes nothing")
+		in.Status, in.PlatformStatus = catalog.OrderShipped, "SHIPPED"
+		o, _, err = s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.Contains(t, o.Flagged, `"TO_RETURN"`, "an older known status does not end the review")
+
+		in.Status, in.PlatformStatus = catalog.OrderDelivered, "COMPLETED"
+		o, _, err = s.IngestOrder(ctx, in)
+		require.NoError(t, err)
+		require.Equal(t, catalog.OrderDelivered, o.Status)
+		require.Empty(t, o.Flagged, "a later known status ends the review")
+	})
+}
