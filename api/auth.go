@@ -152,13 +152,38 @@ func (a *Auth) fromTrustedProxy(r *http.Request) bool {
 	return ok && a.trusted(addr)
 }
 
+// trusted reports whether addr is a trusted proxy; a nil Auth trusts none.
 func (a *Auth) trusted(addr netip.Addr) bool {
+	if a == nil {
+		return false
+	}
 	for _, p := range a.proxies {
 		if p.Contains(addr.Unmap()) {
 			return true
 		}
 	}
 	return false
+}
+
+// PublicBase is the hub as the caller reached it, for the URLs the hub
+// hands out (OAuth redirects, the webhook URL a platform signs): publicURL
+// (OCOPHUB_PUBLIC_URL) when set, else the request's scheme and host — as a
+// trusted proxy forwarded them (X-Forwarded-Proto, X-Forwarded-Host), since
+// behind a TLS proxy the browser and the platform see the public https URL,
+// not the proxy's hop to the hub. The API and the web UI both use it; a nil
+// Auth believes no proxy.
+func (a *Auth) PublicBase(r *http.Request, publicURL string) string {
+	if publicURL != "" {
+		return strings.TrimSuffix(publicURL, "/")
+	}
+	scheme, host := "http", r.Host
+	if a.isTLS(r) {
+		scheme = "https"
+	}
+	if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" && a.fromTrustedProxy(r) {
+		host = fwd
+	}
+	return scheme + "://" + host
 }
 
 func remoteAddr(r *http.Request) (netip.Addr, bool) {

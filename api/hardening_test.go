@@ -223,3 +223,26 @@ func TestSignInLockGroupsIPv6(t *testing.T) {
 	require.Equal(t, http.StatusOK, login("2001:db8:1:3::1", testPassword).Status, "another /64 is another address")
 	require.Equal(t, http.StatusOK, login("203.0.113.7", testPassword).Status)
 }
+
+// TestPublicBase: the hub's public base is OCOPHUB_PUBLIC_URL, else the
+// scheme and host a trusted proxy forwarded, else the request's own; a
+// client that is not a trusted proxy forges nothing, nor does anyone to a
+// nil Auth.
+func TestPublicBase(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	a, err := api.NewAuth(api.AuthConfig{Accounts: st, Limiter: api.NewLoginLimiter(testRedis(t), api.LoginLimits{}),
+		TrustedProxies: []string{"10.0.0.5"}})
+	require.NoError(t, err)
+	req := func(remote string) *http.Request {
+		r := httptest.NewRequest("GET", "http://hub:8080/shops/connect", nil)
+		r.RemoteAddr = remote + ":5000"
+		r.Header.Set("X-Forwarded-Proto", "https")
+		r.Header.Set("X-Forwarded-Host", "hub.example.vn")
+		return r
+	}
+	require.Equal(t, "https://hub.example.vn", a.PublicBase(req("10.0.0.5"), ""))
+	require.Equal(t, "http://hub:8080", a.PublicBase(req("203.0.113.9"), ""), "not the proxy")
+	require.Equal(t, "https://public.example", a.PublicBase(req("203.0.113.9"), "https://public.example/"))
+	var none *api.Auth
+	require.Equal(t, "http://hub:8080", none.PublicBase(req("10.0.0.5"), ""))
+}

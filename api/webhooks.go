@@ -4,7 +4,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -148,20 +147,9 @@ func (h syncHandlers) callbackURL(c *gin.Context) string {
 	return h.publicBase(c) + c.Request.URL.RequestURI()
 }
 
-// publicBase is the hub as the caller reached it: PublicURL, else the
-// request's scheme and host — as a trusted proxy forwarded them
-// (X-Forwarded-Proto, X-Forwarded-Host), since behind a TLS proxy the
-// platform signed the public https URL, not the proxy's hop to the hub.
+// publicBase is the hub as the caller reached it (Auth.PublicBase, which
+// the web UI uses too): behind a TLS proxy the platform signed the public
+// https URL, not the proxy's hop to the hub.
 func (h syncHandlers) publicBase(c *gin.Context) string {
-	if h.PublicURL != "" {
-		return strings.TrimSuffix(h.PublicURL, "/")
-	}
-	scheme, host := "http", c.Request.Host
-	if h.auth.isTLS(c.Request) {
-		scheme = "https"
-	}
-	if fwd := c.Request.Header.Get("X-Forwarded-Host"); fwd != "" && h.auth.fromTrustedProxy(c.Request) {
-		host = fwd
-	}
-	return scheme + "://" + host
+	return h.auth.PublicBase(c.Request, h.PublicURL)
 }

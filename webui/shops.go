@@ -65,7 +65,7 @@ func (ui *UI) showShopsWith(c *gin.Context, status int, problem string, refusedI
 func (ui *UI) shopConnect(c *gin.Context) {
 	coopID, _ := strconv.ParseInt(c.Query("coop_id"), 10, 64)
 	platform := c.Query("platform")
-	u, err := ui.d.Commands.AuthorizeURL(c.Request.Context(), platform, coopID, ui.baseURL(c)+"/shops/callback/"+platform)
+	u, err := ui.d.Commands.AuthorizeURL(c.Request.Context(), platform, coopID, ui.d.PublicBase(c.Request)+"/shops/callback/"+platform)
 	if err != nil {
 		p := ui.newPage(c, "shops", "shops.title", nil)
 		ui.showShops(c, http.StatusBadRequest, errorMessage(p, err))
@@ -84,18 +84,6 @@ func (ui *UI) shopCallback(c *gin.Context) {
 		return
 	}
 	back(c, "/shops#shop-"+strconv.FormatInt(shop.ID, 10), "shop_connected")
-}
-
-// baseURL is the hub as the seller's browser reaches it.
-func (ui *UI) baseURL(c *gin.Context) string {
-	if ui.d.PublicURL != "" {
-		return strings.TrimSuffix(ui.d.PublicURL, "/")
-	}
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host
 }
 
 // ruleForm is a shop's stock rule as the form shows it.

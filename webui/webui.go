@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/hibiken/asynq"
 
+	"ocophub/api"
 	"ocophub/catalog"
 	"ocophub/catalog/store"
 	"ocophub/worker/ops"
@@ -75,9 +76,12 @@ type Deps struct {
 	// Wake tells the worker's relay the outbox has news (after a stock
 	// change, an import, a product edit); nil: it finds it at its tick.
 	Wake func()
-	// PublicURL is the hub as browsers reach it, for the marketplaces'
-	// OAuth redirects; empty uses the request's own scheme and host.
-	PublicURL string
+	// PublicBase is the hub as the browser reached it, the base of the
+	// marketplaces' OAuth redirects: api.Auth's PublicBase over
+	// OCOPHUB_PUBLIC_URL, as the API's own redirects use, so behind a TLS
+	// proxy the seller comes back over https. Nil: the request's own
+	// scheme and host, believing no proxy.
+	PublicBase func(r *http.Request) string
 
 	// Authenticate tells who sends a request by its session (api.Auth's);
 	// an error with code unauthenticated sends the browser to /login. Nil:
@@ -126,6 +130,10 @@ func New(d Deps) (func(*gin.Engine), error) {
 	}
 	if d.Wake == nil {
 		d.Wake = func() {}
+	}
+	if d.PublicBase == nil {
+		var noProxies *api.Auth
+		d.PublicBase = func(r *http.Request) string { return noProxies.PublicBase(r, "") }
 	}
 	p, err := loadPages()
 	if err != nil {
