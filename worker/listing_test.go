@@ -39,18 +39,26 @@ func TestPriceAndTitleFollowTheCatalog(t *testing.T) {
 
 	_, err = h.w.Client().Enqueue(worker.DelistTask(h.shops[catalog.PlatformZalo].ID, h.product.ID))
 	require.NoError(t, err)
-	eventually(t, "delisted from Zalo", func() error {
+	// The worker records the listing delisted after Zalo answered: wait
+	// for both, not only for the channel.
+	eventually(t, "delisted from Zalo, and so recorded", func() error {
 		it, _, _ := channelItem(h.platform(catalog.PlatformZalo), sku)
 		if it.Status != sandbox.ItemInactive {
 			return fmt.Errorf("Zalo item is %s", it.Status)
+		}
+		ls, _, err := h.st.ListListings(h.ctx, h.shops[catalog.PlatformZalo].ID, catalog.ListQuery{})
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if l.Status != catalog.ListingDelisted {
+				return fmt.Errorf("Zalo listing %d is %s", l.ID, l.Status)
+			}
 		}
 		return nil
 	})
 	it, _, _ := channelItem(h.platform(catalog.PlatformShopee), sku)
 	require.Equal(t, sandbox.ItemLive, it.Status, "the other shops keep selling")
-	ls, _, err := h.st.ListListings(h.ctx, h.shops[catalog.PlatformZalo].ID, catalog.ListQuery{})
-	require.NoError(t, err)
-	require.Equal(t, catalog.ListingDelisted, ls[0].Status)
 }
 
 func channelItem(p *platform, sku string) (sandbox.Item, sandbox.SKU, bool) {
