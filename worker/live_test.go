@@ -22,29 +22,8 @@ import (
 // three channels not one unit more than 45 is sold. Ending the live
 // returns what Lazada did not sell to every shop.
 func TestLiveHoldNeverOversells(t *testing.T) {
-	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-200G: 45 units
-	v := h.product.Variants[1]
+	h, v, live := startSplitLive(t)
 	sku := string(v.SKU)
-	for _, shop := range h.shops {
-		_, err := h.st.SetShopRule(h.ctx, shop.ID, shop.Version, catalog.StockRule{SplitBelow: 30})
-		require.NoError(t, err)
-	}
-	h.publish(t)
-	waitAll(t, h, sku, 45, "published")
-
-	live, err := h.st.StartLive(h.ctx, catalog.LiveStart{ShopID: h.shops[catalog.PlatformLazada].ID, Title: "Live trà Tâm An",
-		Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: 25}}})
-	require.NoError(t, err)
-	h.w.Wake()
-	eventually(t, "the live shop shows its hold, the others split the rest", func() error {
-		want := map[catalog.Platform]int64{catalog.PlatformLazada: 25, catalog.PlatformShopee: 10, catalog.PlatformZalo: 10}
-		for _, p := range h.platforms {
-			if got, _ := channelStock(p, sku); got != want[p.name] {
-				return fmt.Errorf("%s shows %d, want %d", p.name, got, want[p.name])
-			}
-		}
-		return nil
-	})
 
 	buyers := map[catalog.Platform]map[string]any{
 		catalog.PlatformLazada: {"seller_skus": []string{sku}, "buyers": 60, "rate": 0},
@@ -185,26 +164,9 @@ func TestBurstGuardSplitsThenGivesBack(t *testing.T) {
 // Zalo's sales on their way, not units for Shopee: Shopee's channel must
 // stay at 0 past the settle delay, and more Shopee buyers buy nothing.
 func TestSoldOutShareStaysDownWhileAnotherShopsSalesComeIn(t *testing.T) {
-	h := startHub(t, "tam an nguyen") // TRA-TAMANNGUYEN-200G: 45 units
-	v := h.product.Variants[1]
+	h, v, _ := startSplitLive(t)
 	sku := string(v.SKU)
-	for _, shop := range h.shops {
-		_, err := h.st.SetShopRule(h.ctx, shop.ID, shop.Version, catalog.StockRule{SplitBelow: 30})
-		require.NoError(t, err)
-	}
-	h.publish(t)
-	waitAll(t, h, sku, 45, "published")
-	_, err := h.st.StartLive(h.ctx, catalog.LiveStart{ShopID: h.shops[catalog.PlatformLazada].ID, Title: "Live trà Tâm An",
-		Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: 25}}})
-	require.NoError(t, err)
-	h.w.Wake()
 	shows := func(name catalog.Platform) int64 { n, _ := channelStock(h.platform(name), sku); return n }
-	eventually(t, "the live shop shows its hold, the others split the rest", func() error {
-		if a, b, c := shows(catalog.PlatformLazada), shows(catalog.PlatformShopee), shows(catalog.PlatformZalo); a != 25 || b != 10 || c != 10 {
-			return fmt.Errorf("Lazada %d, Shopee %d, Zalo %d; want 25, 10, 10", a, b, c)
-		}
-		return nil
-	})
 	buy := func(name catalog.Platform, buyers int) sandbox.BuyerResult {
 		var res sandbox.BuyerResult
 		require.Equal(t, http.StatusOK, control(t, h.platform(name), fmt.Sprintf("/_sandbox/shops/%s/buyers", h.shops[name].ExternalID),
@@ -265,4 +227,35 @@ func TestSoldOutShareStaysDownWhileAnotherShopsSalesComeIn(t *testing.T) {
 	for _, p := range h.platforms {
 		require.Zero(t, shows(p.name), "%s shows nothing once all 45 are sold", p.name)
 	}
+}
+
+// startSplitLive is the livestream both tests above start from: 45 units
+// of TRA-TAMANNGUYEN-200G on three shops whose rule splits the last 30,
+// and a live on Lazada holding 25, so Lazada shows 25 and Shopee and Zalo
+// 10 each.
+func startSplitLive(t *testing.T) (*hub, catalog.Variant, catalog.LiveSession) {
+	t.Helper()
+	h := startHub(t, "tam an nguyen")
+	v := h.product.Variants[1]
+	sku := string(v.SKU)
+	for _, shop := range h.shops {
+		_, err := h.st.SetShopRule(h.ctx, shop.ID, shop.Version, catalog.StockRule{SplitBelow: 30})
+		require.NoError(t, err)
+	}
+	h.publish(t)
+	waitAll(t, h, sku, 45, "published")
+	live, err := h.st.StartLive(h.ctx, catalog.LiveStart{ShopID: h.shops[catalog.PlatformLazada].ID, Title: "Live trà Tâm An",
+		Holds: []catalog.LiveHoldInput{{VariantID: v.ID, Quantity: 25}}})
+	require.NoError(t, err)
+	h.w.Wake()
+	eventually(t, "the live shop shows its hold, the others split the rest", func() error {
+		want := map[catalog.Platform]int64{catalog.PlatformLazada: 25, catalog.PlatformShopee: 10, catalog.PlatformZalo: 10}
+		for _, p := range h.platforms {
+			if got, _ := channelStock(p, sku); got != want[p.name] {
+				return fmt.Errorf("%s shows %d, want %d", p.name, got, want[p.name])
+			}
+		}
+		return nil
+	})
+	return h, v, live
 }

@@ -216,32 +216,7 @@ func TestProductionTopology(t *testing.T) {
 		require.Less(t, r.StatusCode, 300, platform)
 	}
 	const sku = "CHE-HAODAT-100G"
-	stockOf := func(platform string) int64 {
-		r, err := http.Get(sandboxes[platform][0] + "/_sandbox/state")
-		require.NoError(t, err)
-		defer r.Body.Close()
-		var st struct {
-			Shops []struct {
-				Items []struct {
-					SKUs []struct {
-						SellerSKU string `json:"seller_sku"`
-						Stock     int64  `json:"stock"`
-					} `json:"skus"`
-				} `json:"items"`
-			} `json:"shops"`
-		}
-		require.NoError(t, json.NewDecoder(r.Body).Decode(&st))
-		for _, s := range st.Shops {
-			for _, it := range s.Items {
-				for _, k := range it.SKUs {
-					if k.SellerSKU == sku {
-						return k.Stock
-					}
-				}
-			}
-		}
-		return -1
-	}
+	stockOf := func(platform string) int64 { return sandboxStock(t, sandboxes[platform][0], sku) }
 	const published = 120 // the demo catalog's stock of CHE-HAODAT-100G
 	require.Eventually(t, func() bool {
 		return stockOf("shopee") == published && stockOf("lazada") == published && stockOf("zalo") == published
