@@ -129,19 +129,21 @@ func TestDevServesDemoCatalog(t *testing.T) {
 			"-sandbox-shopee-addr", "127.0.0.1:0", "-sandbox-lazada-addr", "127.0.0.1:0", "-sandbox-zalo-addr", "127.0.0.1:0"}, noEnv, &stdout, &stderr)
 	}()
 	urlRE := regexp.MustCompile(`Products API\s+(http://\S+)/api/v1/products`)
+	tokenRE := regexp.MustCompile(`API token\s+curl -H 'Authorization: Bearer (ocp_\S+)' '(http://\S+)/api/v1/products\?q=tra'`)
 	var base string
+	var m []string
+	// The banner comes out line by line: wait for its token line, below
+	// the URLs.
 	require.Eventually(t, func() bool {
-		m := urlRE.FindStringSubmatch(stdout.String())
-		if m != nil {
-			base = m[1]
+		out := stdout.String()
+		if u := urlRE.FindStringSubmatch(out); u != nil {
+			base = u[1]
 		}
-		return m != nil
-	}, 20*time.Second, 50*time.Millisecond, "dev never printed its URLs; stderr:\n%s", stderr.String())
+		m = tokenRE.FindStringSubmatch(out)
+		return base != "" && m != nil
+	}, 20*time.Second, 50*time.Millisecond, "dev never printed its URLs and a ready curl with a token; stderr:\n%s", stderr.String())
 
 	// The printed curl works: the demo operator token sees every alliance.
-	tokenRE := regexp.MustCompile(`API token\s+curl -H 'Authorization: Bearer (ocp_\S+)' '(http://\S+)/api/v1/products\?q=tra'`)
-	m := tokenRE.FindStringSubmatch(stdout.String())
-	require.NotNil(t, m, "dev prints a ready curl with a token:\n%s", stdout.String())
 	require.Equal(t, base, m[2])
 	anonymous, err := http.Get(base + "/api/v1/products?q=tra")
 	require.NoError(t, err)
