@@ -92,7 +92,7 @@ func TestPruningNeverStallsTheRelay(t *testing.T) {
 
 // runOn is memHub.run on a Redis the caller shares between workers (run
 // flushes a fresh one per worker).
-func runOn(t *testing.T, h *memHub, rdb *redis.Client, tune ...func(*worker.Config)) {
+func runOn(t *testing.T, h *memHub, rdb *redis.Client, tune ...func(*worker.Config)) *worker.Worker {
 	cfg := worker.Config{Store: h.st, Redis: rdb, Concurrency: 4,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(rdb), Options: connectors.Options{},
@@ -106,6 +106,7 @@ func runOn(t *testing.T, h *memHub, rdb *redis.Client, tune ...func(*worker.Conf
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
 	t.Cleanup(func() { stop(); <-done })
+	return w
 }
 
 // counterSum adds up a counter's series whose first label is value.

@@ -3,14 +3,11 @@ package worker_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/bsm/redislock"
 	"github.com/stretchr/testify/require"
 
 	"ocophub/catalog"
@@ -18,7 +15,6 @@ import (
 	"ocophub/catalog/demo"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
-	"ocophub/connectors"
 	"ocophub/connectors/driver"
 	"ocophub/connectors/mem"
 	"ocophub/connectors/sandbox"
@@ -76,21 +72,8 @@ func (h *memHub) connect(t *testing.T, name string) catalog.Shop {
 // run starts a worker for the hub's shops until the test ends; tune
 // changes its configuration first.
 func (h *memHub) run(t *testing.T, tune ...func(*worker.Config)) *worker.Worker {
-	rdb := testRedis(t)
-	cfg := worker.Config{Store: h.st, Redis: rdb, Concurrency: 40,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(rdb), Options: connectors.Options{},
-			Factories: map[catalog.Platform]worker.DriverFactory{catalog.PlatformMem: h.driver}},
-		SweepInterval: 300 * time.Millisecond, PollInterval: time.Hour}
-	for _, f := range tune {
-		f(&cfg)
-	}
-	w := worker.New(cfg)
-	ctx, stop := context.WithCancel(h.ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
-	t.Cleanup(func() { stop(); <-done })
-	return w
+	wide := func(c *worker.Config) { c.Concurrency = 40 }
+	return runOn(t, h, testRedis(t), append([]func(*worker.Config){wide}, tune...)...)
 }
 
 // count runs a counting query.
