@@ -33,7 +33,7 @@ type readiness struct {
 
 func TestHealthReadinessMetrics(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		srv := newServer(t, s, map[string]api.Pinger{"database": s.Ping, "redis": redisPing(t, "127.0.0.1:6379")})
+		srv := newServer(t, s, map[string]api.Pinger{"database": s.Ping, "redis": redisPing(t, redisAddr)})
 
 		r := srv.get("/healthz")
 		requireSchema(t, "Health", r.Body)

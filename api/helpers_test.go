@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -24,6 +25,10 @@ import (
 	"ocophub/catalog"
 	"ocophub/catalog/store/storetest"
 )
+
+// redisAddr is the test Redis (TEST_REDIS_ADDR, default the local one):
+// engineers running suites side by side give each its own server.
+var redisAddr = cmp.Or(os.Getenv("TEST_REDIS_ADDR"), "127.0.0.1:6379")
 
 // testServer is the real router over a real store, served on a loopback
 // port and spoken to with net/http. Requests carry an operator API token
@@ -63,9 +68,9 @@ func startServer(t *testing.T, d api.Deps) *testServer {
 // testRedis is Redis DB 10, the API tests' own.
 func testRedis(t testing.TB) *redis.Client {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", DB: 10})
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr, DB: 10})
 	t.Cleanup(func() { _ = rdb.Close() })
-	require.NoError(t, rdb.Ping(context.Background()).Err(), "Redis at 127.0.0.1:6379 (run `make test`, which starts it)")
+	require.NoError(t, rdb.Ping(context.Background()).Err(), "Redis at "+redisAddr+" (run `make test`, which starts it)")
 	return rdb
 }
 

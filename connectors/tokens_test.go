@@ -1,6 +1,7 @@
 package connectors_test
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"sync"
@@ -16,10 +17,14 @@ import (
 	"ocophub/connectors/driver"
 )
 
+// redisAddr is the test Redis (TEST_REDIS_ADDR, default the local one):
+// engineers running suites side by side give each its own server.
+var redisAddr = cmp.Or(os.Getenv("TEST_REDIS_ADDR"), "127.0.0.1:6379")
+
 func testRedis(t *testing.T) *redis.Client {
 	url := os.Getenv("TEST_REDIS_URL")
 	if url == "" {
-		url = "redis://127.0.0.1:6379/12"
+		url = "redis://" + redisAddr + "/12"
 	}
 	opt, err := redis.ParseURL(url)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package webui_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -39,6 +40,10 @@ import (
 	"ocophub/worker"
 	"ocophub/worker/ops"
 )
+
+// redisAddr is the test Redis (TEST_REDIS_ADDR, default the local one):
+// engineers running suites side by side give each its own server.
+var redisAddr = cmp.Or(os.Getenv("TEST_REDIS_ADDR"), "127.0.0.1:6379")
 
 // hub is the whole system behind the browser: PostgreSQL, Redis, the three
 // marketplace sandboxes (one seller shop each), the real worker, and the
@@ -123,7 +128,7 @@ func startHub(t *testing.T, seed bool) *hub {
 func testRedis(t *testing.T) *redis.Client {
 	url := os.Getenv("TEST_WEBUI_REDIS_URL")
 	if url == "" {
-		url = "redis://127.0.0.1:6379/9"
+		url = "redis://" + redisAddr + "/9"
 	}
 	opt, err := redis.ParseURL(url)
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"sync"
@@ -13,11 +14,14 @@ import (
 	"ocophub/catalog"
 )
 
+// redisAddr is the test Redis (TEST_REDIS_ADDR, default the local one).
+var redisAddr = cmp.Or(os.Getenv("TEST_REDIS_ADDR"), "127.0.0.1:6379")
+
 // rateRedis is the rate tests' Redis DB (13; its keys are per test shop).
 func rateRedis(t *testing.T) *redis.Client {
 	url := os.Getenv("TEST_RATE_REDIS_URL")
 	if url == "" {
-		url = "redis://127.0.0.1:6379/13"
+		url = "redis://" + redisAddr + "/13"
 	}
 	opt, err := redis.ParseURL(url)
 	require.NoError(t, err)

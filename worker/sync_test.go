@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -33,6 +34,10 @@ import (
 	"ocophub/worker"
 )
 
+// redisAddr is the test Redis (TEST_REDIS_ADDR, default the local one):
+// engineers running suites side by side give each its own server.
+var redisAddr = cmp.Or(os.Getenv("TEST_REDIS_ADDR"), "127.0.0.1:6379")
+
 // testRedis is a Redis DB of this package's own (TEST_WORKER_REDIS_URL or
 // DB 14), flushed before each test: asynq queues live there.
 func testRedis(t *testing.T) *redis.Client { return redisDB(t, "TEST_WORKER_REDIS_URL", 14) }
@@ -42,7 +47,7 @@ func testRedis(t *testing.T) *redis.Client { return redisDB(t, "TEST_WORKER_REDI
 func redisDB(t *testing.T, env string, db int) *redis.Client {
 	url := os.Getenv(env)
 	if url == "" {
-		url = fmt.Sprintf("redis://127.0.0.1:6379/%d", db)
+		url = fmt.Sprintf("redis://%s/%d", redisAddr, db)
 	}
 	opt, err := redis.ParseURL(url)
 	require.NoError(t, err)

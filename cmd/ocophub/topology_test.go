@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -28,9 +29,13 @@ import (
 	zalosb "ocophub/connectors/sandbox/zalo"
 )
 
+// redisAddr is the test Redis (TEST_REDIS_ADDR, default the local one):
+// engineers running suites side by side give each its own server.
+var redisAddr = cmp.Or(os.Getenv("TEST_REDIS_ADDR"), "127.0.0.1:6379")
+
 // testRedisURL is Redis DB 4, this package's own: the topology test
 // flushes it.
-const testRedisURL = "redis://127.0.0.1:6379/4"
+var testRedisURL = "redis://" + redisAddr + "/4"
 
 // process is the real binary running as its own process.
 type process struct {
@@ -112,9 +117,9 @@ func TestProductionTopology(t *testing.T) {
 	bin := buildBinary(t)
 	t.Logf("built ocophub in %s", time.Since(start).Round(time.Millisecond))
 
-	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", DB: 4})
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr, DB: 4})
 	t.Cleanup(func() { _ = rdb.Close() })
-	require.NoError(t, rdb.FlushDB(context.Background()).Err(), "Redis DB 4 at 127.0.0.1:6379")
+	require.NoError(t, rdb.FlushDB(context.Background()).Err(), "Redis DB 4 at "+redisAddr)
 	env := map[string]string{
 		"OCOPHUB_DATABASE_URL": storetest.FreshSchemaURL(t),
 		"OCOPHUB_REDIS_URL":    testRedisURL,

@@ -6,6 +6,7 @@ package drivertest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -27,6 +28,10 @@ import (
 	"ocophub/connectors/driver"
 	"ocophub/connectors/sandbox"
 )
+
+// redisAddr is the test Redis (TEST_REDIS_ADDR, default the local one):
+// engineers running suites side by side give each its own server.
+var redisAddr = cmp.Or(os.Getenv("TEST_REDIS_ADDR"), "127.0.0.1:6379")
 
 // Harness makes drivers for the suite. One Harness serves one test run.
 type Harness interface {
@@ -200,7 +205,7 @@ func redisLocker(t testing.TB) *redislock.Client {
 	lockerOnce.Do(func() {
 		url := os.Getenv("TEST_REDIS_URL")
 		if url == "" {
-			url = "redis://127.0.0.1:6379/12"
+			url = "redis://" + redisAddr + "/12"
 		}
 		opt, err := redis.ParseURL(url)
 		if err != nil {
