@@ -260,6 +260,13 @@ func parseListQuery(c *gin.Context) (catalog.ListQuery, error) {
 		fe.Check("group", err)
 		q.Group = g
 	}
+	switch c.Query("archived") {
+	case "", "false":
+	case "true":
+		q.Archived = true
+	default:
+		fe.Add("archived", "archived is true or false")
+	}
 	if err := fe.Err(); err != nil {
 		return q, err
 	}

@@ -133,7 +133,8 @@ func (h handlers) routes(g *gin.RouterGroup) {
 		key: func(w *catalog.Warehouse) (*int64, *int64) { return &w.ID, &w.Version },
 	}.register(g)
 	resource[catalog.Product]{
-		path: "/products", get: s.Product, list: s.ListProducts, create: s.CreateProduct,
+		path: "/products", get: s.Product, list: s.ListProducts,
+		create: func(ctx context.Context, p *catalog.Product) error { return s.CreateProduct(ctx, p) },
 		update: func(ctx context.Context, p *catalog.Product) error {
 			err := s.UpdateProduct(ctx, p)
 			if err == nil {
@@ -145,6 +146,8 @@ func (h handlers) routes(g *gin.RouterGroup) {
 		key:    func(p *catalog.Product) (*int64, *int64) { return &p.ID, &p.Version },
 	}.register(g)
 
+	g.POST("/products/:id/archive", h.archiveProduct(true))
+	g.POST("/products/:id/restore", h.archiveProduct(false))
 	g.GET("/variants/:id/stock", h.stockLevels)
 	g.POST("/variants/:id/stock/adjustments", h.adjustStock)
 	g.GET("/variants/:id/movements", h.movements)

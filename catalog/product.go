@@ -33,10 +33,44 @@ type Product struct {
 	Group       Group       `json:"group"`
 	Stars       Stars       `json:"stars"`
 	Certificate Certificate `json:"certificate"`
+	Origin      Origin      `json:"origin"`
 	Variants    []Variant   `json:"variants"`
-	Version     int64       `json:"version"`
-	CreatedAt   time.Time   `json:"created_at"`
-	UpdatedAt   time.Time   `json:"updated_at"`
+	// ArchivedAt is set while the product is archived: delisted from every
+	// shop and left out of lists, kept with its variants, stock and orders.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+	Version    int64      `json:"version"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+}
+
+// Origin is where a product is made: the province and commune (xã,
+// phường) its OCOP certificate and labels name. Empty takes the co-op's
+// province.
+type Origin struct {
+	Province string `json:"province,omitempty"`
+	Commune  string `json:"commune,omitempty"`
+}
+
+// Archived reports whether the product is archived.
+func (p *Product) Archived() bool { return p.ArchivedAt != nil }
+
+// OpeningStock is a new variant's first count in one of its co-op's
+// warehouses, stored with the product in one transaction.
+type OpeningStock struct {
+	SKU         SKU   `json:"sku"`
+	WarehouseID int64 `json:"warehouse_id"`
+	Quantity    int64 `json:"quantity"`
+}
+
+// SuggestSKU is the SKU the editor offers for a product's n-th variant
+// (1-based): the product code and n ("CHE-TAN-1"), the shape the demo
+// catalog and most co-ops use.
+func SuggestSKU(code string, n int) SKU {
+	code = strings.ToUpper(NormalizeText(code))
+	if code == "" {
+		return ""
+	}
+	return SKU(fmt.Sprintf("%s-%d", code, n))
 }
 
 // Variant is one sellable unit of a product (a 100 g box, a 1 l bottle).
@@ -79,6 +113,13 @@ func (p *Product) Validate() error {
 	p.Description = p.Description.normalized()
 	p.Certificate.Number = NormalizeText(p.Certificate.Number)
 	p.Certificate.Normalize()
+	p.Origin = Origin{Province: NormalizeText(p.Origin.Province), Commune: NormalizeText(p.Origin.Commune)}
+	if n := len([]rune(p.Origin.Province)); n > 100 {
+		fe.Add("origin.province", "province must be at most 100 characters")
+	}
+	if n := len([]rune(p.Origin.Commune)); n > 100 {
+		fe.Add("origin.commune", "commune must be at most 100 characters")
+	}
 	if p.CoopID <= 0 {
 		fe.Add("coop_id", "co-op is required")
 	}

@@ -127,3 +127,15 @@ func TestProductLookups(t *testing.T) {
 	require.Equal(t, "Chè Tân Cương Hảo Đạt", p.Name.In("vi"))
 	require.Equal(t, "Hộp 100g", p.Variants[0].Name.In("en"), "English falls back to Vietnamese")
 }
+
+func TestSuggestSKU(t *testing.T) {
+	for _, c := range []struct {
+		code string
+		n    int
+		want SKU
+	}{{"che-tan-cuong", 1, "CHE-TAN-CUONG-1"}, {" MAT.ONG ", 3, "MAT.ONG-3"}, {"", 1, ""}} {
+		if got := SuggestSKU(c.code, c.n); got != c.want {
+			t.Errorf("SuggestSKU(%q, %d) = %q, want %q", c.code, c.n, got, c.want)
+		}
+	}
+}

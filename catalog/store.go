@@ -16,6 +16,7 @@ type ListQuery struct {
 	Group    Group  // products: only this group
 	Q        string // products: search in names, codes and SKUs, ignoring case and diacritics
 	Alliance int64  // co-ops: only this alliance
+	Archived bool   // products: the archived ones instead of the others
 }
 
 // Page sizes of list endpoints.
@@ -72,7 +73,7 @@ type Store interface {
 
 	// CreateProduct stores a product and its variants. SKUs are unique
 	// within the co-op and GTINs across the hub (conflict otherwise).
-	CreateProduct(ctx context.Context, p *Product) error
+	CreateProduct(ctx context.Context, p *Product, opening ...OpeningStock) error
 	Product(ctx context.Context, id int64) (Product, error)
 	ListProducts(ctx context.Context, q ListQuery) (items []Product, next string, err error)
 	// UpdateProduct replaces the product's fields and its variant list:
@@ -80,6 +81,10 @@ type Store interface {
 	// fails with failed_precondition.
 	UpdateProduct(ctx context.Context, p *Product) error
 	DeleteProduct(ctx context.Context, id, version int64) error
+	// ArchiveProduct archives (true) or restores (false) a product at
+	// version: archived, it is delisted everywhere and left out of lists,
+	// its history kept.
+	ArchiveProduct(ctx context.Context, id, version int64, archived bool) (Product, error)
 
 	// StockLevels lists a variant's stock per warehouse.
 	StockLevels(ctx context.Context, variantID int64) ([]StockLevel, error)

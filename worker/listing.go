@@ -31,7 +31,11 @@ func (w *Worker) productChanged(ctx context.Context, payload []byte) error {
 		for _, l := range ls {
 			if l.Status == catalog.ListingLive && !shops[l.ShopID] {
 				shops[l.ShopID] = true
-				if _, err := w.client.EnqueueContext(ctx, UpdateTask(l.ShopID, product.ID)); err != nil &&
+				task := UpdateTask(l.ShopID, product.ID)
+				if product.Archived() { // an archived product is sold nowhere
+					task = DelistTask(l.ShopID, product.ID)
+				}
+				if _, err := w.client.EnqueueContext(ctx, task); err != nil &&
 					!errors.Is(err, asynq.ErrTaskIDConflict) {
 					return err
 				}

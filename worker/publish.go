@@ -45,6 +45,14 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 	if len(byVariant) == 0 {
 		return nil
 	}
+	if product.Archived() { // archived since the publish was queued: sold nowhere
+		for _, l := range byVariant {
+			if err := w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingDelisted, "", "", ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	ch, err := w.cfg.Channels.For(shop)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)

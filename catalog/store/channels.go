@@ -325,6 +325,14 @@ func (s *Store) AddListing(ctx context.Context, shopID, variantID int64) (catalo
 		return catalog.Listing{}, &catalog.Error{Code: catalog.CodeInvalidArgument, Message: "the shop belongs to another co-op",
 			Fields: map[string]string{"shop_id": "shop of another co-op"}}
 	}
+	var archived int64
+	if err := s.db.WithContext(ctx).Model(&productRow{}).Where("id = ? AND archived_at IS NOT NULL", v.ProductID).
+		Count(&archived).Error; err != nil {
+		return catalog.Listing{}, translate(err, "product")
+	}
+	if archived > 0 {
+		return catalog.Listing{}, catalog.Errorf(catalog.CodeFailedPrecondition, "the product is archived: restore it before publishing it")
+	}
 	row := listingRow{ShopID: shopID, CoopID: sh.CoopID, ProductID: v.ProductID, VariantID: variantID,
 		Status: string(catalog.ListingDraft), Version: 1}
 	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "shop_id"}, {Name: "variant_id"}}, DoNothing: true}).

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -18,17 +19,28 @@ var products = entity[productRow, productRow]{what: "product", table: "products"
 	scope:    func(db *gorm.DB, s catalog.Scope) *gorm.DB { return ownedBy(db, s, "products") },
 	asDomain: func(r productRow) productRow { return r }, id: func(r productRow) int64 { return r.ID }}
 
-// CreateProduct stores p with its variants in one transaction.
-func (s *Store) CreateProduct(ctx context.Context, p *catalog.Product) error {
+// CreateProduct stores p with its variants, and their opening stock, in
+// one transaction: a refused count leaves no product behind.
+func (s *Store) CreateProduct(ctx context.Context, p *catalog.Product, opening ...catalog.OpeningStock) error {
 	sc, err := allowed(ctx, catalog.PermCatalogWrite)
 	if err != nil {
 		return err
 	}
+	if len(opening) > 0 {
+		if _, err := allowed(ctx, catalog.PermStockAdjust); err != nil {
+			return err
+		}
+	}
+	p.ArchivedAt = nil
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.Coop(ctx, p.CoopID); err != nil {
+	coop, err := s.Coop(ctx, p.CoopID)
+	if err != nil {
 		return fieldNotFound(err, "coop_id", "co-op not found")
+	}
+	if p.Origin.Province == "" {
+		p.Origin.Province = coop.Province
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := toProductRow(p)
@@ -40,6 +52,9 @@ func (s *Store) CreateProduct(ctx context.Context, p *catalog.Product) error {
 		if _, err := s.syncVariants(tx, p, false); err != nil {
 			return err
 		}
+		if err := s.openStock(ctx, tx, p, opening); err != nil {
+			return err
+		}
 		return s.auditOutsider(tx, sc, p.CoopID, "product.created", "product", p.ID, p.Code)
 	})
 	if err != nil {
@@ -47,6 +62,37 @@ func (s *Store) CreateProduct(ctx context.Context, p *catalog.Product) error {
 	}
 	*p, err = s.product(ctx, p.ID)
 	return err
+}
+
+// openStock counts a new product's opening stock into its co-op's
+// warehouses: one ledger movement (and outbox event) per count.
+func (s *Store) openStock(ctx context.Context, tx *gorm.DB, p *catalog.Product, opening []catalog.OpeningStock) error {
+	fe := catalog.FieldErrors{}
+	for i, o := range opening {
+		if o.Quantity == 0 {
+			continue
+		}
+		field := fmt.Sprintf("opening_stock[%d]", i)
+		v, ok := p.Variant(o.SKU)
+		if !ok {
+			fe.Add(field+".sku", "no variant of the product has this SKU")
+			continue
+		}
+		if o.Quantity < 0 {
+			fe.Add(field+".quantity", "opening stock must not be negative")
+			continue
+		}
+		var wh warehouseRow
+		if err := tx.Where("id = ? AND coop_id = ?", o.WarehouseID, p.CoopID).Take(&wh).Error; err != nil {
+			fe.Add(field+".warehouse_id", "the warehouse is not one of the co-op's")
+			continue
+		}
+		if _, err := s.changeStock(ctx, tx, catalog.StockChange{Op: catalog.OpAdjust, VariantID: v.ID,
+			WarehouseID: o.WarehouseID, Quantity: o.Quantity, Reason: catalog.ReasonCount, Note: "opening stock"}); err != nil {
+			return err
+		}
+	}
+	return fe.Err()
 }
 
 // Product reads a product with its variants. Alliance staff reading under
@@ -76,6 +122,11 @@ func (s *Store) product(ctx context.Context, id int64) (catalog.Product, error) 
 func (s *Store) ListProducts(ctx context.Context, q catalog.ListQuery) ([]catalog.Product, string, error) {
 	rows, next, err := products.list(ctx, s.db, q, func(db *gorm.DB) *gorm.DB {
 		db = coopFilter("products", q.CoopID)(db)
+		if q.Archived {
+			db = db.Where("products.archived_at IS NOT NULL")
+		} else {
+			db = db.Where("products.archived_at IS NULL")
+		}
 		if q.Stars != 0 {
 			db = db.Where("products.ocop_stars = ?", int(q.Stars))
 		}
@@ -129,7 +180,8 @@ func (s *Store) UpdateProduct(ctx context.Context, p *catalog.Product) error {
 	if err != nil {
 		return err
 	}
-	p.CoopID = current.CoopID // a product never changes co-op
+	p.CoopID = current.CoopID         // a product never changes co-op
+	p.ArchivedAt = current.ArchivedAt // nor is archived by an edit
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -200,6 +252,48 @@ func priceChanges(current, next catalog.Product) string {
 		return next.Code + ": no price changed"
 	}
 	return next.Code + ": " + strings.Join(parts, "; ")
+}
+
+// ArchiveProduct archives (archived) or restores a product at version:
+// archiving delists its items from every shop (the worker acts on the
+// product.changed event) and leaves it out of lists, keeping its variants,
+// stock and orders; a restored product is published again by hand.
+func (s *Store) ArchiveProduct(ctx context.Context, id, version int64, archived bool) (catalog.Product, error) {
+	sc, err := allowed(ctx, catalog.PermCatalogWrite)
+	if err != nil {
+		return catalog.Product{}, err
+	}
+	current, err := s.product(ctx, id)
+	if err != nil {
+		return catalog.Product{}, err
+	}
+	if current.Archived() == archived {
+		return current, nil
+	}
+	now := s.now().UTC()
+	var at *time.Time
+	action := "product.restored"
+	if archived {
+		at, action = &now, "product.archived"
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&productRow{}).Where("id = ? AND version = ?", id, version).
+			Updates(map[string]any{"archived_at": at, "version": version + 1, "updated_at": now})
+		if err := res.Error; err != nil {
+			return translate(err, "product "+current.Code)
+		}
+		if res.RowsAffected == 0 {
+			return catalog.Errorf(catalog.CodeConflict, "product %d was changed since version %d", id, version)
+		}
+		if err := s.auditOutsider(tx, sc, current.CoopID, action, "product", id, current.Code); err != nil {
+			return err
+		}
+		return writeOutbox(tx, catalog.TopicProductChanged, catalog.ProductChanged{ProductID: id, Version: version + 1})
+	})
+	if err != nil {
+		return catalog.Product{}, err
+	}
+	return s.product(ctx, id)
 }
 
 // DeleteProduct removes a product whose variants hold no stock.

@@ -78,22 +78,25 @@ func (r warehouseRow) asDomain() catalog.Warehouse {
 }
 
 type productRow struct {
-	ID            int64 `gorm:"primaryKey"`
-	CoopID        int64
-	Code          string
-	NameVI        string `gorm:"column:name_vi"`
-	NameEN        string `gorm:"column:name_en"`
-	DescriptionVI string `gorm:"column:description_vi"`
-	DescriptionEN string `gorm:"column:description_en"`
-	OCOPGroup     string `gorm:"column:ocop_group"`
-	OCOPStars     int    `gorm:"column:ocop_stars"`
-	CertificateNo string
-	CertifiedOn   string
-	ExpiresOn     string
-	SearchText    string
-	Version       int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	ID             int64 `gorm:"primaryKey"`
+	CoopID         int64
+	Code           string
+	NameVI         string `gorm:"column:name_vi"`
+	NameEN         string `gorm:"column:name_en"`
+	DescriptionVI  string `gorm:"column:description_vi"`
+	DescriptionEN  string `gorm:"column:description_en"`
+	OCOPGroup      string `gorm:"column:ocop_group"`
+	OCOPStars      int    `gorm:"column:ocop_stars"`
+	CertificateNo  string
+	CertifiedOn    string
+	ExpiresOn      string
+	OriginProvince string
+	OriginCommune  string
+	ArchivedAt     *time.Time
+	SearchText     string
+	Version        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 func (productRow) TableName() string { return "products" }
@@ -103,6 +106,7 @@ func toProductRow(p *catalog.Product) productRow {
 		NameVI: p.Name.VI, NameEN: p.Name.EN, DescriptionVI: p.Description.VI, DescriptionEN: p.Description.EN,
 		OCOPGroup: string(p.Group), OCOPStars: int(p.Stars), CertificateNo: p.Certificate.Number,
 		CertifiedOn: p.Certificate.CertifiedOn.String(), ExpiresOn: p.Certificate.ExpiresOn.String(),
+		OriginProvince: p.Origin.Province, OriginCommune: p.Origin.Commune, ArchivedAt: p.ArchivedAt,
 		SearchText: p.SearchText(), Version: p.Version}
 }
 
@@ -116,7 +120,8 @@ func (r productRow) asDomain(variants []catalog.Variant) catalog.Product {
 		Name: catalog.Text{VI: r.NameVI, EN: r.NameEN}, Description: catalog.Text{VI: r.DescriptionVI, EN: r.DescriptionEN},
 		Group: catalog.Group(r.OCOPGroup), Stars: catalog.Stars(r.OCOPStars),
 		Certificate: catalog.Certificate{Number: r.CertificateNo, CertifiedOn: certified, ExpiresOn: expires},
-		Variants:    variants, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		Origin:      catalog.Origin{Province: r.OriginProvince, Commune: r.OriginCommune}, ArchivedAt: r.ArchivedAt,
+		Variants: variants, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 type variantRow struct {
