@@ -203,6 +203,9 @@ func (c *client) do(method, path string, body any) response {
 // routeRule classifies one route for the isolation and role tests. Every
 // route of the router must have one: a new route fails both tests until
 // someone decides whose data it serves and who may call it.
+// versionBody names version 1, as archive and restore want.
+func versionBody(*world, tenantObjects) any { return map[string]int64{"version": 1} }
+
 type routeRule struct {
 	// notTenant says why the route serves no tenant's objects; the
 	// isolation test skips it.
@@ -236,26 +239,28 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/shops/callback/:platform": {notTenant: "the marketplace's redirect with a signed state; TestCallbackCannotConnectAnotherCoop"},
 	"POST /api/v1/alliances":               {notTenant: "creates a tenant, names none: the operator's", adminDenied: true, managerDenied: true},
 
-	"GET /api/v1/alliances":         {query: func(tenantObjects) string { return "" }, seller: true, staff: true},
-	"GET /api/v1/alliances/:id":     {kind: "alliance", seller: true, staff: true},
-	"PUT /api/v1/alliances/:id":     {kind: "alliance", body: allianceBody, managerDenied: true},
-	"DELETE /api/v1/alliances/:id":  {kind: "alliance", adminDenied: true, managerDenied: true},
-	"GET /api/v1/coops":             {query: allianceQuery, seller: true, staff: true},
-	"POST /api/v1/coops":            {body: coopBody, managerDenied: true},
-	"GET /api/v1/coops/:id":         {kind: "coop", seller: true, staff: true},
-	"PUT /api/v1/coops/:id":         {kind: "coop", body: coopBody},
-	"DELETE /api/v1/coops/:id":      {kind: "coop", managerDenied: true},
-	"GET /api/v1/coops/:id/audit":   {kind: "coop"},
-	"GET /api/v1/warehouses":        {query: coopQuery, seller: true, staff: true}, // staff get none: a grant opens products only
-	"POST /api/v1/warehouses":       {body: warehouseBody},
-	"GET /api/v1/warehouses/:id":    {kind: "warehouse", seller: true, staff: true},
-	"PUT /api/v1/warehouses/:id":    {kind: "warehouse", body: warehouseBody},
-	"DELETE /api/v1/warehouses/:id": {kind: "warehouse"},
-	"GET /api/v1/products":          {query: coopQuery, seller: true, staff: true},
-	"POST /api/v1/products":         {body: newProductBody},
-	"GET /api/v1/products/:id":      {kind: "product", seller: true, staff: true},
-	"PUT /api/v1/products/:id":      {kind: "product", body: priceChangeBody, staff: true},
-	"DELETE /api/v1/products/:id":   {kind: "product"},
+	"GET /api/v1/alliances":             {query: func(tenantObjects) string { return "" }, seller: true, staff: true},
+	"GET /api/v1/alliances/:id":         {kind: "alliance", seller: true, staff: true},
+	"PUT /api/v1/alliances/:id":         {kind: "alliance", body: allianceBody, managerDenied: true},
+	"DELETE /api/v1/alliances/:id":      {kind: "alliance", adminDenied: true, managerDenied: true},
+	"GET /api/v1/coops":                 {query: allianceQuery, seller: true, staff: true},
+	"POST /api/v1/coops":                {body: coopBody, managerDenied: true},
+	"GET /api/v1/coops/:id":             {kind: "coop", seller: true, staff: true},
+	"PUT /api/v1/coops/:id":             {kind: "coop", body: coopBody},
+	"DELETE /api/v1/coops/:id":          {kind: "coop", managerDenied: true},
+	"GET /api/v1/coops/:id/audit":       {kind: "coop"},
+	"GET /api/v1/warehouses":            {query: coopQuery, seller: true, staff: true}, // staff get none: a grant opens products only
+	"POST /api/v1/warehouses":           {body: warehouseBody},
+	"GET /api/v1/warehouses/:id":        {kind: "warehouse", seller: true, staff: true},
+	"PUT /api/v1/warehouses/:id":        {kind: "warehouse", body: warehouseBody},
+	"DELETE /api/v1/warehouses/:id":     {kind: "warehouse"},
+	"GET /api/v1/products":              {query: coopQuery, seller: true, staff: true},
+	"POST /api/v1/products":             {body: newProductBody},
+	"GET /api/v1/products/:id":          {kind: "product", seller: true, staff: true},
+	"PUT /api/v1/products/:id":          {kind: "product", body: priceChangeBody, staff: true},
+	"DELETE /api/v1/products/:id":       {kind: "product"},
+	"POST /api/v1/products/:id/archive": {kind: "product", body: versionBody},
+	"POST /api/v1/products/:id/restore": {kind: "product", body: versionBody},
 
 	"GET /api/v1/variants/:id/stock":              {kind: "variant", seller: true, staff: true},
 	"POST /api/v1/variants/:id/stock/adjustments": {kind: "variant", body: adjustmentBody},

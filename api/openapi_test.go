@@ -90,8 +90,9 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		require.True(t, routes[op], "api/openapi.json documents %s, which the router does not serve", op)
 	}
 	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders,
-	// webhooks; sign-in, users, tokens, grants, audit; campaigns; live sessions.
-	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6)
+	// webhooks; sign-in, users, tokens, grants, audit; campaigns; live
+	// sessions; archive and restore.
+	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6+2)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)

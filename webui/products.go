@@ -21,6 +21,7 @@ import (
 type productListData struct {
 	Q, Group, Stars string
 	Coop            string // a co-op's id: only its products
+	Archived        bool   // the archived products instead
 	Groups          []catalog.Group
 	Products        []catalog.Product
 	Next            string
@@ -28,8 +29,9 @@ type productListData struct {
 }
 
 func (ui *UI) productList(c *gin.Context) {
-	d := productListData{Q: c.Query("q"), Group: c.Query("group"), Stars: c.Query("stars"), Coop: c.Query("coop"), Groups: catalog.Groups}
-	q := catalog.ListQuery{Q: d.Q, Cursor: c.Query("cursor"), Limit: 30}
+	d := productListData{Q: c.Query("q"), Group: c.Query("group"), Stars: c.Query("stars"), Coop: c.Query("coop"),
+		Archived: c.Query("archived") == "1", Groups: catalog.Groups}
+	q := catalog.ListQuery{Q: d.Q, Cursor: c.Query("cursor"), Limit: 30, Archived: d.Archived}
 	q.CoopID, _ = strconv.ParseInt(d.Coop, 10, 64)
 	p := ui.newPage(c, "products", "products.title", &d)
 	if d.Group != "" {
@@ -334,124 +336,6 @@ func overridesForm(l catalog.Listing) *form {
 	}
 	return newForm(map[string][]string{"title": {l.Title}, "price": {price}, "category_id": {l.CategoryID},
 		"attributes": {strings.Join(lines, "\n")}, "version": {strconv.FormatInt(l.Version, 10)}})
-}
-
-// ---- product edit ----
-
-type productEditData struct {
-	Product catalog.Product
-	Form    *form
-	Groups  []catalog.Group
-}
-
-func (ui *UI) productEdit(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
-	pr, err := ui.d.Store.Product(c.Request.Context(), id)
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
-	ui.renderEdit(c, http.StatusOK, pr, newForm(productValues(pr)))
-}
-
-func (ui *UI) renderEdit(c *gin.Context, status int, pr catalog.Product, f *form) {
-	p := ui.newPage(c, "products", "edit.title", &productEditData{Product: pr, Form: f, Groups: catalog.Groups})
-	ui.render(c, status, "product_edit", p)
-}
-
-// productValues are a product's fields as the edit form names them: the
-// catalog's own field paths, so its validation errors land on the field.
-func productValues(pr catalog.Product) map[string][]string {
-	v := map[string][]string{
-		"version":                  {strconv.FormatInt(pr.Version, 10)},
-		"name.vi":                  {pr.Name.VI},
-		"name.en":                  {pr.Name.EN},
-		"description.vi":           {pr.Description.VI},
-		"description.en":           {pr.Description.EN},
-		"group":                    {string(pr.Group)},
-		"stars":                    {strconv.Itoa(int(pr.Stars))},
-		"certificate.number":       {pr.Certificate.Number},
-		"certificate.certified_on": {pr.Certificate.CertifiedOn.Vietnamese()},
-		"certificate.expires_on":   {pr.Certificate.ExpiresOn.Vietnamese()},
-	}
-	for i, vr := range pr.Variants {
-		pre := fmt.Sprintf("variants[%d].", i)
-		v[pre+"name.vi"] = []string{vr.Name.VI}
-		v[pre+"price"] = []string{strings.TrimSuffix(vr.Price.String(), " ₫")}
-		v[pre+"gtin13"] = []string{string(vr.GTIN)}
-		v[pre+"net_weight_g"] = []string{strconv.Itoa(vr.NetWeightG)}
-	}
-	return v
-}
-
-// productSave applies the form to the stored product. Every value that
-// does not parse, and every rule the catalog refuses, is shown beside its
-// field with everything typed kept.
-func (ui *UI) productSave(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
-	ctx := c.Request.Context()
-	pr, err := ui.d.Store.Product(ctx, id)
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
-	f, p := ui.postedForm(c, "products", "edit.title")
-	edited := pr
-	edited.Variants = append([]catalog.Variant(nil), pr.Variants...)
-	edited.Version, _ = strconv.ParseInt(f.Value("version"), 10, 64)
-	edited.Name = catalog.Text{VI: f.Value("name.vi"), EN: f.Value("name.en")}
-	edited.Description = catalog.Text{VI: f.Value("description.vi"), EN: f.Value("description.en")}
-	edited.Group = catalog.Group(f.Value("group"))
-	if n, err := strconv.Atoi(f.Value("stars")); err == nil {
-		edited.Stars = catalog.Stars(n)
-	} else {
-		f.Errors["stars"] = p.T("field.stars")
-	}
-	edited.Certificate.Number = f.Value("certificate.number")
-	edited.Certificate.CertifiedOn = f.date(p, "certificate.certified_on")
-	edited.Certificate.ExpiresOn = f.date(p, "certificate.expires_on")
-	for i := range edited.Variants {
-		v := &edited.Variants[i]
-		pre := fmt.Sprintf("variants[%d].", i)
-		v.Name.VI = f.Value(pre + "name.vi")
-		v.GTIN = catalog.GTIN(strings.TrimSpace(f.Value(pre + "gtin13")))
-		if price, err := catalog.ParseVND(f.Value(pre + "price")); err == nil {
-			v.Price = price
-		} else {
-			f.Errors[pre+"price"] = p.T("field.variants.price")
-		}
-		if g, err := strconv.Atoi(strings.TrimSpace(f.Value(pre + "net_weight_g"))); err == nil {
-			v.NetWeightG = g
-		} else {
-			f.Errors[pre+"net_weight_g"] = p.T("field.variants.net_weight_g")
-		}
-	}
-	if len(f.Errors) == 0 {
-		err = ui.d.Store.UpdateProduct(ctx, &edited)
-		if err == nil {
-			ui.d.Wake()
-			back(c, fmt.Sprintf("/products/%d", id), "product_saved")
-			return
-		}
-		if catalog.ErrorCode(err) == catalog.CodeConflict {
-			f.Message = p.T("edit.conflict")
-		} else if !f.addErrors(p, err) {
-			ui.fail(c, err)
-			return
-		}
-	}
-	if f.Message == "" {
-		f.Message = p.T("form.has_errors")
-	}
-	ui.renderEdit(c, http.StatusUnprocessableEntity, pr, f)
 }
 
 // ---- forms ----

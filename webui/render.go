@@ -254,6 +254,7 @@ var formatFuncs = template.FuncMap{
 		return *p
 	},
 	"starChoices": func() []int { return []int{3, 4, 5} },
+	"inc":         func(i int) int { return i + 1 },
 	// dict passes several values to a sub-template: "Page" $ "Listing" ….
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)

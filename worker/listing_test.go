@@ -116,3 +116,46 @@ func TestListingOverridesReachTheChannel(t *testing.T) {
 	require.NotContains(t, it.Name, "Lazada")
 	require.Equal(t, int64(160000), k.Price, "Shopee keeps the catalog's price")
 }
+
+// TestArchivedProductIsDelistedEverywhere: archiving a product takes its
+// item off sale on every shop and records its listings delisted; the
+// product, its variants and stock stay; publishing it again is refused
+// until it is restored.
+func TestArchivedProductIsDelistedEverywhere(t *testing.T) {
+	h := startHub(t, "phu do")
+	h.publish(t)
+	sku := string(h.product.Variants[0].SKU)
+	waitAll(t, h, sku, 50, "published")
+
+	p, err := h.st.Product(h.ctx, h.product.ID)
+	require.NoError(t, err)
+	_, err = h.st.ArchiveProduct(h.ctx, p.ID, p.Version, true)
+	require.NoError(t, err)
+	h.w.Wake()
+	eventually(t, "delisted from every shop, and so recorded", func() error {
+		for _, pl := range h.platforms {
+			if it, _, _ := channelItem(pl, sku); it.Status != sandbox.ItemInactive {
+				return fmt.Errorf("%s item is %s", pl.name, it.Status)
+			}
+			ls, _, err := h.st.ListListings(h.ctx, h.shops[pl.name].ID, catalog.ListQuery{})
+			if err != nil {
+				return err
+			}
+			for _, l := range ls {
+				if l.Status != catalog.ListingDelisted {
+					return fmt.Errorf("%s listing %d is %s", pl.name, l.ID, l.Status)
+				}
+			}
+		}
+		return nil
+	})
+	kept, err := h.st.Product(h.ctx, p.ID)
+	require.NoError(t, err)
+	require.True(t, kept.Archived())
+	require.Len(t, kept.Variants, len(p.Variants), "kept whole")
+	levels, err := h.st.StockLevels(h.ctx, kept.Variants[0].ID)
+	require.NoError(t, err)
+	require.NotEmpty(t, levels, "its stock stays")
+	_, err = h.st.AddListing(h.ctx, h.shops[catalog.PlatformShopee].ID, kept.Variants[0].ID)
+	require.Equal(t, catalog.CodeFailedPrecondition, catalog.ErrorCode(err), "not published while archived")
+}
