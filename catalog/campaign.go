@@ -135,9 +135,11 @@ func (r CampaignRules) MatchesCoop(c Coop) bool {
 	return false
 }
 
-// Matches reports whether every rule holds for product p of co-op c.
-func (r CampaignRules) Matches(c Coop, p Product) bool {
-	if r.MinStars != 0 && p.Stars < r.MinStars {
+// Matches reports whether every rule holds for product p of co-op c on
+// day d. A rule on stars holds only while the product's certificate is in
+// force: an expired certificate is no OCOP rating.
+func (r CampaignRules) Matches(c Coop, p Product, d Date) bool {
+	if r.MinStars != 0 && (p.Stars < r.MinStars || !p.Certificate.ValidOn(d)) {
 		return false
 	}
 	if len(r.Groups) > 0 && !slices.Contains(r.Groups, p.Group) {

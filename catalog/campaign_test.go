@@ -81,13 +81,17 @@ func TestCampaignValidate(t *testing.T) {
 func TestCampaignRulesMatch(t *testing.T) {
 	r := catalog.CampaignRules{MinStars: 4, Groups: []catalog.Group{catalog.GroupBeverage}, Provinces: []string{"Thai Nguyen"}}
 	coop := catalog.Coop{ID: 5, Province: "Thái Nguyên"}
-	tea := catalog.Product{Stars: 4, Group: catalog.GroupBeverage}
-	require.True(t, r.Matches(coop, tea))
-	require.False(t, r.Matches(coop, catalog.Product{Stars: 3, Group: catalog.GroupBeverage}))
-	require.False(t, r.Matches(coop, catalog.Product{Stars: 5, Group: catalog.GroupFood}))
-	require.False(t, r.Matches(catalog.Coop{ID: 5, Province: "Ninh Bình"}, tea))
+	cert := catalog.Certificate{CertifiedOn: catalog.NewDate(2025, 3, 1), ExpiresOn: catalog.NewDate(2028, 3, 1)}
+	day := catalog.NewDate(2026, 12, 7)
+	tea := catalog.Product{Stars: 4, Group: catalog.GroupBeverage, Certificate: cert}
+	require.True(t, r.Matches(coop, tea, day))
+	require.False(t, r.Matches(coop, catalog.Product{Stars: 3, Group: catalog.GroupBeverage, Certificate: cert}, day))
+	require.False(t, r.Matches(coop, catalog.Product{Stars: 5, Group: catalog.GroupFood, Certificate: cert}, day))
+	require.False(t, r.Matches(catalog.Coop{ID: 5, Province: "Ninh Bình"}, tea, day))
+	require.False(t, r.Matches(coop, tea, catalog.NewDate(2028, 3, 1)), "stars count only while the certificate is in force")
+	require.True(t, catalog.CampaignRules{Groups: r.Groups}.Matches(coop, tea, catalog.NewDate(2028, 3, 1)), "a rule without stars ignores it")
 	r.CoopIDs = []int64{6}
-	require.False(t, r.Matches(coop, tea))
-	require.True(t, catalog.CampaignRules{}.Matches(coop, tea), "no rule holds for everything")
+	require.False(t, r.Matches(coop, tea, day))
+	require.True(t, catalog.CampaignRules{}.Matches(coop, tea, day), "no rule holds for everything")
 	require.Equal(t, "Asia/Ho_Chi_Minh", catalog.Vietnam.String())
 }

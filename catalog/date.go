@@ -34,6 +34,16 @@ func (d Date) IsZero() bool { return d.t.IsZero() }
 // AddMonths returns d moved by n calendar months.
 func (d Date) AddMonths(n int) Date { return Date{d.t.AddDate(0, n, 0)} }
 
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+
+// DaysUntil is the number of days from d to o (negative when o is before d).
+func (d Date) DaysUntil(o Date) int { return int(o.t.Sub(d.t).Hours() / 24) }
+
+// Today is the calendar day of now in Vietnam, the day certificates and
+// campaigns are judged by.
+func Today(now time.Time) Date { return DateOf(now.In(Vietnam)) }
+
 // Before reports whether d is strictly before o.
 func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
 

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -106,6 +107,40 @@ func (c Certificate) Validate() FieldErrors {
 		fe.Add("expires_on", "expiry must be after the certification date")
 	}
 	return fe
+}
+
+// CertificateWarnings are the days before expiry at which a co-op and its
+// alliance are warned, widest first.
+var CertificateWarnings = []int{90, 30, 7}
+
+// Warning is the tightest warning the certificate has reached on day d:
+// 7, 30 or 90 (days or fewer left), or 0 when it is further from expiry,
+// not yet in force, or already expired (Expired says so).
+func (c Certificate) Warning(d Date) int {
+	if !c.ValidOn(d) {
+		return 0
+	}
+	left, warn := d.DaysUntil(c.ExpiresOn), 0
+	for _, w := range CertificateWarnings {
+		if left <= w {
+			warn = w
+		}
+	}
+	return warn
+}
+
+// Expired reports whether the certificate has ended by day d (it ends ON
+// its expiry date: the claim is withdrawn that day).
+func (c Certificate) Expired(d Date) bool { return !c.ExpiresOn.IsZero() && !d.Before(c.ExpiresOn) }
+
+// OCOPClaim is what a listing, a label or a page may say of the product's
+// OCOP rating on day d ("Sản phẩm OCOP 4 sao."): nothing unless the
+// certificate is in force that day.
+func (p Product) OCOPClaim(d Date) string {
+	if !p.Certificate.ValidOn(d) {
+		return ""
+	}
+	return fmt.Sprintf("Sản phẩm OCOP %d sao.", p.Stars)
 }
 
 // ValidOn reports whether the certificate is in force on day d.

@@ -186,3 +186,36 @@ func TestCertificateValidOn(t *testing.T) {
 		})
 	}
 }
+
+func TestCertificateLifecycle(t *testing.T) {
+	c := Certificate{Number: "OCOP-TN-2023-01", CertifiedOn: NewDate(2023, 1, 1), ExpiresOn: NewDate(2026, 1, 1)}
+	p := Product{Stars: 4, Certificate: c}
+	for _, tc := range []struct {
+		day     Date
+		warning int
+		expired bool
+		claim   string
+	}{
+		{NewDate(2022, 12, 31), 0, false, ""}, // not yet in force
+		{NewDate(2025, 10, 2), 0, false, "Sản phẩm OCOP 4 sao."},
+		{NewDate(2025, 10, 3), 90, false, "Sản phẩm OCOP 4 sao."}, // 90 days left
+		{NewDate(2025, 12, 2), 30, false, "Sản phẩm OCOP 4 sao."},
+		{NewDate(2025, 12, 25), 7, false, "Sản phẩm OCOP 4 sao."},
+		{NewDate(2025, 12, 31), 7, false, "Sản phẩm OCOP 4 sao."}, // the last day
+		{NewDate(2026, 1, 1), 0, true, ""},                        // withdrawn on the expiry date
+		{NewDate(2026, 12, 7), 0, true, ""},
+	} {
+		if got := c.Warning(tc.day); got != tc.warning {
+			t.Errorf("%s: warning %d, want %d", tc.day, got, tc.warning)
+		}
+		if got := c.Expired(tc.day); got != tc.expired {
+			t.Errorf("%s: expired %v, want %v", tc.day, got, tc.expired)
+		}
+		if got := p.OCOPClaim(tc.day); got != tc.claim {
+			t.Errorf("%s: claim %q, want %q", tc.day, got, tc.claim)
+		}
+	}
+	if got := Today(time.Date(2025, 12, 31, 17, 30, 0, 0, time.UTC)); got != NewDate(2026, 1, 1) {
+		t.Errorf("Today at 00:30 in Hà Nội is %s", got)
+	}
+}

@@ -75,6 +75,10 @@ func TestCampaignPages(t *testing.T) {
 	h := startHub(t, true)
 	tea, err := h.productByCode("CHE-HAODAT")
 	require.NoError(t, err)
+	// Its 2023 certificate ended on 01/01/2026: renewed, it is 4★ again
+	// (a campaign on stars selects only certificates in force).
+	tea.Certificate = catalog.Certificate{Number: "3258/QĐ-UBND", CertifiedOn: catalog.NewDate(2026, 1, 1)}
+	require.NoError(t, h.st.UpdateProduct(h.ctx, &tea))
 	coop, err := h.st.Coop(h.ctx, tea.CoopID)
 	require.NoError(t, err)
 	staff := catalog.User{Username: "canbo.tn", Name: "Cán bộ Liên minh", Role: catalog.RoleAllianceStaff, AllianceID: coop.AllianceID}

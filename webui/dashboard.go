@@ -33,8 +33,21 @@ type dashboardData struct {
 	Shops     []shopHealth
 	Chart     salesChart
 	OpenOrder int
+	// Certificates are the OCOP certificates expired or ending within 90
+	// days, soonest first.
+	Certificates []certificateWarning
 	// Sales and Health say whether the person may see orders and shops.
 	Sales, Health bool
+}
+
+// certificateWarning is a product whose OCOP certificate needs renewing:
+// Level is the warning reached (90, 30, 7 days), Expired once it ended (its
+// stars are withdrawn everywhere).
+type certificateWarning struct {
+	Product  catalog.Product
+	DaysLeft int
+	Level    int
+	Expired  bool
 }
 
 // chartDays is how far back the sales chart goes.
@@ -76,6 +89,18 @@ func (ui *UI) dashboard(c *gin.Context) {
 	}
 	sort.Slice(d.Today, func(i, j int) bool { return d.Today[i].Platform < d.Today[j].Platform })
 	d.Chart = newSalesChart(sales.Days, from, chartDays)
+	if role.Can(catalog.PermCatalogRead) {
+		day := catalog.Today(now)
+		expiring, err := ui.d.Store.ExpiringCertificates(ctx, day, 20)
+		if err != nil {
+			ui.fail(c, err)
+			return
+		}
+		for _, p := range expiring {
+			d.Certificates = append(d.Certificates, certificateWarning{Product: p, DaysLeft: day.DaysUntil(p.Certificate.ExpiresOn),
+				Level: p.Certificate.Warning(day), Expired: p.Certificate.Expired(day)})
+		}
+	}
 	if d.Alerts, err = ui.d.Store.LowStocks(ctx, ui.d.StockAlertAt, 10); err != nil {
 		ui.fail(c, err)
 		return

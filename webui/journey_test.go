@@ -88,10 +88,14 @@ func TestImportJourney(t *testing.T) {
 	public := newTab(t)
 	do(t, public, chromedp.Navigate(h.url+"/p/8936000001018"))
 	page := text(t, public, "main")
-	for _, want := range []string{"Chè Tân Cương Hảo Đạt", "HTX chè Hảo Đạt", "Thái Nguyên", "OCOP 4 sao", "Chứng nhận OCOP",
+	for _, want := range []string{"Chè Tân Cương Hảo Đạt", "HTX chè Hảo Đạt", "Thái Nguyên", "Chứng nhận OCOP", "Đã hết hạn",
 		"Chè búp sao sấy thủ công", "Hand-roasted green tea buds"} {
 		require.Contains(t, page, want)
 	}
+	require.NotContains(t, page, "OCOP 4 sao", "its certificate ended on 01/01/2026: no stars")
+	do(t, public, chromedp.Navigate(h.url+"/p/8936000001070"))
+	require.Contains(t, text(t, public, "main"), "OCOP 3 sao", "a certificate in force shows its stars")
+	require.Contains(t, text(t, public, "#cert"), "Còn hiệu lực")
 	do(t, public, chromedp.Navigate(h.url+"/p/8936000001019"))
 	require.Contains(t, text(t, public, "main"), "Không tìm thấy sản phẩm")
 }

@@ -36,6 +36,7 @@ type Store interface {
 	Pushes(ctx context.Context, q store.PushQuery) ([]store.PushAudit, error)
 	DeadLetters(ctx context.Context, limit int) ([]store.InboxEvent, int64, error)
 	LowStocks(ctx context.Context, threshold int64, limit int) ([]store.LowStock, error)
+	ExpiringCertificates(ctx context.Context, day catalog.Date, limit int) ([]catalog.Product, error)
 	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
 	ops.CampaignStore   // alliance campaigns (campaigns.go)
 	catalog.Idempotency // one-time form keys (formOnce)

@@ -43,6 +43,25 @@ type hub struct {
 	// erasedSaleWindow is Config.ErasedSaleWindow of the next worker
 	// started (default the worker's).
 	erasedSaleWindow time.Duration
+	// clock is the workers' Config.Now: real time until a test sets it.
+	clock testClock
+}
+
+// testClock is real time until Set, then the time set.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.now.IsZero() {
+		return time.Now()
+	}
+	return c.now
 }
 
 // startHub connects one shop per platform, lists product code on each,
@@ -90,7 +109,7 @@ func (h *hub) startWorker(t *testing.T) {
 		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: factories, Options: connectors.Options{},
 			Limiter: worker.NewRateLimiter(h.rdb)},
 		SweepInterval: sweepEvery(h.relayEvery), RelayInterval: h.relayEvery, PollInterval: time.Hour,
-		ErasedSaleWindow: h.erasedSaleWindow})
+		ErasedSaleWindow: h.erasedSaleWindow, Now: h.clock.Now, CertificateInterval: 100 * time.Millisecond})
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)
 	w := h.w

@@ -88,7 +88,7 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	content := itemContent(product, live)
+	content := itemContent(product, live, catalog.Today(w.cfg.Now()))
 	for _, v := range product.Variants {
 		if l, ok := live[v.ID]; ok {
 			content.ItemID = l.ExternalItemID

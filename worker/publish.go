@@ -57,7 +57,7 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	listing := itemContent(product, byVariant)
+	listing := itemContent(product, byVariant, catalog.Today(w.cfg.Now()))
 	for _, v := range product.Variants {
 		l, ok := byVariant[v.ID]
 		if !ok {
@@ -104,12 +104,12 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 	return permanent(err)
 }
 
-// itemContent is what a product's item in a shop shows: the product's
-// name and description, with the shop's listings' own title, category and
-// attributes where they set them (one item holds every variant: the
-// first variant's listing that sets one wins).
-func itemContent(product catalog.Product, listings map[int64]catalog.Listing) driver.Listing {
-	out := driver.Listing{Title: product.Name.VI, Description: describe(product), Active: true}
+// itemContent is what a product's item in a shop shows on day today: the
+// product's name and description, with the shop's listings' own title,
+// category and attributes where they set them (one item holds every
+// variant: the first variant's listing that sets one wins).
+func itemContent(product catalog.Product, listings map[int64]catalog.Listing, today catalog.Date) driver.Listing {
+	out := driver.Listing{Title: product.Name.VI, Description: describe(product, today), Active: true}
 	titled := false
 	for _, v := range product.Variants {
 		l, ok := listings[v.ID]
@@ -134,13 +134,17 @@ func itemContent(product catalog.Product, listings map[int64]catalog.Listing) dr
 	return out
 }
 
-// describe is the listing description: the product's, with its OCOP rating.
-func describe(p catalog.Product) string {
+// describe is the listing description on day today: the product's, with
+// its OCOP rating while the certificate is in force (catalog.OCOPClaim).
+func describe(p catalog.Product, today catalog.Date) string {
 	d := p.Description.VI
 	if d == "" {
 		d = p.Name.VI
 	}
-	return fmt.Sprintf("%s\nSản phẩm OCOP %d sao.", d, p.Stars)
+	if claim := p.OCOPClaim(today); claim != "" {
+		d += "\n" + claim
+	}
+	return d
 }
 
 // channelMessage is the channel's own words, kept for the seller.

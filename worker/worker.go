@@ -45,6 +45,11 @@ type Config struct {
 	// worker` starts from DefaultRetention.
 	Retention         store.Retention
 	RetentionInterval time.Duration
+	// Now is the clock OCOP certificates are judged by (default
+	// time.Now); CertificateInterval how often the worker looks for a
+	// certificate that came into force or expired (default a minute).
+	Now                 func() time.Time
+	CertificateInterval time.Duration
 }
 
 // Worker runs the asynq server, the outbox relay and the scheduler.
@@ -83,6 +88,12 @@ func New(cfg Config) *Worker {
 	}
 	if cfg.RetentionInterval <= 0 {
 		cfg.RetentionInterval = time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CertificateInterval <= 0 {
+		cfg.CertificateInterval = time.Minute
 	}
 	return &Worker{cfg: cfg, client: asynq.NewClientFromRedisClient(cfg.Redis), wake: make(chan struct{}, 1), lag: newSaleLag()}
 }
@@ -133,10 +144,11 @@ func (w *Worker) Run(ctx context.Context) error {
 		return fmt.Errorf("start asynq server: %w", err)
 	}
 	var loops sync.WaitGroup
-	loops.Add(2)
+	loops.Add(3)
 	go func() { defer loops.Done(); w.relay(ctx) }()
 	// Retention on its own: a long first prune never holds up the relay.
 	go func() { defer loops.Done(); w.pruneLoop(ctx) }()
+	go func() { defer loops.Done(); w.certificateLoop(ctx) }()
 	go w.listenWake(ctx)
 	<-ctx.Done()
 	srv.Shutdown()

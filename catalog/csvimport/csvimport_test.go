@@ -258,7 +258,7 @@ func TestParseRowErrors(t *testing.T) {
 		},
 		{
 			name: "inconsistent certification year", edit: set(10, "ocop_certified_year", "2024"),
-			want: []at{{10, "ocop_certified_year", CodeInconsistent}}, reasonHas: `"2024" differs from "2023"`,
+			want: []at{{10, "ocop_certified_year", CodeInconsistent}}, reasonHas: `"2024" differs from "2025"`,
 			products: 8, variants: 14,
 		},
 		{

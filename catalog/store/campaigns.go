@@ -426,7 +426,7 @@ func (s *Store) CampaignMatches(ctx context.Context, c catalog.Campaign) ([]cata
 	for _, pr := range products {
 		co := coopByID[pr.CoopID]
 		p := pr.asDomain(variants[pr.ID])
-		if !c.Rules.Matches(co, p) {
+		if !c.Rules.Matches(co, p, catalog.Today(s.now())) {
 			continue
 		}
 		for _, v := range p.Variants {
@@ -628,7 +628,7 @@ func (s *Store) checkOptIns(ctx context.Context, c catalog.Campaign, coop catalo
 		}
 		seen[v.ID] = true
 		idx := slices.IndexFunc(prows, func(p productRow) bool { return p.ID == v.ProductID })
-		if idx < 0 || !c.Rules.Matches(coop, prows[idx].asDomain(nil)) {
+		if idx < 0 || !c.Rules.Matches(coop, prows[idx].asDomain(nil), catalog.Today(s.now())) {
 			fe.Add(field+"variant_id", "SKU "+v.SKU+" does not match the campaign's rules")
 		} else if _, ok := c.Discount.Price(catalog.VND(v.PriceVND), c.FloorOf(v.ID)); !ok {
 			fe.Add(field+"variant_id", "the price floor leaves no discount for SKU "+v.SKU)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"time"
 
 	"ocophub/catalog"
 	"ocophub/catalog/csvimport"
@@ -125,5 +127,17 @@ func seedDemo(ctx context.Context, st *stack) (bool, error) {
 		return false, fmt.Errorf("import demo catalog: %w", err)
 	}
 	slog.Info("demo catalog imported", "products", rep.Products.Created, "variants", rep.Variants.Created)
+	for code, cert := range demo.Certificates(catalog.Today(time.Now())) {
+		found, _, err := st.store.ListProducts(ctx, catalog.ListQuery{Q: code})
+		i := slices.IndexFunc(found, func(p catalog.Product) bool { return p.Code == code })
+		if err != nil || i < 0 {
+			return false, fmt.Errorf("demo certificate of %s: %v", code, err)
+		}
+		p := found[i]
+		p.Certificate = cert
+		if err := st.store.UpdateProduct(ctx, &p); err != nil {
+			return false, fmt.Errorf("demo certificate of %s: %w", code, err)
+		}
+	}
 	return true, nil
 }
