@@ -1,7 +1,8 @@
 # OCOP Hub. The two commands a newcomer needs:
 #   make run    the whole system, embedded (SQLite + in-process Redis + demo data)
-#   make test   services checked (installed if missing), go vet, go test -race,
-#               and a few seconds of fuzzing per fuzz target, side by side
+#   make test   services checked (installed if missing), go test -race with
+#               every vet check, and a few seconds of fuzzing per fuzz
+#               target beside it
 #               (make fuzz: longer)
 SHELL := /bin/bash
 GO    ?= go
@@ -23,8 +24,9 @@ services:
 vet:
 	$(GO) vet $(PKGS)
 
-# gotestsum is not used: plain `go test` output is what CI reads. vet and
-# the short fuzzing run beside the race tests (scripts/test.sh says why).
+# gotestsum is not used: plain `go test` output is what CI reads. go test
+# vets every package (-vet=all) and the short fuzzing runs beside it
+# (scripts/test.sh says why).
 test: services
 	@GO=$(GO) bash scripts/test.sh
 
