@@ -200,12 +200,12 @@ func (c *client) do(method, path string, body any) response {
 	}
 }
 
-// routeRule classifies one route for the isolation and role tests. Every
-// route of the router must have one: a new route fails both tests until
-// someone decides whose data it serves and who may call it.
 // versionBody names version 1, as archive and restore want.
 func versionBody(*world, tenantObjects) any { return map[string]int64{"version": 1} }
 
+// routeRule classifies one route for the isolation and role tests. Every
+// route of the router must have one: a new route fails both tests until
+// someone decides whose data it serves and who may call it.
 type routeRule struct {
 	// notTenant says why the route serves no tenant's objects; the
 	// isolation test skips it.

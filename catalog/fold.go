@@ -28,9 +28,12 @@ func Fold(s string) string {
 	return strings.Join(strings.Fields(out), " ")
 }
 
-// NormalizeText returns s in Unicode NFC with surrounding space trimmed, the
-// one form the hub stores Vietnamese in (input from old phone keyboards and
-// spreadsheets is often decomposed NFD).
+// NormalizeText returns s in Unicode NFC with surrounding space trimmed and
+// line breaks as "\n", the one form the hub stores Vietnamese in (input from
+// old phone keyboards and spreadsheets is often decomposed NFD; browsers
+// send a textarea's lines with "\r\n", so a form saved unchanged would
+// otherwise differ from what it showed).
 func NormalizeText(s string) string {
-	return strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(s, "\x00", "")))
+	s = strings.NewReplacer("\x00", "", "\r\n", "\n").Replace(s)
+	return strings.TrimSpace(norm.NFC.String(s))
 }

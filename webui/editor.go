@@ -1,8 +1,11 @@
 package webui
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,7 +82,10 @@ func (ui *UI) renderEditor(c *gin.Context, status int, pr catalog.Product, f *fo
 			f.values["coop_id"] = []string{strconv.FormatInt(d.Coops[0].ID, 10)}
 		}
 		if coopID, _ := strconv.ParseInt(f.Value("coop_id"), 10, 64); coopID > 0 {
-			d.Warehouses, _, _ = ui.d.Store.ListWarehouses(ctx, catalog.ListQuery{CoopID: coopID, Limit: catalog.MaxLimit})
+			if d.Warehouses, _, err = ui.d.Store.ListWarehouses(ctx, catalog.ListQuery{CoopID: coopID, Limit: catalog.MaxLimit}); err != nil {
+				ui.fail(c, err)
+				return
+			}
 		}
 	}
 	n, _ := strconv.Atoi(f.Value("variant_count"))
@@ -227,18 +233,30 @@ func (ui *UI) productSave(c *gin.Context) {
 // already answered with an error page. A conflict is the product code
 // taken when creating, someone else's save in between when editing.
 func (ui *UI) formError(c *gin.Context, f *form, p *page, err error, creating bool) bool {
-	switch {
-	case catalog.ErrorCode(err) == catalog.CodeConflict && creating:
+	var ce *catalog.Error
+	errors.As(err, &ce)
+	switch code := catalog.ErrorCode(err); {
+	case code == catalog.CodeConflict && ce != nil && len(ce.Fields) > 0: // a SKU or barcode another product has
+		for name, reason := range ce.Fields {
+			f.Errors[name] = fieldMessage(p, name+"_taken", reason)
+		}
+	case code == catalog.CodeConflict && creating:
 		f.Errors["code"] = p.T("field.code_taken")
-	case catalog.ErrorCode(err) == catalog.CodeConflict:
+	case code == catalog.CodeConflict:
 		f.Message = p.T("edit.conflict")
+	case code == catalog.CodePermissionDenied: // staff changing more than prices
+		f.Message = p.T("edit.prices_only")
 	case !f.addErrors(p, err):
 		ui.fail(c, err)
 		return false
 	}
-	for name, msg := range f.Errors { // the store names counts by their place in the list it was given
-		if strings.HasPrefix(name, "opening_stock") {
-			f.Message = msg
+	for name := range f.Errors { // the store names a count by its place in the list: back to its input
+		var i int
+		if _, err := fmt.Sscanf(name, "opening_stock[%d]", &i); err == nil {
+			delete(f.Errors, name)
+			if i >= 0 && i < len(f.openingInputs) {
+				f.Errors[f.openingInputs[i]] = p.T("field.opening_warehouse")
+			}
 		}
 	}
 	return true
@@ -313,18 +331,16 @@ func readProduct(f *form, p *page, pr *catalog.Product) []catalog.OpeningStock {
 			"package.width_mm": &v.Package.WidthMM, "package.height_mm": &v.Package.HeightMM, "package.weight_g": &v.Package.WeightG} {
 			*dst = f.whole(p, pre+name)
 		}
-		for name, vals := range f.values {
+		for _, name := range slices.Sorted(maps.Keys(f.values)) {
 			rest, ok := strings.CutPrefix(name, pre+"opening.")
-			if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+			if !ok || strings.TrimSpace(f.Value(name)) == "" {
 				continue
 			}
 			warehouseID, _ := strconv.ParseInt(rest, 10, 64)
-			q, err := strconv.ParseInt(strings.TrimSpace(vals[0]), 10, 64)
-			if err != nil || q < 0 {
-				f.Errors[name] = p.T("field.opening")
-				continue
+			if q := f.whole(p, name); q > 0 {
+				opening = append(opening, catalog.OpeningStock{SKU: catalog.SKU(strings.ToUpper(string(v.SKU))), WarehouseID: warehouseID, Quantity: int64(q)})
+				f.openingInputs = append(f.openingInputs, name)
 			}
-			opening = append(opening, catalog.OpeningStock{SKU: catalog.SKU(strings.ToUpper(string(v.SKU))), WarehouseID: warehouseID, Quantity: q})
 		}
 		pr.Variants = append(pr.Variants, v)
 	}

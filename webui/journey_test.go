@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -93,6 +94,10 @@ func TestImportJourney(t *testing.T) {
 		require.Contains(t, page, want)
 	}
 	require.NotContains(t, page, "OCOP 4 sao", "its certificate ended on 01/01/2026: no stars")
+	phudo, err := h.productByCode("TRA-PHUDO") // in force whatever day the test runs
+	require.NoError(t, err)
+	phudo.Certificate = catalog.Certificate{Number: "3987/QĐ-UBND", CertifiedOn: catalog.Today(time.Now()).AddMonths(-6)}
+	require.NoError(t, h.st.UpdateProduct(h.ctx, &phudo))
 	do(t, public, chromedp.Navigate(h.url+"/p/8936000001070"))
 	require.Contains(t, text(t, public, "main"), "OCOP 3 sao", "a certificate in force shows its stars")
 	require.Contains(t, text(t, public, "#cert"), "Còn hiệu lực")

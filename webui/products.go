@@ -346,6 +346,9 @@ type form struct {
 	values  map[string][]string
 	Errors  map[string]string
 	Message string
+	// openingInputs are the inputs of the opening counts sent to the
+	// store, in order: its errors name a count by its place in that list.
+	openingInputs []string
 }
 
 func newForm(values map[string][]string) *form {

@@ -18,6 +18,7 @@ import (
 // every shop says it again.
 func TestOCOPClaimFollowsTheCertificate(t *testing.T) {
 	h := startHub(t, "phu do")
+	h.clock.Set(time.Date(2026, 12, 7, 12, 0, 0, 0, catalog.Vietnam)) // a day the certificate is in force
 	require.Equal(t, catalog.NewDate(2028, 1, 1), h.product.Certificate.ExpiresOn)
 	h.publish(t)
 	sku := string(h.product.Variants[0].SKU)

@@ -49,10 +49,12 @@ func (w *Worker) announceCertificateDays(ctx context.Context) error {
 	case err != nil:
 		return err
 	default:
-		if d, err := catalog.ParseDate(last); err == nil {
-			if !d.Before(today) {
-				return nil
-			}
+		d, err := catalog.ParseDate(last)
+		switch {
+		case err != nil || today.Before(d): // unreadable, or from a clock ahead of this one: look back
+		case !d.Before(today):
+			return nil // today already announced
+		default:
 			after = d
 		}
 	}

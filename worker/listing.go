@@ -81,8 +81,8 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	shop, product, live, err := w.liveListings(ctx, p.ShopID, p.ProductID)
-	if err != nil || len(live) == 0 || !shop.Connected {
-		return err
+	if err != nil || len(live) == 0 || !shop.Connected || product.Archived() {
+		return err // an archived product's item is being delisted: nothing to update
 	}
 	ch, err := w.cfg.Channels.For(shop)
 	if err != nil {

@@ -46,12 +46,7 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 		return nil
 	}
 	if product.Archived() { // archived since the publish was queued: sold nowhere
-		for _, l := range byVariant {
-			if err := w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingDelisted, "", "", ""); err != nil {
-				return err
-			}
-		}
-		return nil
+		return w.keepArchivedOff(ctx, shop.ID, product.ID, byVariant)
 	}
 	ch, err := w.cfg.Channels.For(shop)
 	if err != nil {
@@ -92,6 +87,12 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 				}
 			}
 			w.joinRunningCampaigns(ctx, live)
+			// Archived while the item was being created: the archive's
+			// delisting found nothing live yet, so take it off now.
+			if now, err := w.cfg.Store.Product(sctx, product.ID); err == nil && now.Archived() {
+				_, err := w.client.EnqueueContext(ctx, DelistTask(shop.ID, product.ID))
+				return err
+			}
 			return nil
 		}
 	}
@@ -102,6 +103,27 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, channelMessage(err), "", "")
 	}
 	return permanent(err)
+}
+
+// keepArchivedOff settles the listings of an archived product in a shop:
+// those not on the channel are delisted here; a live one is taken off
+// the channel by a delist task (it stays live until the channel confirms).
+func (w *Worker) keepArchivedOff(ctx context.Context, shopID, productID int64, listings map[int64]catalog.Listing) error {
+	live := false
+	for _, l := range listings {
+		if l.Status == catalog.ListingLive {
+			live = true
+			continue
+		}
+		if err := w.cfg.Store.SetListingState(system(ctx), l.ID, catalog.ListingDelisted, "", "", ""); err != nil {
+			return err
+		}
+	}
+	if live {
+		_, err := w.client.EnqueueContext(ctx, DelistTask(shopID, productID))
+		return err
+	}
+	return nil
 }
 
 // itemContent is what a product's item in a shop shows on day today: the

@@ -378,7 +378,7 @@ func (s *Store) CampaignMatches(ctx context.Context, c catalog.Campaign) ([]cata
 	if len(coopIDs) == 0 {
 		return []catalog.CampaignMatch{}, nil
 	}
-	pq := db.Where("coop_id IN ?", coopIDs)
+	pq := db.Where("coop_id IN ? AND archived_at IS NULL", coopIDs) // an archived product is sold nowhere
 	if c.Rules.MinStars != 0 {
 		pq = pq.Where("ocop_stars >= ?", int(c.Rules.MinStars))
 	}
@@ -592,7 +592,7 @@ func (s *Store) checkOptIns(ctx context.Context, c catalog.Campaign, coop catalo
 	}
 	var prows []productRow
 	if len(pids) > 0 {
-		if err := db.Where("id IN ?", pids).Find(&prows).Error; err != nil {
+		if err := db.Where("id IN ? AND archived_at IS NULL", pids).Find(&prows).Error; err != nil {
 			return nil, translate(err, "product")
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"gorm.io/gorm"
 
@@ -41,26 +42,42 @@ func (s *Store) AnnounceCertificateDays(ctx context.Context, after, upTo catalog
 	return len(rows), err
 }
 
-// ExpiringCertificates lists the products in scope whose certificate is
-// expired or within the widest warning (catalog.CertificateWarnings) of
-// day d, soonest first: the dashboard's warnings for a co-op and its
-// alliance.
+// ExpiringCertificates lists the products in scope whose certificate
+// ends within the widest warning (catalog.CertificateWarnings) of day d,
+// soonest first, then those already expired, latest first, limit in all:
+// the dashboard's warnings for a co-op and its alliance. A product ending
+// next week is never pushed off the list by old expiries.
 func (s *Store) ExpiringCertificates(ctx context.Context, d catalog.Date, limit int) ([]catalog.Product, error) {
 	sc, err := allowed(ctx, catalog.PermCatalogRead)
 	if err != nil {
 		return nil, err
 	}
+	scoped := func() *gorm.DB {
+		return ownedBy(s.db.WithContext(ctx).Model(&productRow{}), sc, "products").
+			Where("products.archived_at IS NULL AND products.expires_on <> ''")
+	}
+	var upcoming, expired []productRow
 	horizon := d.AddDays(catalog.CertificateWarnings[0])
-	var rows []productRow
-	err = ownedBy(s.db.WithContext(ctx).Model(&productRow{}), sc, "products").
-		Where("products.archived_at IS NULL AND products.expires_on <> '' AND products.expires_on <= ?", horizon.String()).
-		Order("products.expires_on, products.id").Limit(limit).Find(&rows).Error
-	if err != nil {
+	if err := scoped().Where("products.expires_on >= ? AND products.expires_on <= ?", d.String(), horizon.String()).
+		Order("products.expires_on, products.id").Limit(limit).Find(&upcoming).Error; err != nil {
 		return nil, translate(err, "products")
 	}
-	out := make([]catalog.Product, len(rows))
-	for i, r := range rows {
-		out[i] = r.asDomain(nil)
+	if rest := limit - len(upcoming); rest > 0 {
+		if err := scoped().Where("products.expires_on < ?", d.String()).
+			Order("products.expires_on DESC, products.id").Limit(rest).Find(&expired).Error; err != nil {
+			return nil, translate(err, "products")
+		}
+	}
+	out := make([]catalog.Product, 0, len(upcoming)+len(expired))
+	read := map[int64]int{}
+	for _, r := range append(upcoming, expired...) {
+		out = append(out, r.asDomain(nil))
+		read[r.CoopID]++
+	}
+	for coopID, n := range read {
+		if err := s.auditStaffRead(ctx, coopID, "certificates.listed", "", 0, fmt.Sprintf("%d certificates", n)); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

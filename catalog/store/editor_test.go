@@ -78,3 +78,33 @@ func TestCreateWithOpeningStockThenArchive(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// A file says nothing of archiving or origin: re-importing it keeps a
+// product archived and its origin as the editor set it, and changes
+// nothing else (no version bump). A product the file creates takes its
+// co-op's province.
+func TestReimportKeepsArchiveAndOrigin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := storetest.Operator()
+		_, err := s.Import(ctx, newBatch("RA", 41), catalog.ImportOptions{Actor: "test"})
+		require.NoError(t, err)
+		list, _, err := s.ListProducts(ctx, catalog.ListQuery{Q: "TRA-RA"})
+		require.NoError(t, err)
+		require.Len(t, list, 1)
+		p := list[0]
+		require.Equal(t, catalog.Origin{Province: "Thái Nguyên"}, p.Origin, "the co-op's province")
+		p.Origin = catalog.Origin{Province: "Thái Nguyên", Commune: "Xã Phúc Xuân"}
+		require.NoError(t, s.UpdateProduct(ctx, &p))
+		archived, err := s.ArchiveProduct(ctx, p.ID, p.Version, true)
+		require.NoError(t, err)
+
+		rep, err := s.Import(ctx, newBatch("RA", 41), catalog.ImportOptions{Actor: "test"})
+		require.NoError(t, err)
+		require.Equal(t, 2, rep.Products.Unchanged, "%+v", rep.Products)
+		after, err := s.Product(ctx, p.ID)
+		require.NoError(t, err)
+		require.True(t, after.Archived(), "still archived")
+		require.Equal(t, p.Origin, after.Origin)
+		require.Equal(t, archived.Version, after.Version)
+	})
+}

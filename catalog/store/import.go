@@ -299,6 +299,11 @@ func (im *importer) product(in catalog.ImportProduct, coopID, warehouseID int64)
 	}
 
 	if !found {
+		var coop coopRow
+		if err := im.tx.Select("province").Where("id = ?", coopID).Take(&coop).Error; err != nil {
+			return translate(err, "co-op")
+		}
+		p.Origin.Province = coop.Province // the file names no origin: the co-op's province
 		row := toProductRow(&p)
 		row.ID, row.Version = 0, 1
 		if err := im.tx.Create(&row).Error; err != nil {
@@ -325,6 +330,9 @@ func (im *importer) product(in catalog.ImportProduct, coopID, warehouseID int64)
 		merged.Variants = all[p.ID]
 		want := toProductRow(&merged)
 		want.ID, want.Version, want.CreatedAt, want.UpdatedAt = existing.ID, existing.Version, existing.CreatedAt, existing.UpdatedAt
+		// The file says nothing of archiving or origin: an archived product
+		// stays archived, an origin set in the editor stays.
+		want.ArchivedAt, want.OriginProvince, want.OriginCommune = existing.ArchivedAt, existing.OriginProvince, existing.OriginCommune
 		if want == existing && counts.Created+counts.Updated == 0 {
 			im.rep.Products.Unchanged++
 		} else {

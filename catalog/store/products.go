@@ -182,6 +182,9 @@ func (s *Store) UpdateProduct(ctx context.Context, p *catalog.Product) error {
 	}
 	p.CoopID = current.CoopID         // a product never changes co-op
 	p.ArchivedAt = current.ArchivedAt // nor is archived by an edit
+	if p.Origin == (catalog.Origin{}) {
+		p.Origin = current.Origin // a client that sends no origin keeps it
+	}
 	if err := p.Validate(); err != nil {
 		return err
 	}

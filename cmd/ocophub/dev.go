@@ -130,8 +130,11 @@ func seedDemo(ctx context.Context, st *stack) (bool, error) {
 	for code, cert := range demo.Certificates(catalog.Today(time.Now())) {
 		found, _, err := st.store.ListProducts(ctx, catalog.ListQuery{Q: code})
 		i := slices.IndexFunc(found, func(p catalog.Product) bool { return p.Code == code })
-		if err != nil || i < 0 {
-			return false, fmt.Errorf("demo certificate of %s: %v", code, err)
+		if err != nil {
+			return false, fmt.Errorf("demo certificate of %s: %w", code, err)
+		}
+		if i < 0 {
+			return false, fmt.Errorf("demo certificate of %s: no such product in the demo catalog", code)
 		}
 		p := found[i]
 		p.Certificate = cert

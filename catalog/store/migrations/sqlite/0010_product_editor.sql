@@ -4,4 +4,4 @@
 -- variants, stock ledger and orders for history.
 ALTER TABLE products ADD COLUMN origin_province TEXT NOT NULL DEFAULT '';
 ALTER TABLE products ADD COLUMN origin_commune TEXT NOT NULL DEFAULT '';
-ALTER TABLE products ADD COLUMN archived_at TIMESTAMP;
+ALTER TABLE products ADD COLUMN archived_at DATETIME;
