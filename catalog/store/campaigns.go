@@ -863,7 +863,7 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 	var ls []struct {
 		ID, ShopID, CoopID, ProductID, VariantID int64
 		Platform                                 string
-		listingPriceRow
+		Price                                    listingPriceRow `gorm:"embedded"`
 	}
 	if err := tx.Table("listings").Joins("JOIN shops ON shops.id = listings.shop_id").Joins("JOIN variants ON variants.id = listings.variant_id").
 		Select(`listings.id, listings.shop_id, listings.coop_id, listings.product_id, listings.variant_id,
@@ -888,7 +888,7 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 	for _, l := range ls {
 		idx := slices.IndexFunc(items, func(it campaignItemRow) bool { return it.VariantID == l.VariantID })
 		it := items[idx]
-		base := int64(l.base())
+		base := int64(l.Price.base())
 		row := campaignListingRow{CampaignID: c.ID, ListingID: l.ID, ShopID: l.ShopID, CoopID: l.CoopID, ProductID: l.ProductID,
 			VariantID: l.VariantID, Platform: l.Platform, BasePriceVND: base, State: string(catalog.CampaignListingSkipped),
 			CreatedAt: now, UpdatedAt: now}
@@ -1426,8 +1426,8 @@ func basePrices(tx *gorm.DB, listingIDs []int64) (map[int64]int64, error) {
 		return out, nil
 	}
 	var rows []struct {
-		ID int64
-		listingPriceRow
+		ID    int64
+		Price listingPriceRow `gorm:"embedded"`
 	}
 	if err := tx.Table("listings").Joins("JOIN variants ON variants.id = listings.variant_id").Joins("JOIN shops ON shops.id = listings.shop_id").
 		Select("listings.id AS id, "+listingPriceColumns).
@@ -1435,7 +1435,7 @@ func basePrices(tx *gorm.DB, listingIDs []int64) (map[int64]int64, error) {
 		return nil, translate(err, "listing")
 	}
 	for _, r := range rows {
-		out[r.ID] = int64(r.base())
+		out[r.ID] = int64(r.Price.base())
 	}
 	return out, nil
 }

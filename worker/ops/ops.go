@@ -38,6 +38,7 @@ type Store interface {
 	Coop(ctx context.Context, id int64) (catalog.Coop, error)
 	Product(ctx context.Context, id int64) (catalog.Product, error)
 	SetShopRule(ctx context.Context, id, version int64, rule catalog.StockRule) (catalog.Shop, error)
+	SetShopPriceRule(ctx context.Context, id, version int64, rule catalog.PriceRule) (catalog.Shop, error)
 	Warehouse(ctx context.Context, id int64) (catalog.Warehouse, error)
 	ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error)
 	SetListingOverrides(ctx context.Context, id, version int64, o catalog.ListingOverrides) (catalog.Listing, error)

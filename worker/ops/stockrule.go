@@ -110,3 +110,44 @@ func unprefixFields(err error, prefix string) error {
 	}
 	return &out
 }
+
+// SetPriceRule replaces a shop's price rule if version is current, and
+// queues an update of every product live on the shop, so the channel shows
+// the new prices (pushPrices: a listing's own price and a running campaign
+// still win). Fields are named as in the rule (kind, value, round_to).
+func (c *Commands) SetPriceRule(ctx context.Context, shopID, version int64, rule catalog.PriceRule) (catalog.Shop, error) {
+	shop, err := c.Store.SetShopPriceRule(ctx, shopID, version, rule)
+	if err != nil {
+		return catalog.Shop{}, unprefixFields(err, "price_rule.")
+	}
+	c.repushPrices(ctx, shop.ID)
+	return shop, nil
+}
+
+// repushPrices queues one price update per product live on the shop. The
+// rule is saved whatever happens here: an update that cannot be queued is
+// logged, and the next price change of the product pushes it.
+func (c *Commands) repushPrices(ctx context.Context, shopID int64) {
+	q := catalog.ListQuery{Limit: catalog.MaxLimit}
+	queued := map[int64]bool{}
+	for {
+		page, next, err := c.Store.ListListings(ctx, shopID, q)
+		if err != nil {
+			slog.WarnContext(ctx, "price rule changed but the shop's listings cannot be read to push", "shop", shopID, "err", err)
+			return
+		}
+		for _, l := range page {
+			if l.Status != catalog.ListingLive || queued[l.ProductID] {
+				continue
+			}
+			queued[l.ProductID] = true
+			if _, err := c.Enqueue(ctx, worker.UpdateTask(shopID, l.ProductID)); err != nil {
+				slog.WarnContext(ctx, "price rule changed but an update cannot be queued", "shop", shopID, "product", l.ProductID, "err", err)
+			}
+		}
+		if next == "" {
+			return
+		}
+		q.Cursor = next
+	}
+}
