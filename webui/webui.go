@@ -37,6 +37,7 @@ type Store interface {
 	DeadLetters(ctx context.Context, limit int) ([]store.InboxEvent, int64, error)
 	LowStocks(ctx context.Context, threshold int64, limit int) ([]store.LowStock, error)
 	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
+	ShopPrices(ctx context.Context, productID int64) ([]catalog.ShopPrice, error)
 	ops.CampaignStore   // alliance campaigns (campaigns.go)
 	catalog.Idempotency // one-time form keys (formOnce)
 
@@ -169,6 +170,7 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.GET("/shops/connect", ui.need(catalog.PermShopsWrite), ui.shopConnect)
 	g.GET("/shops/callback/:platform", ui.need(catalog.PermShopsWrite), ui.shopCallback)
 	g.POST("/shops/:id/rule", ui.need(catalog.PermShopsWrite), ui.shopRule)
+	g.POST("/shops/:id/price-rule", ui.need(catalog.PermShopsWrite), ui.shopPriceRule)
 	g.GET("/publish", ui.need(catalog.PermShopsWrite), ui.publishPage)
 	g.POST("/publish", ui.need(catalog.PermShopsWrite), ui.publishStart)
 	g.GET("/publish/progress", ui.need(catalog.PermShopsRead), ui.publishProgress)
