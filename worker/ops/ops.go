@@ -361,11 +361,11 @@ func (c *Commands) Ship(ctx context.Context, orderID int64, trackingNumber strin
 
 // Enqueue queues a task; queued is false when a task of the same id is
 // already waiting or running (coalesced), which is not an error.
-func (c *Commands) Enqueue(ctx context.Context, t *asynq.Task) (queued bool, err error) {
+func (c *Commands) Enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (queued bool, err error) {
 	if c.Tasks == nil {
 		return false, errors.New("no task queue is configured")
 	}
-	_, err = c.Tasks.EnqueueContext(ctx, t)
+	_, err = c.Tasks.EnqueueContext(ctx, t, opts...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return false, nil
 	}

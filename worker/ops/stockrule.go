@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/hibiken/asynq"
+
 	"ocophub/catalog"
 	"ocophub/worker"
 )
@@ -120,14 +122,19 @@ func (c *Commands) SetPriceRule(ctx context.Context, shopID, version int64, rule
 	if err != nil {
 		return catalog.Shop{}, unprefixFields(err, "price_rule.")
 	}
-	c.repushPrices(ctx, shop.ID)
+	c.repushPrices(ctx, shop)
 	return shop, nil
 }
 
-// repushPrices queues one price update per product live on the shop. The
-// rule is saved whatever happens here: an update that cannot be queued is
-// logged, and the next price change of the product pushes it.
-func (c *Commands) repushPrices(ctx context.Context, shopID int64) {
+// repushPrices queues one price update per product live on the shop. Each
+// carries a task id of its own for this version of the shop: an update of
+// the product already running may have read the old rule, so it must not
+// swallow this one (two updates of an item are serialized by pushPrices'
+// lock, and the later reads the new rule). The rule is saved whatever
+// happens here: an update that cannot be queued is logged, and the next
+// price change of the product pushes it.
+func (c *Commands) repushPrices(ctx context.Context, shop catalog.Shop) {
+	shopID := shop.ID
 	q := catalog.ListQuery{Limit: catalog.MaxLimit}
 	queued := map[int64]bool{}
 	for {
@@ -141,7 +148,8 @@ func (c *Commands) repushPrices(ctx context.Context, shopID int64) {
 				continue
 			}
 			queued[l.ProductID] = true
-			if _, err := c.Enqueue(ctx, worker.UpdateTask(shopID, l.ProductID)); err != nil {
+			id := fmt.Sprintf("update:%d:%d:shop-v%d", shopID, l.ProductID, shop.Version)
+			if _, err := c.Enqueue(ctx, worker.UpdateTask(shopID, l.ProductID), asynq.TaskID(id)); err != nil {
 				slog.WarnContext(ctx, "price rule changed but an update cannot be queued", "shop", shopID, "product", l.ProductID, "err", err)
 			}
 		}
