@@ -2,6 +2,7 @@ package webui
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -140,8 +141,8 @@ func (ui *UI) shopPriceRule(c *gin.Context) {
 
 // renameFields renames a coded error's fields by names (others are kept).
 func renameFields(err error, names map[string]string) error {
-	ce, ok := err.(*catalog.Error)
-	if !ok || len(ce.Fields) == 0 {
+	var ce *catalog.Error
+	if !errors.As(err, &ce) || len(ce.Fields) == 0 {
 		return err
 	}
 	out := *ce
