@@ -16,6 +16,9 @@ func (h syncHandlers) routes(g *gin.RouterGroup) {
 	g.GET("/shops", listHandler(h.Store.ListShops))
 	g.GET("/shops/:id", getHandler(h.Store.Shop, func(s *catalog.Shop) int64 { return s.Version }))
 	g.PUT("/shops/:id/stock-rule", h.setStockRule)
+	g.GET("/shops/:id/price-rule", h.priceRule)
+	g.PUT("/shops/:id/price-rule", h.setPriceRule)
+	g.GET("/products/:id/shop-prices", h.shopPrices)
 	g.GET("/shops/connect/:platform", h.connectShop)
 	g.GET("/shops/callback/:platform", h.shopCallback)
 	g.POST("/shops/:id/listings", h.addListings)
@@ -52,6 +55,50 @@ func (h syncHandlers) setStockRule(c *gin.Context) {
 		shop, err := h.cmds.SetStockRule(c.Request.Context(), id, req.Version, req.StockRule)
 		answerVersioned(c, shop, shop.Version, err)
 	}
+}
+
+// priceRuleRequest is the body of PUT /shops/{id}/price-rule: the rule
+// and, without If-Match, the version of the shop that was read.
+type priceRuleRequest struct {
+	catalog.PriceRule
+	Version int64 `json:"version"`
+}
+
+// priceRule answers a shop's price rule, with the shop's version as ETag.
+func (h syncHandlers) priceRule(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	shop, err := h.Store.Shop(c.Request.Context(), id)
+	answerVersioned(c, shop.PriceRule, shop.Version, err)
+}
+
+// setPriceRule replaces a shop's price rule if the version is current, and
+// queues a price update of every product live on the shop.
+func (h syncHandlers) setPriceRule(c *gin.Context) {
+	var req priceRuleRequest
+	if id, ok := versionedBody(c, &req, &req.Version); ok {
+		shop, err := h.cmds.SetPriceRule(c.Request.Context(), id, req.Version, req.PriceRule)
+		answerVersioned(c, shop, shop.Version, err)
+	}
+}
+
+// shopPrices answers the price each shop of the product's co-op shows for
+// each of its variants, and where it comes from.
+func (h syncHandlers) shopPrices(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	prices, err := h.Store.ShopPrices(c.Request.Context(), id)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": prices})
 }
 
 // overridesRequest is the body of PUT /listings/{id}/overrides: the

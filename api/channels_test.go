@@ -394,6 +394,38 @@ func TestShopAndListingRoutes(t *testing.T) {
 		require.Equal(t, int64(3), decode[catalog.Shop](t, r, http.StatusOK).Version)
 		requireTasks(t, tasks, worker.StockPushTask(l.ID))
 
+		// Price rule: read with the shop's ETag, versioned write, every bad
+		// field named; each product live on the shop gets a price update.
+		r = srv.get(base + "/price-rule")
+		requireSchema(t, "PriceRule", r.Body)
+		require.Equal(t, catalog.PriceRule{}, decode[catalog.PriceRule](t, r, http.StatusOK))
+		require.Equal(t, `"3"`, r.Header.Get("ETag"))
+		plus10 := map[string]any{"kind": "percent", "value": 10, "round_to": 1000}
+		fields = requireError(t, srv.send("PUT", base+"/price-rule", plus10), http.StatusBadRequest, catalog.CodeInvalidArgument)
+		require.Contains(t, fields, "version")
+		fields = requireError(t, srv.send("PUT", base+"/price-rule", map[string]any{"kind": "percent", "value": -100, "round_to": 250, "version": 3}),
+			http.StatusBadRequest, catalog.CodeInvalidArgument)
+		require.Equal(t, []string{"round_to", "value"}, keysOf(fields))
+		requireError(t, srv.send("PUT", base+"/price-rule", map[string]any{"percent": 10, "version": 3}), http.StatusBadRequest, catalog.CodeInvalidArgument)
+		require.Empty(t, tasks.take(), "a refused rule queues nothing")
+		r = srv.send("PUT", base+"/price-rule", plus10, "If-Match", `"3"`)
+		requireSchema(t, "Shop", r.Body)
+		require.Equal(t, catalog.PriceRule{Kind: catalog.PriceRulePercent, Value: 10, RoundTo: 1000}, decode[catalog.Shop](t, r, http.StatusOK).PriceRule)
+		require.Equal(t, `"4"`, r.Header.Get("ETag"))
+		requireTasks(t, tasks, worker.UpdateTask(shop.ID, p.ID))
+		requireError(t, srv.send("PUT", base+"/price-rule", plus10, "If-Match", `"3"`), http.StatusConflict, catalog.CodeConflict)
+
+		// The price each shop gets: 95.000 + 10 % = 104.500 → 105.000.
+		r = srv.get("/api/v1/products/" + itoa(p.ID) + "/shop-prices")
+		requireSchema(t, "ShopPriceList", r.Body)
+		prices := decode[list[catalog.ShopPrice]](t, r, http.StatusOK).Items
+		require.Len(t, prices, 2, "two variants, one shop of the co-op")
+		require.Equal(t, l.ID, prices[0].ListingID)
+		require.Equal(t, catalog.VND(105000), prices[0].Price)
+		require.Equal(t, catalog.PriceFromRule, prices[0].Source)
+		require.Equal(t, catalog.VND(209000), prices[1].Price, "190.000 + 10 %")
+		requireError(t, srv.get("/api/v1/products/"+itoa(foreign.ID+1000)+"/shop-prices"), http.StatusNotFound, catalog.CodeNotFound)
+
 		// Push history, newest first, limit ≤ 200.
 		for i, q := range []int64{7, 5} {
 			before := q + 1

@@ -267,13 +267,18 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/variants/:id/movements":          {kind: "variant", seller: true, staff: true},
 	"POST /api/v1/imports":                        {body: importBody, echoesInput: true},
 
-	"GET /api/v1/shops":                   {query: coopQuery, seller: true},
-	"GET /api/v1/shops/:id":               {kind: "shop", seller: true},
-	"PUT /api/v1/shops/:id/stock-rule":    {kind: "shop", body: func(*world, tenantObjects) any { return map[string]any{"buffer_units": 1, "version": 1} }},
-	"GET /api/v1/shops/connect/:platform": {query: coopQuery},
-	"POST /api/v1/shops/:id/listings":     {kind: "shop", body: func(w *world, o tenantObjects) any { return map[string]any{"product_id": o.id("product")} }},
-	"GET /api/v1/shops/:id/listings":      {kind: "shop", seller: true},
-	"GET /api/v1/listings/:id":            {kind: "listing", seller: true},
+	"GET /api/v1/shops":                {query: coopQuery, seller: true},
+	"GET /api/v1/shops/:id":            {kind: "shop", seller: true},
+	"PUT /api/v1/shops/:id/stock-rule": {kind: "shop", body: func(*world, tenantObjects) any { return map[string]any{"buffer_units": 1, "version": 1} }},
+	"GET /api/v1/shops/:id/price-rule": {kind: "shop", seller: true},
+	"PUT /api/v1/shops/:id/price-rule": {kind: "shop", body: func(*world, tenantObjects) any {
+		return map[string]any{"kind": "percent", "value": 10, "round_to": 1000, "version": 1}
+	}},
+	"GET /api/v1/products/:id/shop-prices": {kind: "product", seller: true},
+	"GET /api/v1/shops/connect/:platform":  {query: coopQuery},
+	"POST /api/v1/shops/:id/listings":      {kind: "shop", body: func(w *world, o tenantObjects) any { return map[string]any{"product_id": o.id("product")} }},
+	"GET /api/v1/shops/:id/listings":       {kind: "shop", seller: true},
+	"GET /api/v1/listings/:id":             {kind: "listing", seller: true},
 	"PUT /api/v1/listings/:id/overrides": {kind: "listing", body: func(*world, tenantObjects) any {
 		return map[string]any{"title": "Chè Tân Cương (Shopee)", "attributes": map[string]string{"100001": "Thái Nguyên"}, "version": 1}
 	}},

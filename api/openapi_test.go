@@ -91,8 +91,8 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	}
 	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders,
 	// webhooks; sign-in, users, tokens, grants, audit; campaigns; live
-	// sessions; archive and restore.
-	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6+2)
+	// sessions; archive and restore; price rules and shop prices.
+	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6+2+3)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)
@@ -154,6 +154,8 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		"Counts":       reflect.TypeFor[catalog.Counts](),
 		"Shop":         reflect.TypeFor[catalog.Shop](),
 		"StockRule":    reflect.TypeFor[catalog.StockRule](),
+		"PriceRule":    reflect.TypeFor[catalog.PriceRule](),
+		"ShopPrice":    reflect.TypeFor[catalog.ShopPrice](),
 		"Listing":      reflect.TypeFor[catalog.Listing](),
 		"PushAudit":    reflect.TypeFor[store.PushAudit](),
 		"Order":        reflect.TypeFor[catalog.Order](),
@@ -183,6 +185,8 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		keys(doc.Components.Schemas["AdjustmentRequest"].Properties))
 	require.ElementsMatch(t, append(jsonFields(reflect.TypeFor[catalog.StockRule]()), "version"),
 		keys(doc.Components.Schemas["StockRuleRequest"].Properties))
+	require.ElementsMatch(t, append(jsonFields(reflect.TypeFor[catalog.PriceRule]()), "version"),
+		keys(doc.Components.Schemas["PriceRuleRequest"].Properties))
 
 	enum := func(name string, values ...string) {
 		t.Helper()
@@ -206,6 +210,7 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 	enum("CampaignStatus", string(catalog.CampaignScheduled), string(catalog.CampaignRunning), string(catalog.CampaignEnded),
 		string(catalog.CampaignCancelled))
 	enum("DiscountKind", string(catalog.DiscountPercent), string(catalog.DiscountAmount))
+	enum("PriceRuleKind", string(catalog.PriceRuleNone), string(catalog.PriceRulePercent), string(catalog.PriceRuleAmount))
 	enum("Role", roles...)
 	enum("Right", rights...)
 	enum("Permission", perms...)

@@ -50,6 +50,8 @@ type ChannelStore interface {
 	ListShops(ctx context.Context, q catalog.ListQuery) ([]catalog.Shop, string, error)
 	ShopByExternalID(ctx context.Context, p catalog.Platform, externalID string) (catalog.Shop, error)
 	SetShopRule(ctx context.Context, id, version int64, rule catalog.StockRule) (catalog.Shop, error)
+	SetShopPriceRule(ctx context.Context, id, version int64, rule catalog.PriceRule) (catalog.Shop, error)
+	ShopPrices(ctx context.Context, productID int64) ([]catalog.ShopPrice, error)
 	SetListingOverrides(ctx context.Context, id, version int64, o catalog.ListingOverrides) (catalog.Listing, error)
 	AddListing(ctx context.Context, shopID, variantID int64) (catalog.Listing, error)
 	Listing(ctx context.Context, id int64) (catalog.Listing, error)

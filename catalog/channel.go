@@ -36,6 +36,8 @@ type Shop struct {
 	ExternalID string    `json:"external_id"` // the platform's shop / seller / OA id
 	Name       string    `json:"name"`
 	Rule       StockRule `json:"stock_rule"`
+	// PriceRule moves the catalog price on this shop (zero: unchanged).
+	PriceRule PriceRule `json:"price_rule"`
 	// Connected is false once the seller's grant is gone (revoked,
 	// refresh token expired): pushes stop and the UI asks to reconnect.
 	Connected bool `json:"connected"`

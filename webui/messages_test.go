@@ -94,6 +94,12 @@ func TestMessagesComplete(t *testing.T) {
 		catalog.CodeUnavailable, catalog.CodeInternal} {
 		used["error."+string(code)] = true
 	}
+	for _, s := range []catalog.PriceSource{catalog.PriceFromCatalog, catalog.PriceFromRule, catalog.PriceFromOverride, catalog.PriceFromCampaign} {
+		used["shop_prices.from_"+string(s)] = true
+	}
+	for _, k := range []string{"price_rule.text_percent", "price_rule.text_amount", "field.price_value_percent", "field.price_value_amount"} {
+		used[k] = true // p.T with arguments, or chosen by kind
+	}
 	for k := range used {
 		require.Contains(t, vi, k, "no message %s", k)
 	}

@@ -65,6 +65,8 @@ type productData struct {
 	// a refused save (the other listings' forms show what is stored).
 	Overrides    *form
 	OverridesFor int64
+	// ShopPrices are the price each shop shows, by variant id.
+	ShopPrices map[int64][]catalog.ShopPrice
 }
 
 type variantView struct {
@@ -123,6 +125,10 @@ func (ui *UI) showProductWith(c *gin.Context, id int64, status int, d productDat
 		d.Adjust = newForm(nil)
 	}
 	if d.Coop, err = ui.d.Store.Coop(ctx, pr.CoopID); err != nil {
+		ui.fail(c, err)
+		return
+	}
+	if d.ShopPrices, err = ui.shopPricesByVariant(ctx, pr.ID); err != nil {
 		ui.fail(c, err)
 		return
 	}

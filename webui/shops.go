@@ -19,6 +19,8 @@ type shopsData struct {
 	Shops     []shopCard
 	Coops     []catalog.Coop
 	Platforms []catalog.Platform
+	// Roundings are the price rule's rounding steps, in the select's order.
+	Roundings []catalog.VND
 	Error     string
 }
 
@@ -27,6 +29,12 @@ type shopsData struct {
 type shopCard struct {
 	shopHealth
 	Rule *form
+	// PriceRule is the price rule form; PriceText says the stored rule
+	// and PriceExample what it makes of priceExampleBase.
+	PriceRule    *form
+	PriceText    string
+	PriceExample catalog.VND
+	ExampleBase  catalog.VND
 }
 
 func (ui *UI) shopsPage(c *gin.Context) {
@@ -40,16 +48,33 @@ func (ui *UI) showShops(c *gin.Context, status int, problem string) {
 // showShopsWith draws the shops page; refused is the rule form of shop
 // refusedID as posted.
 func (ui *UI) showShopsWith(c *gin.Context, status int, problem string, refusedID int64, refused *form) {
+	ui.showShopsPage(c, status, problem, refusedID, refused, nil)
+}
+
+// showShopsRefused draws the shops page with shop refusedID's refused
+// stock rule form or price rule form as posted.
+func (ui *UI) showShopsRefused(c *gin.Context, status int, refusedID int64, rule, price *form) {
+	ui.showShopsPage(c, status, "", refusedID, rule, price)
+}
+
+func (ui *UI) showShopsPage(c *gin.Context, status int, problem string, refusedID int64, refused, refusedPrice *form) {
 	d := &shopsData{Platforms: connectable, Error: problem}
+	d.Roundings = catalog.PriceRoundings
 	healths, err := ui.shopHealths(c)
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
+	p := ui.newPage(c, "shops", "shops.title", d)
 	for _, h := range healths {
-		card := shopCard{shopHealth: h, Rule: ruleForm(h.Shop)}
+		card := shopCard{shopHealth: h, Rule: ruleForm(h.Shop), PriceRule: priceRuleForm(h.Shop),
+			PriceText: priceRuleText(p, h.Shop.PriceRule), ExampleBase: priceExampleBase,
+			PriceExample: h.Shop.PriceRule.Apply(priceExampleBase)}
 		if h.Shop.ID == refusedID && refused != nil {
 			card.Rule = refused
+		}
+		if h.Shop.ID == refusedID && refusedPrice != nil {
+			card.PriceRule = refusedPrice
 		}
 		d.Shops = append(d.Shops, card)
 	}
@@ -57,7 +82,7 @@ func (ui *UI) showShopsWith(c *gin.Context, status int, problem string, refusedI
 		ui.fail(c, err)
 		return
 	}
-	ui.render(c, status, "shops", ui.newPage(c, "shops", "shops.title", d))
+	ui.render(c, status, "shops", p)
 }
 
 // shopConnect sends the seller to the platform's authorization page; the

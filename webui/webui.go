@@ -38,6 +38,7 @@ type Store interface {
 	LowStocks(ctx context.Context, threshold int64, limit int) ([]store.LowStock, error)
 	ExpiringCertificates(ctx context.Context, day catalog.Date, limit int) ([]catalog.Product, error)
 	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
+	ShopPrices(ctx context.Context, productID int64) ([]catalog.ShopPrice, error)
 	ops.CampaignStore   // alliance campaigns (campaigns.go)
 	catalog.Idempotency // one-time form keys (formOnce)
 
@@ -174,6 +175,7 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.GET("/shops/connect", ui.need(catalog.PermShopsWrite), ui.shopConnect)
 	g.GET("/shops/callback/:platform", ui.need(catalog.PermShopsWrite), ui.shopCallback)
 	g.POST("/shops/:id/rule", ui.need(catalog.PermShopsWrite), ui.shopRule)
+	g.POST("/shops/:id/price-rule", ui.need(catalog.PermShopsWrite), ui.shopPriceRule)
 	g.GET("/publish", ui.need(catalog.PermShopsWrite), ui.publishPage)
 	g.POST("/publish", ui.need(catalog.PermShopsWrite), ui.publishStart)
 	g.GET("/publish/progress", ui.need(catalog.PermShopsRead), ui.publishProgress)

@@ -73,7 +73,7 @@ func (w *Worker) liveListings(ctx context.Context, shopID, productID int64) (cat
 
 // handleUpdate sends the product's content to its item in the shop (title,
 // description, and the listings' category and attributes: itemContent), then every live variant's price (pushPrices: the campaign's
-// while one runs, else the listing's override or the catalog's); each
+// while one runs, else the listing's override, else the catalog's under the shop's price rule); each
 // price change is audited.
 func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 	var p ListingUpdate

@@ -15,7 +15,8 @@ import (
 // listed there (the Channel finds an item the channel already holds by
 // seller SKU, so a create retried after a timeout never makes a second
 // one), stores the channel's ids, marks the listings live and pushes their
-// stock.
+// stock. Each variant is created at its listing's base price: the listing's
+// own price, else the catalog's under the shop's price rule.
 func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 	var p ListingPublish
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
@@ -58,10 +59,7 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 		if !ok {
 			continue
 		}
-		price := v.Price
-		if l.Price > 0 {
-			price = l.Price
-		}
+		price, _ := catalog.ListingBase(v.Price, l.Price, shop.PriceRule) // a running campaign's price follows (joinRunningCampaigns)
 		listing.Variants = append(listing.Variants, driver.Variant{SellerSKU: string(v.SKU), Name: v.Name.VI,
 			Price: int64(price), Stock: 0, WeightG: max(v.NetWeightG, v.Package.WeightG), GTIN: string(v.GTIN),
 			LengthMM: v.Package.LengthMM, WidthMM: v.Package.WidthMM, HeightMM: v.Package.HeightMM})

@@ -862,13 +862,12 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 	}
 	var ls []struct {
 		ID, ShopID, CoopID, ProductID, VariantID int64
-		PriceVND                                 int64 `gorm:"column:l_price"`
 		Platform                                 string
-		VPrice                                   int64 `gorm:"column:v_price"`
+		Price                                    listingPriceRow `gorm:"embedded"`
 	}
 	if err := tx.Table("listings").Joins("JOIN shops ON shops.id = listings.shop_id").Joins("JOIN variants ON variants.id = listings.variant_id").
 		Select(`listings.id, listings.shop_id, listings.coop_id, listings.product_id, listings.variant_id,
-			listings.price_vnd AS l_price, shops.platform, variants.price_vnd AS v_price`).
+			shops.platform, `+listingPriceColumns).
 		Where("listings.variant_id IN ? AND listings.status = ? AND listings.external_item_id <> '' AND shops.connected AND shops.platform IN ?",
 			vids, string(catalog.ListingLive), c.Channels).Order("listings.id").Scan(&ls).Error; err != nil {
 		return 0, translate(err, "listing")
@@ -889,10 +888,7 @@ func (s *Store) applyCampaign(ctx context.Context, tx *gorm.DB, c catalog.Campai
 	for _, l := range ls {
 		idx := slices.IndexFunc(items, func(it campaignItemRow) bool { return it.VariantID == l.VariantID })
 		it := items[idx]
-		base := l.VPrice
-		if l.PriceVND > 0 {
-			base = l.PriceVND
-		}
+		base := int64(l.Price.base())
 		row := campaignListingRow{CampaignID: c.ID, ListingID: l.ID, ShopID: l.ShopID, CoopID: l.CoopID, ProductID: l.ProductID,
 			VariantID: l.VariantID, Platform: l.Platform, BasePriceVND: base, State: string(catalog.CampaignListingSkipped),
 			CreatedAt: now, UpdatedAt: now}
@@ -1421,30 +1417,50 @@ func (s *Store) CampaignReport(ctx context.Context, id int64) (catalog.CampaignR
 	return rep, nil
 }
 
-// basePrices is each listing's own price, else its variant's: the price
-// it sells at outside campaigns.
+// basePrices is each listing's price outside campaigns
+// (catalog.ListingBase): its own price, else its variant's under its
+// shop's price rule.
 func basePrices(tx *gorm.DB, listingIDs []int64) (map[int64]int64, error) {
 	out := map[int64]int64{}
 	if len(listingIDs) == 0 {
 		return out, nil
 	}
 	var rows []struct {
-		ID     int64
-		LPrice int64
-		VPrice int64
+		ID    int64
+		Price listingPriceRow `gorm:"embedded"`
 	}
-	if err := tx.Table("listings").Joins("JOIN variants ON variants.id = listings.variant_id").
-		Select("listings.id AS id, listings.price_vnd AS l_price, variants.price_vnd AS v_price").
+	if err := tx.Table("listings").Joins("JOIN variants ON variants.id = listings.variant_id").Joins("JOIN shops ON shops.id = listings.shop_id").
+		Select("listings.id AS id, "+listingPriceColumns).
 		Where("listings.id IN ?", listingIDs).Scan(&rows).Error; err != nil {
 		return nil, translate(err, "listing")
 	}
 	for _, r := range rows {
-		out[r.ID] = r.VPrice
-		if r.LPrice > 0 {
-			out[r.ID] = r.LPrice
-		}
+		out[r.ID] = int64(r.Price.base())
 	}
 	return out, nil
+}
+
+// listingPriceColumns select a listingPriceRow from listings joined with
+// their variants and shops.
+const listingPriceColumns = `listings.price_vnd AS l_price, variants.price_vnd AS v_price,
+	shops.price_rule_kind AS rule_kind, shops.price_rule_value AS rule_value, shops.price_rule_round_to AS rule_round_to`
+
+// listingPriceRow is what a listing's base price is made of.
+type listingPriceRow struct {
+	LPrice      int64
+	VPrice      int64
+	RuleKind    string
+	RuleValue   int64
+	RuleRoundTo int64
+}
+
+func (r listingPriceRow) rule() catalog.PriceRule {
+	return catalog.PriceRule{Kind: catalog.PriceRuleKind(r.RuleKind), Value: r.RuleValue, RoundTo: catalog.VND(r.RuleRoundTo)}
+}
+
+func (r listingPriceRow) base() catalog.VND {
+	b, _ := catalog.ListingBase(catalog.VND(r.VPrice), catalog.VND(r.LPrice), r.rule())
+	return b
 }
 
 // skusOf is the seller SKU of the variant of each row, by variant id.

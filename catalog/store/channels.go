@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,9 @@ type shopRow struct {
 	MaxShown         int64
 	SplitBelow       int64
 	WarehouseIDs     string `gorm:"column:warehouse_ids"`
+	PriceRuleKind    string
+	PriceRuleValue   int64
+	PriceRuleRoundTo int64
 	Connected        bool
 	TokenKeyID       string `gorm:"column:token_key_id"`
 	TokenCiphertext  []byte `gorm:"column:token_ciphertext"`
@@ -44,10 +48,15 @@ func (r shopRow) asDomain() catalog.Shop {
 	s := catalog.Shop{ID: r.ID, CoopID: r.CoopID, Platform: catalog.Platform(r.Platform), ExternalID: r.ExternalID,
 		Name: r.Name, Connected: r.Connected, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Rule: catalog.StockRule{BufferUnits: r.BufferUnits, RatioPercent: r.RatioPercent, MaxShown: r.MaxShown,
-			SplitBelow: r.SplitBelow, WarehouseIDs: parseIDs(r.WarehouseIDs)}}
+			SplitBelow: r.SplitBelow, WarehouseIDs: parseIDs(r.WarehouseIDs)},
+		PriceRule: r.priceRule()}
 	s.AccessExpiresAt, s.RefreshExpiresAt = deref(r.AccessExpiresAt), deref(r.RefreshExpiresAt)
 	s.AuthorizedUntil, s.OrdersCursor = deref(r.AuthorizedUntil), deref(r.OrdersCursor)
 	return s
+}
+
+func (r shopRow) priceRule() catalog.PriceRule {
+	return catalog.PriceRule{Kind: catalog.PriceRuleKind(r.PriceRuleKind), Value: r.PriceRuleValue, RoundTo: catalog.VND(r.PriceRuleRoundTo)}
 }
 
 func deref(t *time.Time) time.Time {
@@ -182,6 +191,52 @@ func (s *Store) SetShopRule(ctx context.Context, id, version int64, rule catalog
 		return catalog.Shop{}, shops.staleOrMissing(ctx, s.db, id)
 	}
 	return s.Shop(ctx, id)
+}
+
+// SetShopPriceRule changes a shop's price rule if version is current, in
+// one transaction with its audit entry (an outsider's change is written to
+// the co-op's audit log, as every other change of co-op data). The worker
+// re-pushes the shop's prices (ops.SetPriceRule queues it).
+func (s *Store) SetShopPriceRule(ctx context.Context, id, version int64, rule catalog.PriceRule) (catalog.Shop, error) {
+	if err := rule.Validate(); err != nil {
+		return catalog.Shop{}, err
+	}
+	sc, err := allowed(ctx, catalog.PermShopsWrite)
+	if err != nil {
+		return catalog.Shop{}, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before shopRow
+		if err := ownedBy(tx.Model(&shopRow{}), sc, "shops").Where("shops.id = ?", id).Take(&before).Error; err != nil {
+			return translate(err, "shop")
+		}
+		res := tx.Model(&shopRow{}).Where("id = ? AND version = ?", id, version).
+			Updates(map[string]any{"price_rule_kind": string(rule.Kind), "price_rule_value": rule.Value,
+				"price_rule_round_to": int64(rule.RoundTo), "version": version + 1, "updated_at": s.now().UTC()})
+		if res.Error != nil {
+			return translate(res.Error, "shop")
+		}
+		if res.RowsAffected == 0 {
+			return &catalog.Error{Code: catalog.CodeConflict, Message: "shop was changed by someone else; reload it and try again"}
+		}
+		return s.auditOutsider(tx, sc, before.CoopID, "shop.price_rule_changed", "shop", id,
+			fmt.Sprintf("%s: %s → %s", before.Name, describePriceRule(before.priceRule()), describePriceRule(rule)))
+	})
+	if err != nil {
+		return catalog.Shop{}, err
+	}
+	return s.Shop(ctx, id)
+}
+
+// describePriceRule is a rule in the audit log's words: "+10% (1000)".
+func describePriceRule(r catalog.PriceRule) string {
+	switch r.Kind {
+	case catalog.PriceRulePercent:
+		return fmt.Sprintf("%+d%% (round %d)", r.Value, r.RoundTo)
+	case catalog.PriceRuleAmount:
+		return fmt.Sprintf("%+d VND (round %d)", r.Value, r.RoundTo)
+	}
+	return "none"
 }
 
 // ShopToken opens the shop's sealed token. Only the operator's scope (the

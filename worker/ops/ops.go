@@ -38,6 +38,7 @@ type Store interface {
 	Coop(ctx context.Context, id int64) (catalog.Coop, error)
 	Product(ctx context.Context, id int64) (catalog.Product, error)
 	SetShopRule(ctx context.Context, id, version int64, rule catalog.StockRule) (catalog.Shop, error)
+	SetShopPriceRule(ctx context.Context, id, version int64, rule catalog.PriceRule) (catalog.Shop, error)
 	Warehouse(ctx context.Context, id int64) (catalog.Warehouse, error)
 	ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error)
 	SetListingOverrides(ctx context.Context, id, version int64, o catalog.ListingOverrides) (catalog.Listing, error)
@@ -360,11 +361,11 @@ func (c *Commands) Ship(ctx context.Context, orderID int64, trackingNumber strin
 
 // Enqueue queues a task; queued is false when a task of the same id is
 // already waiting or running (coalesced), which is not an error.
-func (c *Commands) Enqueue(ctx context.Context, t *asynq.Task) (queued bool, err error) {
+func (c *Commands) Enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (queued bool, err error) {
 	if c.Tasks == nil {
 		return false, errors.New("no task queue is configured")
 	}
-	_, err = c.Tasks.EnqueueContext(ctx, t)
+	_, err = c.Tasks.EnqueueContext(ctx, t, opts...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return false, nil
 	}

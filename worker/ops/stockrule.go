@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/hibiken/asynq"
+
 	"ocophub/catalog"
 	"ocophub/worker"
 )
@@ -109,4 +111,51 @@ func unprefixFields(err error, prefix string) error {
 		out.Fields[strings.TrimPrefix(f, prefix)] = reason
 	}
 	return &out
+}
+
+// SetPriceRule replaces a shop's price rule if version is current, and
+// queues an update of every product live on the shop, so the channel shows
+// the new prices (pushPrices: a listing's own price and a running campaign
+// still win). Fields are named as in the rule (kind, value, round_to).
+func (c *Commands) SetPriceRule(ctx context.Context, shopID, version int64, rule catalog.PriceRule) (catalog.Shop, error) {
+	shop, err := c.Store.SetShopPriceRule(ctx, shopID, version, rule)
+	if err != nil {
+		return catalog.Shop{}, unprefixFields(err, "price_rule.")
+	}
+	c.repushPrices(ctx, shop)
+	return shop, nil
+}
+
+// repushPrices queues one price update per product live on the shop. Each
+// carries a task id of its own for this version of the shop: an update of
+// the product already running may have read the old rule, so it must not
+// swallow this one (two updates of an item are serialized by pushPrices'
+// lock, and the later reads the new rule). The rule is saved whatever
+// happens here: an update that cannot be queued is logged, and the next
+// price change of the product pushes it.
+func (c *Commands) repushPrices(ctx context.Context, shop catalog.Shop) {
+	shopID := shop.ID
+	q := catalog.ListQuery{Limit: catalog.MaxLimit}
+	queued := map[int64]bool{}
+	for {
+		page, next, err := c.Store.ListListings(ctx, shopID, q)
+		if err != nil {
+			slog.WarnContext(ctx, "price rule changed but the shop's listings cannot be read to push", "shop", shopID, "err", err)
+			return
+		}
+		for _, l := range page {
+			if l.Status != catalog.ListingLive || queued[l.ProductID] {
+				continue
+			}
+			queued[l.ProductID] = true
+			id := fmt.Sprintf("update:%d:%d:shop-v%d", shopID, l.ProductID, shop.Version)
+			if _, err := c.Enqueue(ctx, worker.UpdateTask(shopID, l.ProductID), asynq.TaskID(id)); err != nil {
+				slog.WarnContext(ctx, "price rule changed but an update cannot be queued", "shop", shopID, "product", l.ProductID, "err", err)
+			}
+		}
+		if next == "" {
+			return
+		}
+		q.Cursor = next
+	}
 }
