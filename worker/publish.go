@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hibiken/asynq"
@@ -49,7 +50,23 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	listing := itemContent(product, byVariant)
+	listing, override := itemContent(product, byVariant)
+	if err := w.placeItem(ctx, ch, shop, product, override, &listing); err != nil {
+		var r *refusal
+		if errors.As(err, &r) {
+			for _, l := range byVariant {
+				_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, r.Message, "", "")
+			}
+			return nil // nothing to retry until the manager fills the category
+		}
+		if driver.Transient(err) {
+			return err
+		}
+		for _, l := range byVariant {
+			_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, channelMessage(err), "", "")
+		}
+		return permanent(err)
+	}
 	for _, v := range product.Variants {
 		l, ok := byVariant[v.ID]
 		if !ok {
@@ -97,11 +114,13 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 }
 
 // itemContent is what a product's item in a shop shows: the product's
-// name and description, with the shop's listings' own title, category and
-// attributes where they set them (one item holds every variant: the
-// first variant's listing that sets one wins).
-func itemContent(product catalog.Product, listings map[int64]catalog.Listing) driver.Listing {
+// name and description, with the shop's listings' own title where one
+// sets it; override is the listings' own category and attributes (one
+// item holds every variant: the first variant's listing that sets one
+// wins), which placeItem puts above the product's.
+func itemContent(product catalog.Product, listings map[int64]catalog.Listing) (driver.Listing, catalog.ListingOverrides) {
 	out := driver.Listing{Title: product.Name.VI, Description: describe(product), Active: true}
+	var override catalog.ListingOverrides
 	titled := false
 	for _, v := range product.Variants {
 		l, ok := listings[v.ID]
@@ -111,19 +130,19 @@ func itemContent(product catalog.Product, listings map[int64]catalog.Listing) dr
 		if l.Title != "" && !titled {
 			out.Title, titled = l.Title, true
 		}
-		if out.CategoryID == "" {
-			out.CategoryID = l.CategoryID
+		if override.CategoryID == "" {
+			override.CategoryID = l.CategoryID
 		}
 		for k, val := range l.Attributes {
-			if out.Attributes == nil {
-				out.Attributes = map[string]string{}
+			if override.Attributes == nil {
+				override.Attributes = map[string]string{}
 			}
-			if _, set := out.Attributes[k]; !set {
-				out.Attributes[k] = val
+			if _, set := override.Attributes[k]; !set {
+				override.Attributes[k] = val
 			}
 		}
 	}
-	return out
+	return out, override
 }
 
 // describe is the listing description: the product's, with its OCOP rating.
