@@ -147,6 +147,9 @@ func (w *Worker) placeItem(ctx context.Context, ch *connectors.Channel, shop cat
 		return err
 	}
 	if !ok {
+		if ch.Capabilities().CategoriesPerShop {
+			return nil // an OA's own store categories are optional on Zalo: list it without one
+		}
 		return &refusal{catalog.NoCategoryMessage(shop.Platform)}
 	}
 	if len(p.Missing) > 0 {
