@@ -127,12 +127,14 @@ func choiceFor(choices []catalog.CategoryChoice, p catalog.Platform) *catalog.Ca
 }
 
 // placeItem fills an item's category and attributes before any platform
-// write (handlePublish, handleUpdate). A refusal (no category fits, a
+// write (handlePublish, handleUpdate); the category and attributes
+// itemContent took from the listings' overrides win. A refusal (no category fits, a
 // mandatory attribute still missing) is a *refusal with the Vietnamese
 // message the listing shows; other errors are the channel's or the
 // store's.
 func (w *Worker) placeItem(ctx context.Context, ch *connectors.Channel, shop catalog.Shop, product catalog.Product,
-	override catalog.ListingOverrides, item *driver.Listing) error {
+	item *driver.Listing) error {
+	override := catalog.ListingOverrides{CategoryID: item.CategoryID, Attributes: item.Attributes}
 	sctx := system(ctx)
 	coop, err := w.cfg.Store.Coop(sctx, product.CoopID)
 	if err != nil {

@@ -85,14 +85,14 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	content, override := itemContent(product, live)
+	content := itemContent(product, live)
 	for _, v := range product.Variants {
 		if l, ok := live[v.ID]; ok {
 			content.ItemID = l.ExternalItemID
 		}
 	}
 	var r *refusal
-	switch err := w.placeItem(ctx, ch, shop, product, override, &content); {
+	switch err := w.placeItem(ctx, ch, shop, product, &content); {
 	case errors.As(err, &r):
 		// The item stays as it is on the platform; its prices still go.
 		w.cfg.Logger.Warn("item content not updated", "shop", shop.ID, "product", product.ID, "reason", r.Message)

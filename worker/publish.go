@@ -50,8 +50,22 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	listing, override := itemContent(product, byVariant)
-	if err := w.placeItem(ctx, ch, shop, product, override, &listing); err != nil {
+	listing := itemContent(product, byVariant)
+	for _, v := range product.Variants {
+		l, ok := byVariant[v.ID]
+		if !ok {
+			continue
+		}
+		price := v.Price
+		if l.Price > 0 {
+			price = l.Price
+		}
+		listing.Variants = append(listing.Variants, driver.Variant{SellerSKU: string(v.SKU), Name: v.Name.VI,
+			Price: int64(price), Stock: 0, WeightG: max(v.NetWeightG, v.Package.WeightG), GTIN: string(v.GTIN),
+			LengthMM: v.Package.LengthMM, WidthMM: v.Package.WidthMM, HeightMM: v.Package.HeightMM})
+		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingPublishing, "", "", "")
+	}
+	if err := w.placeItem(ctx, ch, shop, product, &listing); err != nil {
 		var r *refusal
 		if errors.As(err, &r) {
 			for _, l := range byVariant {
@@ -66,20 +80,6 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 			_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, channelMessage(err), "", "")
 		}
 		return permanent(err)
-	}
-	for _, v := range product.Variants {
-		l, ok := byVariant[v.ID]
-		if !ok {
-			continue
-		}
-		price := v.Price
-		if l.Price > 0 {
-			price = l.Price
-		}
-		listing.Variants = append(listing.Variants, driver.Variant{SellerSKU: string(v.SKU), Name: v.Name.VI,
-			Price: int64(price), Stock: 0, WeightG: max(v.NetWeightG, v.Package.WeightG), GTIN: string(v.GTIN),
-			LengthMM: v.Package.LengthMM, WidthMM: v.Package.WidthMM, HeightMM: v.Package.HeightMM})
-		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingPublishing, "", "", "")
 	}
 	img, err := ch.UploadImage(ctx, product.Code+".png", placeholderImage)
 	if err == nil {
@@ -114,13 +114,11 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 }
 
 // itemContent is what a product's item in a shop shows: the product's
-// name and description, with the shop's listings' own title where one
-// sets it; override is the listings' own category and attributes (one
-// item holds every variant: the first variant's listing that sets one
-// wins), which placeItem puts above the product's.
-func itemContent(product catalog.Product, listings map[int64]catalog.Listing) (driver.Listing, catalog.ListingOverrides) {
+// name and description, with the shop's listings' own title, category and
+// attributes where they set them (one item holds every variant: the
+// first variant's listing that sets one wins).
+func itemContent(product catalog.Product, listings map[int64]catalog.Listing) driver.Listing {
 	out := driver.Listing{Title: product.Name.VI, Description: describe(product), Active: true}
-	var override catalog.ListingOverrides
 	titled := false
 	for _, v := range product.Variants {
 		l, ok := listings[v.ID]
@@ -130,19 +128,19 @@ func itemContent(product catalog.Product, listings map[int64]catalog.Listing) (d
 		if l.Title != "" && !titled {
 			out.Title, titled = l.Title, true
 		}
-		if override.CategoryID == "" {
-			override.CategoryID = l.CategoryID
+		if out.CategoryID == "" {
+			out.CategoryID = l.CategoryID
 		}
 		for k, val := range l.Attributes {
-			if override.Attributes == nil {
-				override.Attributes = map[string]string{}
+			if out.Attributes == nil {
+				out.Attributes = map[string]string{}
 			}
-			if _, set := override.Attributes[k]; !set {
-				override.Attributes[k] = val
+			if _, set := out.Attributes[k]; !set {
+				out.Attributes[k] = val
 			}
 		}
 	}
-	return out, override
+	return out
 }
 
 // describe is the listing description: the product's, with its OCOP rating.
