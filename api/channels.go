@@ -35,6 +35,7 @@ func (h syncHandlers) routes(g *gin.RouterGroup) {
 	g.GET("/orders/:id/events", h.orderEvents)
 	g.POST("/orders/:id/ship", h.shipOrder)
 	h.liveRoutes(g)
+	h.categoryRoutes(g)
 }
 
 // ---- shops ----

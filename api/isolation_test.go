@@ -279,6 +279,13 @@ var routeRules = map[string]routeRule{
 	"POST /api/v1/shops/:id/listings":      {kind: "shop", body: func(w *world, o tenantObjects) any { return map[string]any{"product_id": o.id("product")} }},
 	"GET /api/v1/shops/:id/listings":       {kind: "shop", seller: true},
 	"GET /api/v1/listings/:id":             {kind: "listing", seller: true},
+
+	"GET /api/v1/shops/:id/categories":                         {kind: "shop", seller: true},
+	"GET /api/v1/shops/:id/categories/:category_id/attributes": {kind: "shop", seller: true},
+	"GET /api/v1/products/:id/categories":                      {kind: "product", seller: true, staff: true},
+	"PUT /api/v1/products/:id/categories/:platform": {kind: "product", body: func(*world, tenantObjects) any {
+		return map[string]any{"category_id": "10002019", "attributes": map[string]string{}}
+	}},
 	"PUT /api/v1/listings/:id/overrides": {kind: "listing", body: func(*world, tenantObjects) any {
 		return map[string]any{"title": "Chè Tân Cương (Shopee)", "attributes": map[string]string{"100001": "Thái Nguyên"}, "version": 1}
 	}},

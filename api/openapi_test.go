@@ -91,8 +91,9 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	}
 	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders,
 	// webhooks; sign-in, users, tokens, grants, audit; campaigns; live
-	// sessions; archive and restore; price rules and shop prices.
-	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6+2+3)
+	// sessions; archive and restore; price rules and shop prices; platform
+	// categories.
+	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6+2+3+4)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)
@@ -140,30 +141,33 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 	var doc openAPIDoc
 	require.NoError(t, json.Unmarshal(loadOpenAPI(t), &doc))
 	for name, typ := range map[string]reflect.Type{
-		"Alliance":     reflect.TypeFor[catalog.Alliance](),
-		"Coop":         reflect.TypeFor[catalog.Coop](),
-		"Warehouse":    reflect.TypeFor[catalog.Warehouse](),
-		"Product":      reflect.TypeFor[catalog.Product](),
-		"Variant":      reflect.TypeFor[catalog.Variant](),
-		"Text":         reflect.TypeFor[catalog.Text](),
-		"Certificate":  reflect.TypeFor[catalog.Certificate](),
-		"Dimensions":   reflect.TypeFor[catalog.Dimensions](),
-		"Movement":     reflect.TypeFor[catalog.Movement](),
-		"ImportReport": reflect.TypeFor[catalog.ImportReport](),
-		"RowError":     reflect.TypeFor[catalog.RowError](),
-		"Counts":       reflect.TypeFor[catalog.Counts](),
-		"Shop":         reflect.TypeFor[catalog.Shop](),
-		"StockRule":    reflect.TypeFor[catalog.StockRule](),
-		"PriceRule":    reflect.TypeFor[catalog.PriceRule](),
-		"ShopPrice":    reflect.TypeFor[catalog.ShopPrice](),
-		"Listing":      reflect.TypeFor[catalog.Listing](),
-		"PushAudit":    reflect.TypeFor[store.PushAudit](),
-		"Order":        reflect.TypeFor[catalog.Order](),
-		"OrderLine":    reflect.TypeFor[catalog.OrderLine](),
-		"User":         reflect.TypeFor[catalog.User](),
-		"APIToken":     reflect.TypeFor[catalog.APIToken](),
-		"Grant":        reflect.TypeFor[catalog.Grant](),
-		"AuditEntry":   reflect.TypeFor[catalog.AuditEntry](),
+		"Alliance":       reflect.TypeFor[catalog.Alliance](),
+		"Coop":           reflect.TypeFor[catalog.Coop](),
+		"Warehouse":      reflect.TypeFor[catalog.Warehouse](),
+		"Product":        reflect.TypeFor[catalog.Product](),
+		"Variant":        reflect.TypeFor[catalog.Variant](),
+		"Text":           reflect.TypeFor[catalog.Text](),
+		"Certificate":    reflect.TypeFor[catalog.Certificate](),
+		"Dimensions":     reflect.TypeFor[catalog.Dimensions](),
+		"Movement":       reflect.TypeFor[catalog.Movement](),
+		"ImportReport":   reflect.TypeFor[catalog.ImportReport](),
+		"RowError":       reflect.TypeFor[catalog.RowError](),
+		"Counts":         reflect.TypeFor[catalog.Counts](),
+		"Shop":           reflect.TypeFor[catalog.Shop](),
+		"StockRule":      reflect.TypeFor[catalog.StockRule](),
+		"PriceRule":      reflect.TypeFor[catalog.PriceRule](),
+		"ShopPrice":      reflect.TypeFor[catalog.ShopPrice](),
+		"Listing":        reflect.TypeFor[catalog.Listing](),
+		"PushAudit":      reflect.TypeFor[store.PushAudit](),
+		"Order":          reflect.TypeFor[catalog.Order](),
+		"OrderLine":      reflect.TypeFor[catalog.OrderLine](),
+		"User":           reflect.TypeFor[catalog.User](),
+		"APIToken":       reflect.TypeFor[catalog.APIToken](),
+		"Grant":          reflect.TypeFor[catalog.Grant](),
+		"AuditEntry":     reflect.TypeFor[catalog.AuditEntry](),
+		"Category":       reflect.TypeFor[catalog.Category](),
+		"Attribute":      reflect.TypeFor[catalog.Attribute](),
+		"CategoryChoice": reflect.TypeFor[catalog.CategoryChoice](),
 
 		"Campaign":           reflect.TypeFor[catalog.Campaign](),
 		"CampaignRules":      reflect.TypeFor[catalog.CampaignRules](),

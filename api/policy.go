@@ -83,6 +83,11 @@ var policy = map[string]access{
 	"GET /api/v1/orders/:id/events":        need(catalog.PermOrdersRead),
 	"POST /api/v1/orders/:id/ship":         need(catalog.PermOrdersShip),
 
+	"GET /api/v1/shops/:id/categories":                         need(catalog.PermShopsRead),
+	"GET /api/v1/shops/:id/categories/:category_id/attributes": need(catalog.PermShopsRead),
+	"GET /api/v1/products/:id/categories":                      need(catalog.PermCatalogRead),
+	"PUT /api/v1/products/:id/categories/:platform":            need(catalog.PermCatalogWrite),
+
 	"GET /api/v1/campaigns":                need(catalog.PermCampaignsRead),
 	"POST /api/v1/campaigns":               need(catalog.PermCampaignsManage),
 	"POST /api/v1/campaigns/preview":       need(catalog.PermCampaignsManage),

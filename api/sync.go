@@ -35,6 +35,9 @@ type SyncDeps struct {
 	// Every replica must hold the same key: main derives it from
 	// OCOPHUB_SECRET_KEYS. Empty refuses shop connections.
 	StateKey []byte
+	// Channels reach connected shops for their platforms' categories and
+	// attributes (*worker.Channels); nil answers failed_precondition there.
+	Channels ops.ShopChannels
 }
 
 // Enqueuer is the part of *asynq.Client the API uses.
@@ -67,6 +70,9 @@ type ChannelStore interface {
 	Coop(ctx context.Context, id int64) (catalog.Coop, error)
 	Warehouse(ctx context.Context, id int64) (catalog.Warehouse, error)
 	Product(ctx context.Context, id int64) (catalog.Product, error)
+	// A product's platform categories (api/categories.go).
+	ProductCategories(ctx context.Context, productID int64) ([]catalog.CategoryChoice, error)
+	SetProductCategory(ctx context.Context, c *catalog.CategoryChoice) error
 	// Alliance campaigns (api/campaigns.go).
 	CampaignStore
 	// Livestream sessions.
@@ -83,5 +89,5 @@ var _ ChannelStore = (*store.Store)(nil)
 // Commands are the sync operations over these dependencies, shared with
 // the web UI.
 func (d *SyncDeps) Commands() *ops.Commands {
-	return &ops.Commands{Store: d.Store, Tasks: d.Tasks, Drivers: d.Drivers, StateKey: d.StateKey}
+	return &ops.Commands{Store: d.Store, Tasks: d.Tasks, Drivers: d.Drivers, StateKey: d.StateKey, Channels: d.Channels}
 }

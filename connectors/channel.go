@@ -49,6 +49,9 @@ type Options struct {
 	// Throttled, when set, hears of every call the platform throttled
 	// (the worker's rate limiter brakes the shop's budget).
 	Throttled func(ctx context.Context, op string)
+	// Categories caches category trees and attributes; Channels made with
+	// the same Options share it. Nil: each Channel keeps its own.
+	Categories *CategoryCache
 }
 
 // Channel is one connected shop.
@@ -57,6 +60,8 @@ type Channel struct {
 	tokens Tokens
 	caps   driver.Capabilities
 	opts   Options
+
+	catOnce sync.Once
 }
 
 // New wraps d; tokens is the same store d reads its token from.

@@ -88,9 +88,9 @@ func startHub(t *testing.T, seed bool) *hub {
 		drivers[p] = func(s catalog.Shop) driver.Driver { return f(s, nil) }
 	}
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	w := worker.New(worker.Config{Store: h.st, Redis: rdb, Logger: quiet,
-		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(rdb), Factories: factories,
-			Options: connectors.Options{}, Limiter: worker.NewRateLimiter(rdb)},
+	channels := &worker.Channels{Store: h.st, Locker: redislock.New(rdb), Factories: factories,
+		Options: connectors.Options{Categories: &connectors.CategoryCache{}}, Limiter: worker.NewRateLimiter(rdb)}
+	w := worker.New(worker.Config{Store: h.st, Redis: rdb, Logger: quiet, Channels: channels,
 		SweepInterval: 500 * time.Millisecond, PollInterval: time.Hour})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -100,7 +100,7 @@ func startHub(t *testing.T, seed bool) *hub {
 	stateKey := make([]byte, 32)
 	_, _ = rand.Read(stateKey)
 	syncDeps := &api.SyncDeps{Store: h.st, Tasks: asynq.NewClientFromRedisClient(rdb), Drivers: drivers,
-		Wake: w.Wake, StateKey: stateKey}
+		Wake: w.Wake, StateKey: stateKey, Channels: channels}
 	auth, err := api.NewAuth(api.AuthConfig{Accounts: h.st, Limiter: api.NewLoginLimiter(rdb, api.LoginLimits{}), Logger: quiet})
 	require.NoError(t, err)
 	router, err := api.New(api.Deps{Store: h.st, Sync: syncDeps, Auth: auth, Logger: quiet})

@@ -71,7 +71,7 @@ func TestListingOverridesForm(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, fmt.Sprintf(`action="/listings/%d/overrides"`, listing.ID))
 
-	form := url.Values{"title": {"Chè Hảo Đạt – hộp quà Tết"}, "price": {"chín mươi nghìn"}, "category_id": {"10001"},
+	form := url.Values{"title": {"Chè Hảo Đạt – hộp quà Tết"}, "price": {"chín mươi nghìn"}, "category_id": {"10002019"}, // Lazada's tea (the sandbox refuses an unknown category)
 		"attributes": {"100037=Thái Nguyên\nvùng trồng"}, "version": {strconv.FormatInt(listing.Version, 10)}}
 	path := fmt.Sprintf("/listings/%d/overrides", listing.ID)
 	status, body, _ = s.post(path, form)

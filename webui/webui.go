@@ -163,6 +163,8 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.POST("/products/:id/archive", ui.need(catalog.PermCatalogWrite), ui.productArchive(true))
 	g.POST("/products/:id/restore", ui.need(catalog.PermCatalogWrite), ui.productArchive(false))
 	g.GET("/products/:id/edit", ui.need(catalog.PermPriceWrite), ui.productEdit)
+	g.GET("/products/:id/categories", ui.need(write), ui.productCategories)
+	g.POST("/products/:id/categories/:platform", ui.need(write), ui.saveProductCategory)
 	g.POST("/products/:id/edit", ui.need(catalog.PermPriceWrite), ui.productSave)
 	g.POST("/products/:id/stock", ui.need(catalog.PermStockAdjust), ui.stockAdjust)
 	g.POST("/listings/:id/push", ui.need(catalog.PermListingPush), ui.listingPush)

@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ocophub/catalog"
+	"ocophub/connectors/driver"
 )
 
 // productChanged queues an update of the product's item in every shop
@@ -94,8 +95,19 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 			content.ItemID = l.ExternalItemID
 		}
 	}
-	if err := ch.UpdateListing(ctx, content); err != nil {
+	var r *refusal
+	switch err := w.placeItem(ctx, ch, shop, product, &content); {
+	case errors.As(err, &r):
+		// The item stays as it is on the platform; its prices still go.
+		w.cfg.Logger.Warn("item content not updated", "shop", shop.ID, "product", product.ID, "reason", r.Message)
+	case err != nil && driver.Transient(err):
+		return err
+	case err != nil:
 		return permanent(err)
+	default:
+		if err := ch.UpdateListing(ctx, content); err != nil {
+			return permanent(err)
+		}
 	}
 	return w.pushPrices(ctx, ch, shop, product, live)
 }

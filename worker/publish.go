@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hibiken/asynq"
@@ -64,6 +65,22 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 			Price: int64(price), Stock: 0, WeightG: max(v.NetWeightG, v.Package.WeightG), GTIN: string(v.GTIN),
 			LengthMM: v.Package.LengthMM, WidthMM: v.Package.WidthMM, HeightMM: v.Package.HeightMM})
 		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingPublishing, "", "", "")
+	}
+	if err := w.placeItem(ctx, ch, shop, product, &listing); err != nil {
+		var r *refusal
+		if errors.As(err, &r) {
+			for _, l := range byVariant {
+				_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, r.Message, "", "")
+			}
+			return nil // nothing to retry until the manager fills the category
+		}
+		if driver.Transient(err) {
+			return err
+		}
+		for _, l := range byVariant {
+			_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, channelMessage(err), "", "")
+		}
+		return permanent(err)
 	}
 	img, err := ch.UploadImage(ctx, product.Code+".png", placeholderImage)
 	if err == nil {

@@ -144,11 +144,15 @@ func benchListings(ctx context.Context, ch *connectors.Channel, n int) ([]driver
 	if err != nil {
 		return nil, err
 	}
+	category, attrs, err := benchCategory(ctx, ch)
+	if err != nil {
+		return nil, err
+	}
 	per := min(ch.Capabilities().StockBatch, 10)
 	var updates []driver.StockUpdate
 	for i := 0; len(updates) < n; i++ {
 		l := driver.Listing{Title: fmt.Sprintf("Chè bench %d", i), Description: "Chè Tân Cương dùng để đo tải.",
-			CategoryID: "100001", Images: []string{img}, Active: true}
+			CategoryID: category, Attributes: attrs, Images: []string{img}, Active: true}
 		for v := 0; v < per && len(updates)+v < n; v++ {
 			l.Variants = append(l.Variants, driver.Variant{SellerSKU: fmt.Sprintf("B%d-%d", i, v), Name: fmt.Sprintf("Hộp %d", v),
 				Price: 95000, Stock: 100, WeightG: 100})
@@ -166,3 +170,35 @@ func benchListings(ctx context.Context, ch *connectors.Channel, n int) ([]driver
 
 // benchPNG is a 1×1 PNG.
 var benchPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+
+// benchCategory is the platform's tea leaf with a value for each of its
+// mandatory attributes.
+func benchCategory(ctx context.Context, ch *connectors.Channel) (string, map[string]string, error) {
+	cats, err := ch.Categories(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, c := range cats {
+		if !c.Leaf || c.Name != "Trà" {
+			continue
+		}
+		attrs, err := ch.CategoryAttributes(ctx, c.ID)
+		if err != nil {
+			return "", nil, err
+		}
+		values := map[string]string{}
+		for _, a := range attrs {
+			switch {
+			case !a.Mandatory:
+			case a.InputType == driver.InputNumber:
+				values[a.ID] = "100"
+			case len(a.Options) > 0:
+				values[a.ID] = a.Options[0]
+			default:
+				values[a.ID] = "Thái Nguyên"
+			}
+		}
+		return c.ID, values, nil
+	}
+	return "", nil, fmt.Errorf("%s has no tea category", ch.Capabilities().Platform)
+}

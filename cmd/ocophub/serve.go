@@ -12,11 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bsm/redislock"
 	"github.com/gin-gonic/gin"
 	"github.com/hibiken/asynq"
 
 	"ocophub/api"
 	"ocophub/catalog"
+	"ocophub/connectors"
 	"ocophub/webui"
 	"ocophub/worker"
 )
@@ -115,7 +117,12 @@ func warnIfNoUsers(ctx context.Context, st *stack) {
 // request's own (forwarded) scheme and host when it is empty.
 func syncDeps(cfg Config, st *stack, wake func()) *api.SyncDeps {
 	return &api.SyncDeps{Store: st.store, Tasks: asynq.NewClientFromRedisClient(st.redis), Drivers: appDrivers(cfg),
-		PublicURL: cfg.PublicURL, Wake: wake, StateKey: stateKey(cfg.SecretKeys)}
+		PublicURL: cfg.PublicURL, Wake: wake, StateKey: stateKey(cfg.SecretKeys),
+		// Category trees and attributes are read by the web UI and the API
+		// through shop channels of their own, cached per platform.
+		Channels: &worker.Channels{Store: st.store, Locker: redislock.New(st.redis), Factories: driverFactories(cfg),
+			Limiter: worker.NewRateLimiter(st.redis),
+			Options: connectors.Options{Logger: slog.Default(), Categories: &connectors.CategoryCache{}}}}
 }
 
 // mountWebUI adds the web UI's pages to the API's router, signed in with

@@ -67,7 +67,8 @@ func newWorker(cfg Config, st *stack) (*worker.Worker, error) {
 		InboxMaxAttempts: workerFlags.inboxAttempts, Retention: workerRetention(),
 		Channels: &worker.Channels{Store: st.store, Locker: redislock.New(st.redis), Factories: driverFactories(cfg),
 			Limiter: worker.NewRateLimiter(st.redis),
-			Options: connectors.Options{Logger: slog.Default(), Metrics: connectors.NewMetrics(st.metrics)}}}), nil
+			Options: connectors.Options{Logger: slog.Default(), Metrics: connectors.NewMetrics(st.metrics),
+				Categories: &connectors.CategoryCache{}}}}), nil
 }
 
 // driverFactories builds the driver of each platform the hub connects

@@ -36,6 +36,15 @@ type Driver interface {
 	// are single-use on every platform: persist both before use.
 	RefreshToken(ctx context.Context, t Token) (Token, error)
 
+	// Categories returns the platform's category tree as the seller sees
+	// it in Vietnam (names in Vietnamese where the platform has them),
+	// parents before children. A listing must use a Leaf.
+	Categories(ctx context.Context) ([]Category, error)
+	// CategoryAttributes returns what a category asks of a listing; the
+	// Mandatory ones must be in Listing.Attributes (keyed by Attribute.ID)
+	// or the platform refuses the item.
+	CategoryAttributes(ctx context.Context, categoryID string) ([]Attribute, error)
+
 	// UploadImage stores an image on the platform and returns the
 	// reference listings must use (Shopee image_id, Lazada URL, Zalo id).
 	UploadImage(ctx context.Context, name string, data []byte) (string, error)
@@ -127,6 +136,9 @@ type Capabilities struct {
 	// AvoidDeltaStock names delta stock endpoints the platform offers that
 	// drivers must never use (a retried delta applies twice).
 	AvoidDeltaStock []string
+	// CategoriesPerShop: each shop has its own categories (Zalo's OA
+	// store categories), not the platform's one tree.
+	CategoriesPerShop bool
 	// CanCancel: the seller can cancel orders through the API.
 	CanCancel bool
 	// PushMaxAge is how old a push's signed timestamp (Event.SentAt) may
@@ -159,7 +171,34 @@ type TokenSource interface {
 	Token(ctx context.Context) (Token, error)
 }
 
-// Listing is an item with its variants, in the hub's terms.
+// Category is one node of a platform's category tree.
+type Category struct {
+	ID       string `json:"id"`
+	ParentID string `json:"parent_id,omitempty"` // "" for a top-level category
+	Name     string `json:"name"`
+	Leaf     bool   `json:"leaf"`
+}
+
+// The portable input types of an attribute.
+const (
+	InputText   = "text"   // free text
+	InputNumber = "number" // a number, in Unit when one is given
+	InputSelect = "select" // one of Options (platforms that allow it take another value too)
+)
+
+// Attribute is one attribute a category asks for.
+type Attribute struct {
+	ID        string   `json:"id"` // the key in Listing.Attributes
+	Name      string   `json:"name"`
+	Mandatory bool     `json:"mandatory"`
+	InputType string   `json:"input_type"`
+	Options   []string `json:"options,omitempty"`
+	Unit      string   `json:"unit,omitempty"`
+}
+
+// Listing is an item with its variants, in the hub's terms. CategoryID is
+// required on create (a Leaf of Categories); Attributes are keyed by
+// Attribute.ID and hold the value as text (an option's name for a select).
 type Listing struct {
 	ItemID      string            `json:"item_id,omitempty"`
 	Title       string            `json:"title"`

@@ -33,6 +33,9 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"AuthorizeThroughThePage", testAuthorizeThroughThePage},
 		{"RefreshRotates", testRefreshRotates},
 		{"UnknownShopIsUnauthenticated", testUnknownShop},
+		{"CategoriesAndAttributes", testCategoriesAndAttributes},
+		{"CategoriesAreCached", testCategoriesAreCached},
+		{"CreateRefusesBadCategories", testCreateRefusesBadCategories},
 		{"CreateFindUpdate", testCreateFindUpdate},
 		{"CreateIsIdempotent", testCreateIsIdempotent},
 		{"StockAbsoluteWithPartialFailure", testStockPartialFailure},
@@ -64,8 +67,9 @@ func newListing(t *testing.T, s *Shop, prefix string, n int, stock int64) driver
 	img, err := s.Channel.UploadImage(ctx(t), "che.png", png)
 	require.NoError(t, err, "upload image")
 	require.NotEmpty(t, img)
+	category, attrs := teaCategory(t, s)
 	l := driver.Listing{Title: "Chè Tân Cương " + prefix, Description: "Chè búp sao sấy thủ công từ đồi chè Tân Cương, Thái Nguyên.",
-		CategoryID: "100001", Images: []string{img}, Active: true}
+		CategoryID: category, Attributes: attrs, Images: []string{img}, Active: true}
 	for i := 0; i < n; i++ {
 		l.Variants = append(l.Variants, driver.Variant{SellerSKU: fmt.Sprintf("%s-%d", prefix, i),
 			Name: fmt.Sprintf("Hộp %dg", 100*(i+1)), Price: int64(95000 + 1000*i), Stock: stock, WeightG: 100 * (i + 1),

@@ -63,9 +63,6 @@ type Config struct {
 	// Now is the clock for request timestamps and token expiry (nil means
 	// time.Now). Lazada refuses a timestamp more than 7200 s off.
 	Now func() time.Time
-	// CategoryID is the primary category used when a listing names none
-	// (Lazada refuses a product without one); default DefaultCategoryID.
-	CategoryID string
 }
 
 // Driver is one connected Lazada seller. It is safe for concurrent use.
@@ -79,11 +76,6 @@ var _ driver.Driver = (*Driver)(nil)
 
 // New returns a driver for cfg reading the seller's token from tokens on
 // every call.
-// DefaultCategoryID is the category of listings that name none. It is a
-// placeholder for the sandbox and demos; production maps each product to a
-// real Lazada category (listing override).
-const DefaultCategoryID = "10000001"
-
 func New(cfg Config, tokens driver.TokenSource) *Driver {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = ProductionBaseURL
@@ -99,9 +91,6 @@ func New(cfg Config, tokens driver.TokenSource) *Driver {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.CategoryID == "" {
-		cfg.CategoryID = DefaultCategoryID
 	}
 	client := resty.New().
 		SetTransport(transport).

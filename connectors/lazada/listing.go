@@ -52,7 +52,7 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 	}
 	category := l.CategoryID
 	if category == "" {
-		category = d.cfg.CategoryID
+		return driver.Listing{}, &driver.Error{Code: driver.CodeInvalidArgument, Message: "a listing needs a Lazada primary category"}
 	}
 	p := map[string]any{
 		"PrimaryCategory": category,
@@ -225,7 +225,7 @@ func attributes(l driver.Listing) map[string]any {
 	a["description"] = l.Description
 	switch {
 	case l.Brand == "":
-		if _, ok := a["brand_id"]; !ok {
+		if _, ok := a["brand_id"]; !ok && l.Attributes["brand"] == "" {
 			a["brand"] = noBrand
 		}
 	case isDigits(l.Brand):

@@ -29,7 +29,12 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 	if err != nil {
 		return driver.Listing{}, err
 	}
-	in := sandbox.NewItem{Name: l.Title, Description: l.Description, Images: l.Images, Status: sandbox.ItemLive}
+	category, err := d.checkCategory(l)
+	if err != nil {
+		return driver.Listing{}, err
+	}
+	in := sandbox.NewItem{Name: l.Title, Description: l.Description, Images: l.Images, Status: sandbox.ItemLive,
+		CategoryID: category, Extra: map[string]any{"attributes": l.Attributes}}
 	if !l.Active {
 		in.Status = sandbox.ItemInactive
 	}
@@ -47,6 +52,10 @@ func (d *Driver) CreateListing(ctx context.Context, l driver.Listing) (driver.Li
 func toListing(it sandbox.Item) driver.Listing {
 	l := driver.Listing{ItemID: strconv.FormatInt(it.ID, 10), Title: it.Name, Description: it.Description,
 		Images: it.Images, Active: it.Status == sandbox.ItemLive}
+	if it.CategoryID != 0 {
+		l.CategoryID = strconv.FormatInt(it.CategoryID, 10)
+	}
+	l.Attributes, _ = it.Extra["attributes"].(map[string]string)
 	for _, k := range it.SKUs {
 		name, _ := k.Extra["name"].(string)
 		l.Variants = append(l.Variants, driver.Variant{ModelID: strconv.FormatInt(k.ID, 10), SellerSKU: k.SellerSKU,
@@ -66,8 +75,18 @@ func (d *Driver) UpdateListing(ctx context.Context, l driver.Listing) error {
 	if err != nil {
 		return driver.Errorf(driver.CodeInvalidArgument, "bad_item_id", "item id %q is not a number", l.ItemID)
 	}
+	var category int64
+	if l.CategoryID != "" {
+		if category, err = d.checkCategory(l); err != nil {
+			return err
+		}
+	}
 	_, err = d.cfg.Engine.UpdateItem(d.cfg.ShopID, id, func(it *sandbox.Item) error {
 		it.Name, it.Description = l.Title, l.Description
+		if category != 0 {
+			it.CategoryID = category
+			it.Extra = map[string]any{"attributes": l.Attributes}
+		}
 		if len(l.Images) > 0 {
 			it.Images = l.Images
 		}

@@ -62,7 +62,10 @@ func connect(t testing.TB) *sandboxShop {
 var onePixelPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 
 func (s *sandboxShop) listing(prefix string, n int) driver.Listing {
+	// 100863 is the sandbox's Honey leaf; brand, origin (100037) and net
+	// weight (100999) are its mandatory attributes.
 	l := driver.Listing{Title: "Mật ong hoa nhãn " + prefix, Description: "Mật ong nguyên chất Hưng Yên.",
+		CategoryID: "100863", Brand: "HTX Mật ong Hưng Yên", Attributes: map[string]string{"100037": "Hưng Yên", "100999": "500"},
 		Images: []string{s.img}, Active: true}
 	for i := range n {
 		l.Variants = append(l.Variants, driver.Variant{SellerSKU: fmt.Sprintf("%s-%d", prefix, i), Name: fmt.Sprintf("Chai %dml", 250*(i+1)),

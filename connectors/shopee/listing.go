@@ -121,10 +121,11 @@ func itemStatus(active bool) string {
 	return "UNLIST"
 }
 
-// category parses a listing's category id ("" means the configured one).
+// category parses a listing's category id: the hub always names one
+// (its chosen or suggested category), Shopee refuses an item without.
 func (d *Driver) category(s string) (int64, error) {
 	if s == "" {
-		return d.cfg.CategoryID, nil
+		return 0, driver.Errorf(driver.CodeInvalidArgument, "", "a listing needs a Shopee category")
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
@@ -142,8 +143,12 @@ func content(b *itemBody, l driver.Listing) {
 	if len(l.Images) > 0 {
 		b.Image = &imageList{ImageIDList: l.Images}
 	}
-	if l.Brand != "" {
-		b.Brand = &brand{OriginalBrandName: l.Brand}
+	name := l.Brand
+	if name == "" {
+		name = l.Attributes[brandAttribute]
+	}
+	if name != "" {
+		b.Brand = &brand{OriginalBrandName: name}
 	}
 	keys := make([]string, 0, len(l.Attributes))
 	for k := range l.Attributes {

@@ -43,12 +43,6 @@ const Production = "https://partner.shopeemobile.com"
 
 // Defaults of Config.
 const (
-	// DefaultCategoryID is the category of a listing without one:
-	// add_item refuses an item without a category. Shopee's category ids
-	// come from v2.product.get_category per region and are not in our
-	// reference, so deployments set Config.CategoryID; this value is the
-	// one the conformance suite uses.
-	DefaultCategoryID int64 = 100001
 	// DefaultLogisticID is the logistics channel enabled on new listings:
 	// 50018, SPX Express as the sandbox's package_list names it (UNCONFIRMED
 	// for the live platform: read v2.logistics.get_channel_list and set
@@ -76,9 +70,6 @@ type Config struct {
 	// Now is the clock for request timestamps and token expiry (nil means
 	// time.Now). Shopee refuses a timestamp more than 5 minutes off.
 	Now func() time.Time
-	// CategoryID is used for listings without one (0 means
-	// DefaultCategoryID).
-	CategoryID int64
 	// LogisticID is the logistics channel enabled on new listings (0 means
 	// DefaultLogisticID).
 	LogisticID int64
@@ -110,9 +101,6 @@ func New(cfg Config, tokens driver.TokenSource) *Driver {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.CategoryID == 0 {
-		cfg.CategoryID = DefaultCategoryID
 	}
 	if cfg.LogisticID == 0 {
 		cfg.LogisticID = DefaultLogisticID

@@ -118,7 +118,7 @@ func (c connected) storeCall(t *testing.T, path string, body any) map[string]any
 
 func listing(prefix string, n int) driver.Listing {
 	l := driver.Listing{Title: "Mật ong bạc hà " + prefix, Description: "Mật ong bạc hà Hà Giang.\nThu hoạch mùa đông.",
-		CategoryID: "200", Active: true}
+		CategoryID: "103", Active: true} // the OA's "Mật ong" store category
 	for i := 0; i < n; i++ {
 		l.Variants = append(l.Variants, driver.Variant{SellerSKU: fmt.Sprintf("%s-%d", prefix, i),
 			Name: fmt.Sprintf("Chai %dml", 250*(i+1)), Price: int64(120000 + 10000*i), Stock: 8, WeightG: 300 * (i + 1)})
@@ -141,7 +141,7 @@ func TestMultiVariantListingRoundTrip(t *testing.T) {
 	require.Equal(t, "Mật ong bạc hà MV", found.Title)
 	require.Equal(t, "Mật ong bạc hà Hà Giang.\nThu hoạch mùa đông.", found.Description)
 	require.Equal(t, "Chai 750ml", found.Variants[2].Name)
-	require.Equal(t, "200", found.CategoryID)
+	require.Equal(t, "103", found.CategoryID)
 	require.Equal(t, 900, found.Variants[2].WeightG)
 
 	found.Description = "Mô tả mới."

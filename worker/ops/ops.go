@@ -42,6 +42,9 @@ type Store interface {
 	Warehouse(ctx context.Context, id int64) (catalog.Warehouse, error)
 	ListListings(ctx context.Context, shopID int64, q catalog.ListQuery) ([]catalog.Listing, string, error)
 	SetListingOverrides(ctx context.Context, id, version int64, o catalog.ListingOverrides) (catalog.Listing, error)
+	ListShops(ctx context.Context, q catalog.ListQuery) ([]catalog.Shop, string, error)
+	ProductCategories(ctx context.Context, productID int64) ([]catalog.CategoryChoice, error)
+	SetProductCategory(ctx context.Context, c *catalog.CategoryChoice) error
 }
 
 // Enqueuer is the part of *asynq.Client the operations use.
@@ -69,6 +72,9 @@ type Commands struct {
 	// StateKey signs the OAuth state (HMAC-SHA256); every replica must
 	// hold the same. Empty refuses shop connections.
 	StateKey []byte
+	// Channels reach connected shops (categories and attributes); nil
+	// answers failed_precondition for those calls.
+	Channels ShopChannels
 	// Now is the clock of state expiry; nil is time.Now.
 	Now func() time.Time
 }

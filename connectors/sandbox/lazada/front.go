@@ -30,6 +30,9 @@ var routes = map[string]route{
 	"/auth/token/refresh": {serve: (*front).tokenRefresh},
 	"/seller/get":         {seller: true, serve: (*front).getSeller},
 
+	"/category/tree/get":       {serve: (*front).categoryTree},
+	"/category/attributes/get": {serve: (*front).categoryAttributes},
+
 	"/image/upload":                  {seller: true, serve: (*front).uploadImage},
 	"/image/migrate":                 {seller: true, serve: (*front).migrateImage},
 	"/product/create":                {seller: true, serve: (*front).createProduct},

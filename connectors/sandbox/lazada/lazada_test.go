@@ -264,7 +264,7 @@ func (c *client) createProduct(name string, stock map[string]int64) (int64, map[
 	}
 	payload, _ := json.Marshal(map[string]any{"Request": map[string]any{"Product": map[string]any{
 		"PrimaryCategory": "10002019", "Images": map[string]any{"Image": []string{img}},
-		"Attributes": map[string]any{"name": name, "description": "Chè búp Thái Nguyên", "brand_id": "30768"},
+		"Attributes": map[string]any{"name": name, "description": "Chè búp Thái Nguyên", "brand_id": "30768", "country_origin": "Việt Nam", "net_weight": "100"},
 		"Skus":       map[string]any{"Sku": skus}}}})
 	res := c.call("/product/create", map[string]string{"payload": string(payload)})
 	require.Equal(c.t, "0", res["code"], "%v", res)
@@ -485,12 +485,12 @@ func TestCreateProduct(t *testing.T) {
 		payload string
 	}{
 		{"JSON", `{"Request":{"Product":{"PrimaryCategory":"10002019","Images":{"Image":["` + img + `"]},
-			"Attributes":{"name":"Chè Tân Cương","description":"<p>Chè búp</p>","brand_id":"30768"},
+			"Attributes":{"name":"Chè Tân Cương","description":"<p>Chè búp</p>","brand_id":"30768","country_origin":"Việt Nam","net_weight":"100"},
 			"Skus":{"Sku":[{"SellerSku":"JSON-1","saleProp":{"size":"100g"},"quantity":"3","price":"95000","special_price":"90000","package_weight":"0.1"},
 			               {"SellerSku":"JSON-2","saleProp":{"size":"200g"},"quantity":5,"price":180000.00}]}}}}`},
 		{"XML", `<?xml version="1.0" encoding="UTF-8" ?><Request><Product><PrimaryCategory>10002019</PrimaryCategory>
 			<Images><Image>` + img + `</Image></Images>
-			<Attributes><name>Mật ong rừng</name><description><![CDATA[<p>Mật ong & sáp</p>]]></description><brand_id>30768</brand_id></Attributes>
+			<Attributes><name>Mật ong rừng</name><description><![CDATA[<p>Mật ong & sáp</p>]]></description><brand_id>30768</brand_id><country_origin>Việt Nam</country_origin><net_weight>100</net_weight></Attributes>
 			<Skus><Sku><SellerSku>XML-1</SellerSku><quantity>3</quantity><price>95000</price><saleProp><size>100g</size></saleProp></Sku>
 			<Sku><SellerSku>XML-2</SellerSku><quantity>5</quantity><price>180000</price><saleProp><size>200g</size></saleProp></Sku></Skus>
 			</Product></Request>`},

@@ -162,6 +162,9 @@ func (f *front) createProduct(c *call) error {
 	if !hasImage {
 		return isv("4139", "BIZ_CHECK_MAIN_IMAGE_REQUIRE: Main image is require")
 	}
+	if err := f.checkCategory(category, attrs); err != nil {
+		return err
+	}
 	item, err := f.e.CreateItem(c.shop, in)
 	if err != nil {
 		return createFailed(err, skus)
@@ -257,6 +260,20 @@ func (f *front) updateProduct(c *call) error {
 		return batchFailed("501", "E501: Update product failed", []detail{{Field: "ItemId", Message: fmt.Sprintf("ITEM_NOT_FOUND: item %d does not exist", itemID)}})
 	}
 	attrs, _ := plain(field(prod, "Attributes")).(map[string]any)
+	category := item.CategoryID
+	if cat := field(prod, "PrimaryCategory"); present(cat) {
+		catText, _ := text(cat)
+		if category, err = strconv.ParseInt(strings.TrimSpace(catText), 10, 64); err != nil || category <= 0 {
+			return isv("201", "E201: %q Invalid CategoryId", catText)
+		}
+	}
+	if attrs != nil || category != item.CategoryID {
+		merged := maps.Clone(attrMap(item))
+		maps.Copy(merged, attrs)
+		if err := f.checkCategory(category, merged); err != nil {
+			return err
+		}
+	}
 	var images []string
 	imagesGiven := field(prod, "Images") != nil
 	if imagesGiven {
@@ -330,6 +347,7 @@ func (f *front) updateProduct(c *call) error {
 		fails = append(fails, *d)
 	}
 	_, err = f.e.UpdateItem(c.shop, itemID, func(it *sandbox.Item) error {
+		it.CategoryID = category
 		if attrs != nil {
 			merged := maps.Clone(attrMap(*it))
 			maps.Copy(merged, attrs)

@@ -106,6 +106,9 @@ var routes = []route{
 	{http.MethodGet, "/api/v2/product/get_item_list", shopAPI, "product.", false, (*front).getItemList},
 	{http.MethodGet, "/api/v2/product/get_item_base_info", shopAPI, "product.", false, (*front).getItemBaseInfo},
 	{http.MethodGet, "/api/v2/product/get_model_list", shopAPI, "product.", false, (*front).getModelList},
+	{http.MethodGet, "/api/v2/product/get_category", shopAPI, "product.", false, (*front).getCategory},
+	{http.MethodGet, "/api/v2/product/get_attribute_tree", shopAPI, "product.", false, (*front).getAttributeTree},
+	{http.MethodGet, "/api/v2/product/get_brand_list", shopAPI, "product.", false, (*front).getBrandList},
 	{http.MethodGet, "/api/v2/product/search_item", shopAPI, "product.", false, (*front).searchItem},
 
 	{http.MethodGet, "/api/v2/order/get_order_list", shopAPI, "", false, (*front).getOrderList},

@@ -30,8 +30,10 @@ type itemFields struct {
 		LogisticID flexInt `json:"logistic_id"`
 		Enabled    *bool   `json:"enabled"`
 	} `json:"logistic_info"`
-	SellerStock []stockEntry `json:"seller_stock"`
-	NormalStock flexInt      `json:"normal_stock"` // the pre-2022 field, still accepted
+	SellerStock   []stockEntry     `json:"seller_stock"`
+	NormalStock   flexInt          `json:"normal_stock"` // the pre-2022 field, still accepted
+	AttributeList []attributeValue `json:"attribute_list"`
+	Brand         *brandField      `json:"brand"`
 }
 
 // itemColumns are the fields with an engine column (or none at all).
@@ -138,6 +140,9 @@ func (f *front) addItem(c *call) (any, error) {
 	if err := f.checkImages(in.Image.ImageIDList); err != nil {
 		return nil, err
 	}
+	if err := f.checkCategory(m, in.CategoryID.V, in.AttributeList, in.Brand); err != nil {
+		return nil, err
+	}
 	extra := map[string]any{}
 	for k, v := range raw {
 		if !itemColumns[k] {
@@ -192,6 +197,21 @@ func (f *front) updateItem(c *call) (any, error) {
 	}
 	if in.Weight.Set && in.Weight.F <= 0 {
 		return nil, errParam(m, "Invalid Weight.")
+	}
+	if _, a := raw["attribute_list"]; in.CategoryID.Set || a || raw["brand"] != nil {
+		category, attrs, brand := it.CategoryID, storedAttributes(it), storedBrand(it)
+		if in.CategoryID.Set {
+			category = in.CategoryID.V
+		}
+		if a {
+			attrs = in.AttributeList
+		}
+		if in.Brand != nil {
+			brand = in.Brand
+		}
+		if err := f.checkCategory(m, category, attrs, brand); err != nil {
+			return nil, err
+		}
 	}
 	changes := map[string]any{}
 	for k, v := range raw {

@@ -18,7 +18,10 @@ import (
 func newItemBody(name, sku string, price, stock int64, images []string) map[string]any {
 	return map[string]any{
 		"item_name": name, "description": "Đặc sản OCOP 4 sao", "original_price": price, "weight": 0.5,
-		"category_id": 100629, "item_sku": sku, "seller_stock": []map[string]any{{"stock": stock}},
+		"category_id": 100861, "item_sku": sku,
+		"attribute_list": []map[string]any{
+			{"attribute_id": 100037, "attribute_value_list": []map[string]any{{"value_id": 0, "original_value_name": "Việt Nam"}}},
+			{"attribute_id": 100999, "attribute_value_list": []map[string]any{{"value_id": 0, "original_value_name": "500", "value_unit": "g"}}}}, "seller_stock": []map[string]any{{"stock": stock}},
 		"image":         map[string]any{"image_id_list": images},
 		"logistic_info": []map[string]any{{"logistic_id": 50018, "enabled": true}},
 		"dimension":     map[string]any{"package_height": 10, "package_length": 20, "package_width": 15},

@@ -156,6 +156,10 @@ func (f *front) createProduct(w http.ResponseWriter, r *http.Request, oa int64) 
 		writeError(w, codeInvalidParam, "Parameter is invalid: status must be show or hide")
 		return
 	}
+	if id, bad := f.unknownCategory(in.Categories); bad {
+		writeError(w, codeInvalidParam, "Parameter is invalid: category "+id+" does not exist")
+		return
+	}
 	sku := sandbox.NewSKU{Price: int64(*in.Price)}
 	if in.Code != nil {
 		sku.SellerSKU = *in.Code
@@ -201,6 +205,10 @@ func (f *front) updateProduct(w http.ResponseWriter, r *http.Request, oa int64) 
 		return
 	case in.Quantity != nil && *in.Quantity < 0:
 		writeError(w, codeInvalidParam, "Parameter is invalid: quantity must not be negative")
+		return
+	}
+	if id, bad := f.unknownCategory(in.Categories); bad {
+		writeError(w, codeInvalidParam, "Parameter is invalid: category "+id+" does not exist")
 		return
 	}
 	photos := in.photoIDs()

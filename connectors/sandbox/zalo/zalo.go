@@ -89,13 +89,14 @@ func Handler(e *sandbox.Engine) http.Handler {
 
 		"/v2.0/oa/getoa": {http.MethodGet, f.api(f.getOA)},
 
-		"/v2.0/store/upload/photo":           {http.MethodPost, f.api(f.uploadPhoto)},
-		"/v2.0/store/product/create":         {http.MethodPost, f.api(f.createProduct)},
-		"/v2.0/store/product/update":         {http.MethodPost, f.api(f.updateProduct)},
-		"/v2.0/store/product/remove":         {http.MethodPost, f.api(f.removeProduct)},
-		"/v2.0/store/product/getproduct":     {http.MethodGet, f.api(f.getProduct)},
-		"/v2.0/store/product/getproductofoa": {http.MethodGet, f.api(f.listProducts)},
-		"/v2.0/store/product/search":         {http.MethodGet, f.api(f.searchProducts)},
+		"/v2.0/store/upload/photo":             {http.MethodPost, f.api(f.uploadPhoto)},
+		"/v2.0/store/product/create":           {http.MethodPost, f.api(f.createProduct)},
+		"/v2.0/store/product/update":           {http.MethodPost, f.api(f.updateProduct)},
+		"/v2.0/store/product/remove":           {http.MethodPost, f.api(f.removeProduct)},
+		"/v2.0/store/product/getproduct":       {http.MethodGet, f.api(f.getProduct)},
+		"/v2.0/store/product/getproductofoa":   {http.MethodGet, f.api(f.listProducts)},
+		"/v2.0/store/product/search":           {http.MethodGet, f.api(f.searchProducts)},
+		"/v2.0/store/category/getcategoryofoa": {http.MethodGet, f.api(f.listCategories)},
 
 		"/v2.0/store/order/getorderofoa": {http.MethodGet, f.api(f.listOrders)},
 		"/v2.0/store/order/getorder":     {http.MethodGet, f.api(f.getOrder)},
