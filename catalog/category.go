@@ -207,6 +207,8 @@ func KnownAttributeValues(attrs []Attribute, p Product, coop Coop) map[string]st
 		switch {
 		case matches(name, attributeHints["brand"]) && coop.Name != "":
 			out[a.ID] = coop.Name
+		case matches(name, attributeHints["origin"]) && p.Origin.Province != "":
+			out[a.ID] = p.Origin.Province // where the product is made
 		case matches(name, attributeHints["origin"]) && coop.Province != "":
 			out[a.ID] = coop.Province
 		case matches(name, attributeHints["weight"]) && weight > 0:
