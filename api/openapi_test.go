@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gocloud.dev/blob/memblob"
 
 	"ocophub/api"
 	"ocophub/catalog"
+	"ocophub/catalog/photo"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 )
@@ -45,7 +47,8 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 
 	// With Sync, so the shop, listing, order and webhook routes are there.
 	st := storetest.Open(t, store.SQLite)
-	router, err := api.New(api.Deps{Store: st, Sync: &api.SyncDeps{Store: st, Tasks: &fakeTasks{}}, Auth: testAuth(t, st, api.LoginLimits{})})
+	router, err := api.New(api.Deps{Store: st, Sync: &api.SyncDeps{Store: st, Tasks: &fakeTasks{}}, Auth: testAuth(t, st, api.LoginLimits{}),
+		Photos: &api.PhotoDeps{Store: st, Library: photo.New(memblob.OpenBucket(nil))}})
 	require.NoError(t, err)
 	routes := map[string]bool{}
 	for _, r := range router.Routes() {
@@ -90,8 +93,9 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		require.True(t, routes[op], "api/openapi.json documents %s, which the router does not serve", op)
 	}
 	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders,
-	// webhooks; sign-in, users, tokens, grants, audit; campaigns; live sessions.
-	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6)
+	// webhooks; sign-in, users, tokens, grants, audit; campaigns; live
+	// sessions; product photos and their files.
+	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6+4+2)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)
@@ -161,6 +165,8 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		"APIToken":     reflect.TypeFor[catalog.APIToken](),
 		"Grant":        reflect.TypeFor[catalog.Grant](),
 		"AuditEntry":   reflect.TypeFor[catalog.AuditEntry](),
+		"Image":        reflect.TypeFor[api.Image](),
+		"ImageURLs":    reflect.TypeFor[api.ImageURLs](),
 
 		"Campaign":           reflect.TypeFor[catalog.Campaign](),
 		"CampaignRules":      reflect.TypeFor[catalog.CampaignRules](),

@@ -71,7 +71,7 @@ func Check(data []byte) (Info, error) {
 	case len(data) == 0:
 		return Info{}, refuse(ReasonEmpty, "the file is empty")
 	case len(data) > MaxBytes:
-		return Info{}, refuse(ReasonTooLarge, "the file is %d bytes; the most is %d (%d MB)", len(data), MaxBytes, MaxBytes>>20)
+		return Info{}, TooLarge(int64(len(data)))
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || (format != "jpeg" && format != "png" && format != "webp") {
@@ -85,6 +85,12 @@ func Check(data []byte) (Info, error) {
 		return info, refuse(ReasonTooBig, "the image is %d×%d px; at most %d px a side and %d megapixels", cfg.Width, cfg.Height, MaxSide, MaxPixels/1_000_000)
 	}
 	return info, nil
+}
+
+// TooLarge is the refusal of a file of size bytes over MaxBytes (known
+// from its declared size before it is read).
+func TooLarge(size int64) error {
+	return refuse(ReasonTooLarge, "the file is %.1f MB; the most is %d MB", float64(size)/(1<<20), MaxBytes>>20)
 }
 
 // refuse is the invalid_argument error of a refused file.
