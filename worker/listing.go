@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ocophub/catalog"
+	"ocophub/connectors/driver"
 )
 
 // productChanged queues an update of the product's item in every shop
@@ -89,6 +90,19 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 		if l, ok := live[v.ID]; ok {
 			content.ItemID = l.ExternalItemID
 		}
+	}
+	// The gallery as it is now: a changed gallery re-pushes the item's
+	// photos. An emptied gallery leaves the item's last photos (platforms
+	// cannot list an item with none).
+	images, err := w.listingImages(ctx, ch, shop, product.ID)
+	switch {
+	case err == nil:
+		content.Images = images
+	case errors.Is(err, errNoPhoto):
+	case driver.Transient(err), catalog.ErrorCode(err) == catalog.CodeUnavailable:
+		return err
+	default:
+		return permanent(err)
 	}
 	if err := ch.UpdateListing(ctx, content); err != nil {
 		return permanent(err)

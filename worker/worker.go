@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"ocophub/catalog"
+	"ocophub/catalog/photo"
 	"ocophub/catalog/store"
 )
 
@@ -45,6 +46,9 @@ type Config struct {
 	// worker` starts from DefaultRetention.
 	Retention         store.Retention
 	RetentionInterval time.Duration
+	// Photos holds the product photos' files; publish and update upload
+	// their platform-sized squares.
+	Photos *photo.Library
 }
 
 // Worker runs the asynq server, the outbox relay and the scheduler.
