@@ -58,6 +58,7 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready fu
 		Logger:         slog.Default(),
 		TrustedProxies: splitList(cfg.TrustedProxies),
 		Sync:           sync,
+		Photos:         &api.PhotoDeps{Store: st.store, Library: st.photos},
 	})
 	if err != nil {
 		return err
