@@ -41,13 +41,19 @@ func bodyLimit(path string) (int64, bool) {
 	return 0, false
 }
 
-// isPhotoUpload matches /api/v1/products/{id}/images.
+// isPhotoUpload matches /api/v1/products/{id}/images and the web UI's
+// /products/{id}/photos.
 func isPhotoUpload(path string) bool {
 	rest, ok := strings.CutPrefix(path, "/api/v1/products/")
+	suffix := "/images"
+	if !ok {
+		rest, ok = strings.CutPrefix(path, "/products/")
+		suffix = "/photos"
+	}
 	if !ok {
 		return false
 	}
-	id, ok := strings.CutSuffix(rest, "/images")
+	id, ok := strings.CutSuffix(rest, suffix)
 	return ok && id != "" && strings.Trim(id, "0123456789") == ""
 }
 

@@ -80,7 +80,7 @@ func (h photoHandlers) upload(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	uploads, err := readUploads(c)
+	uploads, err := ReadPhotoUploads(c.Request)
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -97,10 +97,9 @@ func (h photoHandlers) upload(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"items": imagesOf(added)})
 }
 
-// readUploads reads the files of the multipart field "file" and the
-// optional variant_id.
-func readUploads(c *gin.Context) ([]photo.Upload, error) {
-	r := c.Request
+// ReadPhotoUploads reads the files of the multipart field "file" and the
+// optional variant_id (the API's upload and the web UI's photo form).
+func ReadPhotoUploads(r *http.Request) ([]photo.Upload, error) {
 	if !isForm(r) {
 		return nil, &catalog.Error{Code: codeUnsupportedMedia, Message: "send multipart/form-data with the field file"}
 	}

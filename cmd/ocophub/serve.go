@@ -127,7 +127,7 @@ func mountWebUI(router *gin.Engine, st *stack, sync *api.SyncDeps, auth *api.Aut
 	jobs := asynq.NewInspectorFromRedisClient(st.redis)
 	cmds := sync.Commands()
 	cmds.Runner = jobs
-	mount, err := webui.New(webui.Deps{Store: st.store, Commands: cmds, Jobs: jobs, Wake: sync.Wake,
+	mount, err := webui.New(webui.Deps{Store: st.store, Commands: cmds, Jobs: jobs, Wake: sync.Wake, Photos: st.photos,
 		PublicBase: func(r *http.Request) string { return auth.PublicBase(r, sync.PublicURL) }, Authenticate: auth.Authenticate, Login: auth.LoginForm(), CSRFToken: auth.CSRFToken,
 		Logger: slog.Default()})
 	if err != nil {
