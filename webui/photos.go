@@ -21,7 +21,7 @@ type photosView struct {
 	Variants  []catalog.Variant
 	// Error is the refusal of the last upload without JavaScript, shown
 	// beside the file field.
-	Error    string
+	Error                              string
 	MaxBytes, MaxMB, MaxCount, MinSide int
 }
 

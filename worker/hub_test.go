@@ -39,7 +39,7 @@ type hub struct {
 	shops     map[catalog.Platform]catalog.Shop
 	product   catalog.Product
 	photos    *photo.Library // every demo product has a photo (phototest)
-	stop      func() // stops the worker
+	stop      func()         // stops the worker
 	// relayEvery is the relay's idle tick of the next worker started
 	// (default 100 ms).
 	relayEvery time.Duration

@@ -64,4 +64,3 @@ func (w *Worker) listingImages(ctx context.Context, ch *connectors.Channel, shop
 	}
 	return refs, nil
 }
-
