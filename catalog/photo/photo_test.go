@@ -95,14 +95,14 @@ func TestProcessKeepsPNGAndNoisySquareStaysUnder1MB(t *testing.T) {
 	require.NoError(t, err)
 
 	// Noise is the worst case for JPEG size.
-	noisy := image.NewRGBA(image.Rect(0, 0, 1200, 1200))
+	noisy := image.NewRGBA(image.Rect(0, 0, photo.SquareSide, photo.SquareSide))
 	seed := uint32(1)
 	for i := range noisy.Pix {
 		seed = seed*1664525 + 1013904223
 		noisy.Pix[i] = byte(seed >> 24)
 	}
 	var buf bytes.Buffer
-	require.NoError(t, png.Encode(&buf, noisy))
+	require.NoError(t, jpeg.Encode(&buf, noisy, &jpeg.Options{Quality: 100}))
 	p, err = photo.Process(buf.Bytes())
 	require.NoError(t, err)
 	require.LessOrEqual(t, len(p.Square.Data), photo.SquareMaxBytes)

@@ -99,7 +99,7 @@ func encodeJPEG(img image.Image, quality int) (File, error) {
 
 func encodePNG(img image.Image) (File, error) {
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+	if err := png.Encode(&buf, img); err != nil {
 		return File{}, err
 	}
 	return file(buf.Bytes(), "image/png", ".png"), nil
