@@ -52,7 +52,7 @@ func Process(data []byte) (Photo, error) {
 	if err != nil {
 		return Photo{}, err
 	}
-	if p.Thumb, err = encodeJPEG(imaging.Fill(onWhite(img), ThumbSide, ThumbSide, imaging.Center, imaging.Lanczos), 80); err != nil {
+	if p.Thumb, err = encodeJPEG(imaging.Fill(onWhite(img), ThumbSide, ThumbSide, imaging.Center, imaging.CatmullRom), 80); err != nil {
 		return Photo{}, err
 	}
 	if p.Square, err = square(img); err != nil {
@@ -71,7 +71,7 @@ func square(img image.Image) (File, error) {
 	} else {
 		w = 0
 	}
-	scaled := imaging.Resize(img, w, h, imaging.Lanczos)
+	scaled := imaging.Resize(img, w, h, imaging.CatmullRom)
 	canvas := imaging.OverlayCenter(imaging.New(SquareSide, SquareSide, color.White), scaled, 1)
 	var f File
 	var err error
