@@ -58,7 +58,10 @@ func TestPhotosOnAPhone(t *testing.T) {
 		require.Equal(t, "true", eval[string](t, tab, `document.querySelector('#photo-file').getAttribute('aria-invalid')`))
 		require.Equal(t, 1, gallery(), "%s stored nothing", filepath.Base(c.path))
 	}
-	screenshots(t, tab, productURL, "photos-refused")
+	// The last refusal as the phone shows it, message beside the field.
+	shot, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(artefacts(t), "photos-refused-phone.png"), shot, 0o644))
 
 	// Two real photos at once; the upload shows its progress bar.
 	good := file("che-tan-cuong.jpg", photo.Sample(800, 600, "jpeg"))
