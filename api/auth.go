@@ -333,7 +333,7 @@ func (a *Auth) pageCSRF(c *gin.Context) {
 		c.Next()
 		return
 	}
-	if limit, large := largeBodies[p]; large && isForm(c.Request) && unsafeMethod(c.Request.Method) {
+	if limit, large := bodyLimit(p); large && isForm(c.Request) && unsafeMethod(c.Request.Method) {
 		// capBodies left this form unread: read it only for a live
 		// session. Without one there is no session to forge a write for,
 		// and the page sends the browser to sign in.

@@ -24,6 +24,39 @@ var largeBodies = map[string]int64{
 	"/import/confirm": MaxPageUpload,
 }
 
+// MaxPhotoBody caps one photo upload request (hub's choice): a few phone
+// photos at once. A single file over photo.MaxBytes inside it is refused
+// by the photo rules, with the reason beside the field.
+const MaxPhotoBody = 64 << 20
+
+// bodyLimit is the cap of a route whose body may exceed MaxJSONBody, and
+// whether it is one (largeBodies, and the photo uploads).
+func bodyLimit(path string) (int64, bool) {
+	if limit, ok := largeBodies[path]; ok {
+		return limit, true
+	}
+	if isPhotoUpload(path) {
+		return MaxPhotoBody, true
+	}
+	return 0, false
+}
+
+// isPhotoUpload matches /api/v1/products/{id}/images and the web UI's
+// /products/{id}/photos.
+func isPhotoUpload(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/api/v1/products/")
+	suffix := "/images"
+	if !ok {
+		rest, ok = strings.CutPrefix(path, "/products/")
+		suffix = "/photos"
+	}
+	if !ok {
+		return false
+	}
+	id, ok := strings.CutSuffix(rest, suffix)
+	return ok && id != "" && strings.Trim(id, "0123456789") == ""
+}
+
 // formMemory is the most of a form held in memory: files beyond it spill
 // to temporary files, which net/http removes when the request ends. gin's
 // own parse (c.FormFile, c.PostForm) uses it too (api.New).
@@ -40,7 +73,7 @@ const formMemory = 256 << 10
 // make the server hold megabytes; it is parsed once its session is known
 // (pageCSRF, the API's guard), files spilling to disk.
 func capBodies(c *gin.Context) {
-	limit, large := largeBodies[c.Request.URL.Path]
+	limit, large := bodyLimit(c.Request.URL.Path)
 	if !large {
 		limit = MaxJSONBody
 	}
@@ -117,7 +150,7 @@ func deadline(d time.Duration) gin.HandlerFunc {
 	d = requestDeadline(d)
 	return func(c *gin.Context) {
 		limit := d
-		if c.Request.URL.Path == "/api/v1/imports" {
+		if c.Request.URL.Path == "/api/v1/imports" || isPhotoUpload(c.Request.URL.Path) {
 			limit = importDeadline(d)
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), limit)

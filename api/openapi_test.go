@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gocloud.dev/blob/memblob"
 
 	"ocophub/api"
 	"ocophub/catalog"
+	"ocophub/catalog/photo"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 )
@@ -45,7 +47,8 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 
 	// With Sync, so the shop, listing, order and webhook routes are there.
 	st := storetest.Open(t, store.SQLite)
-	router, err := api.New(api.Deps{Store: st, Sync: &api.SyncDeps{Store: st, Tasks: &fakeTasks{}}, Auth: testAuth(t, st, api.LoginLimits{})})
+	router, err := api.New(api.Deps{Store: st, Sync: &api.SyncDeps{Store: st, Tasks: &fakeTasks{}}, Auth: testAuth(t, st, api.LoginLimits{}),
+		Photos: &api.PhotoDeps{Store: st, Library: photo.New(memblob.OpenBucket(nil))}})
 	require.NoError(t, err)
 	routes := map[string]bool{}
 	for _, r := range router.Routes() {
@@ -92,8 +95,8 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	// CRUD, stock, imports, openapi.json, probes; shops, listings, orders,
 	// webhooks; sign-in, users, tokens, grants, audit; campaigns; live
 	// sessions; archive and restore; price rules and shop prices; platform
-	// categories.
-	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6+2+3+4)
+	// categories; product photos and their files.
+	require.Len(t, documented, 4*5+3+1+1+3+5+7+4+1+4+4+4+4+1+11+6+2+3+4+4+2)
 
 	// The router serves this very file.
 	srv := newServer(t, storetest.Open(t, store.SQLite), nil)
@@ -168,6 +171,8 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		"Category":       reflect.TypeFor[catalog.Category](),
 		"Attribute":      reflect.TypeFor[catalog.Attribute](),
 		"CategoryChoice": reflect.TypeFor[catalog.CategoryChoice](),
+		"Image":          reflect.TypeFor[api.Image](),
+		"ImageURLs":      reflect.TypeFor[api.ImageURLs](),
 
 		"Campaign":           reflect.TypeFor[catalog.Campaign](),
 		"CampaignRules":      reflect.TypeFor[catalog.CampaignRules](),

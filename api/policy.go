@@ -58,6 +58,11 @@ var policy = map[string]access{
 	"POST /api/v1/products/:id/archive": need(catalog.PermCatalogWrite),
 	"POST /api/v1/products/:id/restore": need(catalog.PermCatalogWrite),
 
+	"POST /api/v1/products/:id/images":             need(catalog.PermCatalogWrite),
+	"GET /api/v1/products/:id/images":              need(catalog.PermCatalogRead),
+	"PUT /api/v1/products/:id/images/order":        need(catalog.PermCatalogWrite),
+	"DELETE /api/v1/products/:id/images/:image_id": need(catalog.PermCatalogWrite),
+
 	"GET /api/v1/variants/:id/stock":              need(catalog.PermCatalogRead),
 	"POST /api/v1/variants/:id/stock/adjustments": need(catalog.PermStockAdjust),
 	"GET /api/v1/variants/:id/movements":          need(catalog.PermCatalogRead),

@@ -43,6 +43,8 @@ type Deps struct {
 	// sign-in and account routes, and every other route but the public
 	// ones answers 401: nobody can get in.
 	Auth *Auth
+	// Photos serves product galleries and their files; nil leaves them out.
+	Photos *PhotoDeps
 	// RequestTimeout bounds each API request and its database work
 	// (default DefaultRequestTimeout; imports get ImportTimeout).
 	RequestTimeout time.Duration
@@ -99,6 +101,9 @@ func New(d Deps) (*gin.Engine, error) {
 	}
 	h.routes(small)
 	v1.POST("/imports", limitBody(MaxImportBody), holdConnection(importDeadline(d.RequestTimeout)), h.importCatalog)
+	if d.Photos != nil {
+		photoHandlers{*d.Photos}.routes(small, v1, r)
+	}
 	if d.Sync != nil {
 		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry), cmds: d.Sync.Commands(), auth: auth}
 		sh.routes(small)

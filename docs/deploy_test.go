@@ -91,6 +91,24 @@ func TestComposeFile(t *testing.T) {
 		}
 	})
 
+	t.Run("serve and worker share the photos", func(t *testing.T) {
+		all := loadCompose(t, "sandbox")
+		for _, pair := range [][2]string{{"serve", "worker"}, {"serve-sandbox", "worker-sandbox"}} {
+			url := envValue(t, service(t, all, pair[0]), "OCOPHUB_BLOB_URL")
+			require.Equal(t, url, envValue(t, service(t, all, pair[1]), "OCOPHUB_BLOB_URL"), "%s and %s see the same photos", pair[0], pair[1])
+			require.True(t, strings.HasPrefix(url, "file:///var/lib/ocophub/photos"), "%s: %s", pair[0], url)
+			for _, name := range pair {
+				mounted := false
+				for _, v := range service(t, all, name).Volumes {
+					mounted = mounted || (v.Source == "photos" && v.Target == "/var/lib/ocophub/photos")
+				}
+				require.True(t, mounted, "%s mounts the photos volume", name)
+			}
+		}
+		require.NotEqual(t, envValue(t, service(t, all, "serve"), "OCOPHUB_BLOB_URL"), envValue(t, service(t, all, "serve-sandbox"), "OCOPHUB_BLOB_URL"),
+			"staging keeps its photos apart")
+	})
+
 	t.Run("redis persists with AOF", func(t *testing.T) {
 		cmd := strings.Join(service(t, p, "redis").Command, " ")
 		require.Contains(t, cmd, "--appendonly yes")

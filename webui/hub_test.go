@@ -25,6 +25,8 @@ import (
 	"ocophub/catalog"
 	"ocophub/catalog/csvimport"
 	"ocophub/catalog/demo"
+	"ocophub/catalog/photo"
+	"ocophub/catalog/photo/phototest"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 	"ocophub/connectors"
@@ -55,6 +57,8 @@ type hub struct {
 	platforms map[catalog.Platform]*platform
 	// cmds are the sync operations the pages start (connect, publish).
 	cmds *ops.Commands
+	// photos holds the photos' files; every demo product has one.
+	photos *photo.Library
 }
 
 // platform is a sandbox and the engine shop a seller authorizes there.
@@ -77,9 +81,11 @@ func startHub(t *testing.T, seed bool) *hub {
 	require.NoError(t, err)
 	h := &hub{ctx: ctx, platforms: map[catalog.Platform]*platform{}}
 	h.st = storetest.OpenWith(t, store.Postgres, store.Options{Keys: keys})
+	h.photos = phototest.Library(t)
 	if seed {
 		_, err := csvimport.ImportFile(ctx, h.st, demo.CSV, "demo.csv", catalog.ImportOptions{Actor: "test"})
 		require.NoError(t, err)
+		phototest.AddToAll(t, ctx, h.st, h.photos)
 	}
 	rdb := testRedis(t)
 	factories := startPlatforms(t, h)
@@ -91,7 +97,7 @@ func startHub(t *testing.T, seed bool) *hub {
 	channels := &worker.Channels{Store: h.st, Locker: redislock.New(rdb), Factories: factories,
 		Options: connectors.Options{Categories: &connectors.CategoryCache{}}, Limiter: worker.NewRateLimiter(rdb)}
 	w := worker.New(worker.Config{Store: h.st, Redis: rdb, Logger: quiet, Channels: channels,
-		SweepInterval: 500 * time.Millisecond, PollInterval: time.Hour})
+		SweepInterval: 500 * time.Millisecond, PollInterval: time.Hour, Photos: h.photos})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(runCtx) }()
@@ -103,13 +109,14 @@ func startHub(t *testing.T, seed bool) *hub {
 		Wake: w.Wake, StateKey: stateKey, Channels: channels}
 	auth, err := api.NewAuth(api.AuthConfig{Accounts: h.st, Limiter: api.NewLoginLimiter(rdb, api.LoginLimits{}), Logger: quiet})
 	require.NoError(t, err)
-	router, err := api.New(api.Deps{Store: h.st, Sync: syncDeps, Auth: auth, Logger: quiet})
+	router, err := api.New(api.Deps{Store: h.st, Sync: syncDeps, Auth: auth, Logger: quiet,
+		Photos: &api.PhotoDeps{Store: h.st, Library: h.photos}})
 	require.NoError(t, err)
 	jobs := asynq.NewInspectorFromRedisClient(rdb)
 	cmds := syncDeps.Commands()
 	cmds.Runner = jobs
 	h.cmds = cmds
-	mount, err := webui.New(webui.Deps{Store: h.st, Commands: cmds, Jobs: jobs, Wake: w.Wake, Logger: quiet,
+	mount, err := webui.New(webui.Deps{Store: h.st, Commands: cmds, Jobs: jobs, Wake: w.Wake, Logger: quiet, Photos: h.photos,
 		Authenticate: auth.Authenticate, Login: auth.LoginForm(), CSRFToken: auth.CSRFToken})
 	require.NoError(t, err)
 	mount(router)

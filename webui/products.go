@@ -24,6 +24,7 @@ type productListData struct {
 	Archived        bool   // the archived products instead
 	Groups          []catalog.Group
 	Products        []catalog.Product
+	Covers          map[int64]string // thumbnail URL of each product's cover
 	Next            string
 	Error           string
 }
@@ -48,6 +49,7 @@ func (ui *UI) productList(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
+	d.Covers = ui.coverURLs(c.Request.Context(), d.Products)
 	ui.render(c, http.StatusOK, "products", p)
 }
 
@@ -60,6 +62,9 @@ type productData struct {
 	Variants   []variantView
 	Warehouses []catalog.Warehouse
 	Reasons    []catalog.Reason
+	Photos     *photosView
+	// PhotoError is a refused upload's message (photoUpload).
+	PhotoError string
 	Adjust     *form
 	// Overrides is the channel-content form of listing OverridesFor after
 	// a refused save (the other listings' forms show what is stored).
@@ -172,6 +177,11 @@ func (ui *UI) showProductWith(c *gin.Context, id int64, status int, d productDat
 	}
 	p := ui.newPage(c, "products", "product.title", &d)
 	p.Title = pr.Name.In(p.Lang)
+	if d.Photos, err = ui.photos(ctx, p, pr); err != nil {
+		ui.fail(c, err)
+		return
+	}
+	d.Photos.Error = d.PhotoError
 	ui.render(c, status, "product", p)
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ocophub/api"
 	"ocophub/catalog"
 )
 
@@ -13,6 +14,7 @@ type publicData struct {
 	Variant   catalog.Variant
 	Coop      catalog.Coop
 	CertValid bool
+	Cover     string // the cover photo's URL ("" without one)
 }
 
 // publicProduct is the page a QR code or barcode opens: what the buyer
@@ -46,6 +48,11 @@ func (ui *UI) publicProduct(c *gin.Context) {
 	if d.Coop, err = ui.d.Store.Coop(ctx, pr.CoopID); err != nil {
 		ui.fail(c, err)
 		return
+	}
+	if covers, err := ui.d.Store.CoverImages(ctx, []int64{pr.ID}); err == nil {
+		if im, ok := covers[pr.ID]; ok {
+			d.Cover = api.MediaPath + im.SquareKey
+		}
 	}
 	p.Data = d
 	p.Title = pr.Name.In(p.Lang)

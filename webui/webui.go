@@ -17,6 +17,7 @@ import (
 
 	"ocophub/api"
 	"ocophub/catalog"
+	"ocophub/catalog/photo"
 	"ocophub/catalog/store"
 	"ocophub/worker/ops"
 )
@@ -39,6 +40,8 @@ type Store interface {
 	ExpiringCertificates(ctx context.Context, day catalog.Date, limit int) ([]catalog.Product, error)
 	ProductByGTIN(ctx context.Context, gtin catalog.GTIN) (catalog.Product, error)
 	ShopPrices(ctx context.Context, productID int64) ([]catalog.ShopPrice, error)
+	api.PhotoStore // product galleries (photos.go)
+	CoverImages(ctx context.Context, productIDs []int64) (map[int64]catalog.ProductImage, error)
 	ops.CampaignStore   // alliance campaigns (campaigns.go)
 	catalog.Idempotency // one-time form keys (formOnce)
 
@@ -103,6 +106,8 @@ type Deps struct {
 	// StockAlertAt is the available quantity at or below which the
 	// dashboard warns (default 10).
 	StockAlertAt int64
+	// Photos holds the product photos' files; nil: uploads are refused.
+	Photos *photo.Library
 	// Now is the clock (default time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -167,6 +172,9 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.POST("/products/:id/categories/:platform", ui.need(write), ui.saveProductCategory)
 	g.POST("/products/:id/edit", ui.need(catalog.PermPriceWrite), ui.productSave)
 	g.POST("/products/:id/stock", ui.need(catalog.PermStockAdjust), ui.stockAdjust)
+	g.POST("/products/:id/photos", ui.need(write), ui.photoUpload)
+	g.POST("/products/:id/photos/:image/move", ui.need(write), ui.photoMove)
+	g.POST("/products/:id/photos/:image/delete", ui.need(write), ui.photoDelete)
 	g.POST("/listings/:id/push", ui.need(catalog.PermListingPush), ui.listingPush)
 	g.POST("/listings/:id/delist", ui.need(catalog.PermShopsWrite), ui.listingDelist)
 	g.POST("/listings/:id/overrides", ui.need(catalog.PermShopsWrite), ui.listingOverrides)

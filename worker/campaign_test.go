@@ -16,6 +16,7 @@ import (
 	"ocophub/catalog"
 	"ocophub/catalog/csvimport"
 	"ocophub/catalog/demo"
+	"ocophub/catalog/photo/phototest"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 	"ocophub/connectors/driver"
@@ -50,6 +51,8 @@ func startCampaignHub(t *testing.T) *campaignHub {
 	h.st = storetest.OpenWith(t, store.Postgres, store.Options{Keys: keys})
 	_, err = csvimport.ImportFile(ctx, h.st, demo.CSV, "demo.csv", catalog.ImportOptions{Actor: "test"})
 	require.NoError(t, err)
+	h.photos = phototest.Library(t)
+	phototest.AddToAll(t, ctx, h.st, h.photos)
 	coops, _, err := h.st.ListCoops(ctx, catalog.ListQuery{})
 	require.NoError(t, err)
 	for _, c := range coops {

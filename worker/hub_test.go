@@ -18,6 +18,8 @@ import (
 	"ocophub/catalog"
 	"ocophub/catalog/csvimport"
 	"ocophub/catalog/demo"
+	"ocophub/catalog/photo"
+	"ocophub/catalog/photo/phototest"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 	"ocophub/connectors"
@@ -36,7 +38,8 @@ type hub struct {
 	api       *httptest.Server
 	shops     map[catalog.Platform]catalog.Shop
 	product   catalog.Product
-	stop      func() // stops the worker
+	photos    *photo.Library // every demo product has a photo (phototest)
+	stop      func()         // stops the worker
 	// relayEvery is the relay's idle tick of the next worker started
 	// (default 100 ms).
 	relayEvery time.Duration
@@ -75,6 +78,8 @@ func startHub(t *testing.T, productQuery string) *hub {
 	h.st = storetest.OpenWith(t, store.Postgres, store.Options{Keys: keys})
 	_, err = csvimport.ImportFile(ctx, h.st, demo.CSV, "demo.csv", catalog.ImportOptions{Actor: "test"})
 	require.NoError(t, err)
+	h.photos = phototest.Library(t)
+	phototest.AddToAll(t, ctx, h.st, h.photos)
 	products, _, err := h.st.ListProducts(ctx, catalog.ListQuery{Q: productQuery})
 	require.NoError(t, err)
 	require.Len(t, products, 1)
@@ -109,7 +114,8 @@ func (h *hub) startWorker(t *testing.T) {
 		Channels: &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: factories, Options: connectors.Options{},
 			Limiter: worker.NewRateLimiter(h.rdb)},
 		SweepInterval: sweepEvery(h.relayEvery), RelayInterval: h.relayEvery, PollInterval: time.Hour,
-		ErasedSaleWindow: h.erasedSaleWindow, Now: h.clock.Now, CertificateInterval: 100 * time.Millisecond})
+		ErasedSaleWindow: h.erasedSaleWindow, Now: h.clock.Now, CertificateInterval: 100 * time.Millisecond,
+		Photos: h.photos})
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)
 	w := h.w

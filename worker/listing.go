@@ -95,6 +95,19 @@ func (w *Worker) handleUpdate(ctx context.Context, t *asynq.Task) error {
 			content.ItemID = l.ExternalItemID
 		}
 	}
+	// The gallery as it is now: a changed gallery re-pushes the item's
+	// photos. An emptied gallery leaves the item's last photos (platforms
+	// cannot list an item with none).
+	images, err := w.listingImages(ctx, ch, shop, product.ID)
+	switch {
+	case err == nil:
+		content.Images = images
+	case errors.Is(err, errNoPhoto):
+	case driver.Transient(err), catalog.ErrorCode(err) == catalog.CodeUnavailable:
+		return err
+	default:
+		return permanent(err)
+	}
 	var r *refusal
 	switch err := w.placeItem(ctx, ch, shop, product, &content); {
 	case errors.As(err, &r):

@@ -66,7 +66,7 @@ func channelItem(p *platform, sku string) (sandbox.Item, sandbox.SKU, bool) {
 		for _, it := range s.Items {
 			for _, k := range it.SKUs {
 				if k.SellerSKU == sku && it.Status != sandbox.ItemDeleted {
-					return it, *k, true
+					return it.Item, *k, true
 				}
 			}
 		}

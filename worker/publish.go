@@ -82,9 +82,9 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 		}
 		return permanent(err)
 	}
-	img, err := ch.UploadImage(ctx, product.Code+".png", placeholderImage)
+	images, err := w.listingImages(ctx, ch, shop, product.ID)
 	if err == nil {
-		listing.Images = []string{img}
+		listing.Images = images
 		var created driver.Listing
 		if created, err = ch.CreateListing(ctx, listing); err == nil {
 			var live []int64
@@ -111,11 +111,15 @@ func (w *Worker) handlePublish(ctx context.Context, t *asynq.Task) error {
 			return nil
 		}
 	}
-	if driver.Transient(err) {
+	if driver.Transient(err) || catalog.ErrorCode(err) == catalog.CodeUnavailable {
 		return err
 	}
+	msg := channelMessage(err)
+	if errors.Is(err, errNoPhoto) {
+		msg = errNoPhoto.Message
+	}
 	for _, l := range byVariant {
-		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, channelMessage(err), "", "")
+		_ = w.cfg.Store.SetListingState(sctx, l.ID, catalog.ListingError, msg, "", "")
 	}
 	return permanent(err)
 }
@@ -186,7 +190,3 @@ func describe(p catalog.Product, today catalog.Date) string {
 
 // channelMessage is the channel's own words, kept for the seller.
 func channelMessage(err error) string { return driver.Redact(err.Error()) }
-
-// placeholderImage is a 1×1 PNG used until product photos exist: every
-// platform requires an image to list an item.
-var placeholderImage = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")

@@ -19,6 +19,7 @@ import (
 	"ocophub/catalog"
 	"ocophub/catalog/csvimport"
 	"ocophub/catalog/demo"
+	"ocophub/catalog/photo/phototest"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 	"ocophub/connectors"
@@ -40,6 +41,8 @@ func TestShipOrderEndToEnd(t *testing.T) {
 	st := storetest.OpenWith(t, store.Postgres, store.Options{Keys: keys})
 	_, err = csvimport.ImportFile(ctx, st, demo.CSV, "demo.csv", catalog.ImportOptions{Actor: "test"})
 	require.NoError(t, err)
+	photos := phototest.Library(t)
+	phototest.AddToAll(t, ctx, st, photos)
 	products, _, err := st.ListProducts(ctx, catalog.ListQuery{Q: "hao dat"})
 	require.NoError(t, err)
 	require.Len(t, products, 1)
@@ -58,7 +61,7 @@ func TestShipOrderEndToEnd(t *testing.T) {
 	}
 	w := worker.New(worker.Config{Store: st, Redis: rdb, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Channels:      &worker.Channels{Store: st, Locker: redislock.New(rdb), Factories: factories, Options: connectors.Options{}},
-		SweepInterval: 500 * time.Millisecond, PollInterval: time.Hour})
+		SweepInterval: 500 * time.Millisecond, PollInterval: time.Hour, Photos: photos})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(runCtx) }()

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"ocophub/catalog"
+	"ocophub/catalog/photo"
 	"ocophub/catalog/store"
 )
 
@@ -50,6 +51,9 @@ type Config struct {
 	// certificate that came into force or expired (default a minute).
 	Now                 func() time.Time
 	CertificateInterval time.Duration
+	// Photos holds the product photos' files; publish and update upload
+	// their platform-sized squares.
+	Photos *photo.Library
 }
 
 // Worker runs the asynq server, the outbox relay and the scheduler.

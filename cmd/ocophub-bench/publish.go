@@ -75,6 +75,9 @@ func runPublishBench(ctx context.Context, cfg publishBenchConfig, out io.Writer)
 	if err := hub.startWorker(ctx, worker.Config{Concurrency: cfg.concurrency, PollInterval: time.Hour}); err != nil {
 		return err
 	}
+	if err := hub.photograph(ctx, catalogProducts); err != nil {
+		return err
+	}
 	var variants []int64
 	for _, p := range catalogProducts {
 		for _, v := range p.Variants {

@@ -23,9 +23,11 @@ import (
 
 	"github.com/bsm/redislock"
 	"github.com/redis/go-redis/v9"
+	"gocloud.dev/blob/memblob"
 
 	"ocophub/api"
 	"ocophub/catalog"
+	"ocophub/catalog/photo"
 	"ocophub/catalog/store"
 	"ocophub/connectors"
 	"ocophub/connectors/driver"
@@ -586,6 +588,32 @@ type benchHub struct {
 	stopW     func()
 	limits    bool // wire the worker's per-shop rate limiter
 	closers   []func()
+	// photos holds the products' photos (in memory): platforms refuse an
+	// item without one, so every product published gets the same sample.
+	photos *photo.Library
+}
+
+// photograph gives each product the sample photo (one file, shared by
+// every gallery: it is content-addressed), as a co-op would before
+// publishing.
+func (h *benchHub) photograph(ctx context.Context, products []catalog.Product) error {
+	if h.photos == nil {
+		h.photos = photo.New(memblob.OpenBucket(nil))
+	}
+	p, err := photo.Process(photo.Sample(800, 800, "jpeg"))
+	if err != nil {
+		return err
+	}
+	if err := h.photos.Save(ctx, p); err != nil {
+		return err
+	}
+	return parallel(ctx, 8, len(products), func(i int) error {
+		id := products[i].ID
+		_, err := h.st.AddProductImages(h.opCtx, id, []catalog.ProductImage{{ProductID: id, Width: p.Width, Height: p.Height,
+			Bytes: int64(len(p.Original.Data)), SHA256: photo.SHA256(p.Original.Key),
+			OriginalKey: p.Original.Key, ThumbKey: p.Thumb.Key, SquareKey: p.Square.Key}})
+		return err
+	})
 }
 
 // benchShop is a sandbox shop connected to the hub.
@@ -701,6 +729,10 @@ func (h *benchHub) close() {
 // Channels and Logger are filled in).
 func (h *benchHub) startWorker(ctx context.Context, cfg worker.Config) error {
 	cfg.Store, cfg.Redis, cfg.Logger = h.st, h.rdb, h.logger
+	if h.photos == nil {
+		h.photos = photo.New(memblob.OpenBucket(nil))
+	}
+	cfg.Photos = h.photos
 	cfg.Channels = &worker.Channels{Store: h.st, Locker: redislock.New(h.rdb), Factories: h.factories,
 		Options: connectors.Options{Logger: h.logger}}
 	if h.limits {
@@ -782,6 +814,9 @@ func (h *benchHub) list(ctx context.Context, s *benchShop, products []catalog.Pr
 		for _, v := range p.Variants {
 			variants = append(variants, v.ID)
 		}
+	}
+	if err := h.photograph(ctx, products); err != nil {
+		return fmt.Errorf("photos: %w", err)
 	}
 	if err := parallel(ctx, 8, len(variants), func(i int) error {
 		_, err := h.st.AddListing(h.opCtx, s.shop.ID, variants[i])

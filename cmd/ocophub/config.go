@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,13 @@ type Config struct {
 	// DataDir holds the embedded database and keys (OCOPHUB_DATA_DIR);
 	// default ./var.
 	DataDir string
+	// BlobURL is where product photos are stored (OCOPHUB_BLOB_URL), a
+	// gocloud.dev/blob URL: s3://bucket?region=…&endpoint=…&use_path_style=true
+	// for any S3-compatible store (credentials from AWS_ACCESS_KEY_ID and
+	// AWS_SECRET_ACCESS_KEY), or file:///folder?create_dir=true. Default
+	// <data-dir>/photos; `serve` and `worker` require it (every replica
+	// must see the same photos).
+	BlobURL string
 	// WorkerMetricsAddr is where `ocophub worker` serves /metrics
 	// (OCOPHUB_WORKER_METRICS_ADDR); default 127.0.0.1:9090, empty turns it
 	// off. Under `dev` and `serve` the API's /metrics has them.
@@ -91,6 +99,7 @@ var settings = []setting{
 	{"database-url", "OCOPHUB_DATABASE_URL", "", "postgres://… or file:… (required by serve and worker; elsewhere default file:<data-dir>/ocophub.db)", func(c *Config) *string { return &c.DatabaseURL }, ""},
 	{"redis-url", "OCOPHUB_REDIS_URL", "", "redis://… (required by serve and worker; dev: in-process Redis)", func(c *Config) *string { return &c.RedisURL }, ""},
 	{"data-dir", "OCOPHUB_DATA_DIR", "var", "folder of the embedded database", func(c *Config) *string { return &c.DataDir }, ""},
+	{"blob-url", "OCOPHUB_BLOB_URL", "", "product photo storage: s3://bucket?region=…[&endpoint=…&use_path_style=true] or file:///folder?create_dir=true (required by serve and worker; elsewhere default <data-dir>/photos)", func(c *Config) *string { return &c.BlobURL }, ""},
 	{"log-level", "OCOPHUB_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }, ""},
 	{"log-format", "OCOPHUB_LOG_FORMAT", "text", "text or json", func(c *Config) *string { return &c.LogFormat }, ""},
 	{"trusted-proxies", "OCOPHUB_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For, -Proto and -Host are believed", func(c *Config) *string { return &c.TrustedProxies }, ""},
@@ -148,6 +157,13 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	}
 	if cfg.DatabaseURL == "" && !production[name] {
 		cfg.DatabaseURL = "file:" + strings.TrimSuffix(cfg.DataDir, "/") + "/ocophub.db"
+	}
+	if cfg.BlobURL == "" && !production[name] {
+		dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "photos"))
+		if err != nil {
+			return cfg, nil, err
+		}
+		cfg.BlobURL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir), RawQuery: "create_dir=true&no_tmp_dir=true"}).String()
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, nil, fmt.Errorf("OCOPHUB_LOG_FORMAT must be text or json, got %q", cfg.LogFormat)
@@ -226,6 +242,8 @@ func checkProduction(cfg Config) error {
 		return errors.New("OCOPHUB_DATABASE_URL is not set: serve and worker need a shared database (postgres://…), never an embedded one by default")
 	case cfg.RedisURL == "":
 		return errors.New("OCOPHUB_REDIS_URL is not set: serve and worker need a shared Redis (redis://…), never an in-process one")
+	case cfg.BlobURL == "":
+		return errors.New("OCOPHUB_BLOB_URL is not set: serve and worker share the product photos through it (s3://bucket?region=…, or file:///folder every replica mounts)")
 	case cfg.SecretKeys == "":
 		return errors.New("OCOPHUB_SECRET_KEYS is not set: shop tokens are sealed with it (generate one: echo k1:$(openssl rand -base64 32))")
 	}
@@ -264,6 +282,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("database_url", store.RedactURL(c.DatabaseURL)),
 		slog.String("redis_url", store.RedactURL(redis)),
 		slog.String("data_dir", c.DataDir),
+		slog.String("blob_url", store.RedactURL(c.BlobURL)),
 		slog.String("log_level", c.LogLevel),
 		slog.String("trusted_proxies", c.TrustedProxies),
 		slog.Bool("secret_keys_set", c.SecretKeys != ""),

@@ -29,6 +29,7 @@ func productionEnv() map[string]string {
 		"OCOPHUB_DATABASE_URL":       "postgres://hub@db:5432/hub",
 		"OCOPHUB_REDIS_URL":          "redis://redis:6379/0",
 		"OCOPHUB_SECRET_KEYS":        store.NewKey("k1"),
+		"OCOPHUB_BLOB_URL":           "s3://ocophub-photos?region=ap-southeast-1",
 		"OCOPHUB_SHOPEE_APP_KEY":     "2009001",
 		"OCOPHUB_SHOPEE_APP_SECRET":  "our shopee partner key",
 		"OCOPHUB_LAZADA_APP_KEY":     "131001",
@@ -58,7 +59,7 @@ func TestServeAndWorkerRefuseUnsafeConfig(t *testing.T) {
 				return err
 			}
 			require.NoError(t, check(productionEnv()))
-			for _, unset := range []string{"OCOPHUB_DATABASE_URL", "OCOPHUB_REDIS_URL", "OCOPHUB_SECRET_KEYS"} {
+			for _, unset := range []string{"OCOPHUB_DATABASE_URL", "OCOPHUB_REDIS_URL", "OCOPHUB_SECRET_KEYS", "OCOPHUB_BLOB_URL"} {
 				env := productionEnv()
 				delete(env, unset)
 				require.ErrorContains(t, check(env), unset+" is not set")

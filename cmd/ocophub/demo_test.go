@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +61,9 @@ func TestMakeRunSellsOnLazada(t *testing.T) {
 	require.Positive(t, before, "%s is live with stock on Lazada", sku)
 	require.Equal(t, before, sandboxStock(t, sandboxes["Shopee"], sku))
 	require.Equal(t, before, sandboxStock(t, sandboxes["Zalo"], sku))
+	for name, url := range sandboxes {
+		require.Equal(t, [][2]int{{1024, 1024}}, sandboxImageSizes(t, url, sku), "%s shows the demo photo's square", name)
+	}
 
 	// The user pastes the command.
 	sold := time.Now()
@@ -167,4 +174,63 @@ func (b bearer) get(t *testing.T, path string, v any) {
 	defer r.Body.Close()
 	require.Equal(t, http.StatusOK, r.StatusCode, path)
 	require.NoError(t, json.NewDecoder(r.Body).Decode(v))
+}
+
+// sandboxImageSizes is the width and height of each image of the sandbox
+// item holding sku, as its control state reports them.
+func sandboxImageSizes(t *testing.T, sandboxURL, sku string) [][2]int {
+	t.Helper()
+	r, err := http.Get(sandboxURL + "/_sandbox/state")
+	require.NoError(t, err)
+	defer r.Body.Close()
+	var st struct {
+		Shops []struct {
+			Items []struct {
+				Images []struct {
+					Width  int `json:"width"`
+					Height int `json:"height"`
+				} `json:"images"`
+				SKUs []struct {
+					SellerSKU string `json:"seller_sku"`
+				} `json:"skus"`
+			} `json:"items"`
+		} `json:"shops"`
+	}
+	require.NoError(t, json.NewDecoder(r.Body).Decode(&st))
+	for _, s := range st.Shops {
+		for _, it := range s.Items {
+			for _, k := range it.SKUs {
+				if k.SellerSKU == sku {
+					var out [][2]int
+					for _, im := range it.Images {
+						out = append(out, [2]int{im.Width, im.Height})
+					}
+					return out
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// uploadPhoto adds a photo to a product through the API, as the web UI's
+// photo section does.
+func uploadPhoto(t *testing.T, b *browser, productID int64, data []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	w, err := mw.CreateFormFile("file", "anh.jpg")
+	require.NoError(t, err)
+	_, err = w.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, b.base+"/api/v1/products/"+strconv.FormatInt(productID, 10)+"/images", &buf)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-CSRF-Token", b.csrf)
+	r, err := b.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	require.Equal(t, http.StatusCreated, r.StatusCode, string(body))
 }

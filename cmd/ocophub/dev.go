@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"image/color"
 	"io"
 	"log/slog"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"ocophub/catalog"
 	"ocophub/catalog/csvimport"
 	"ocophub/catalog/demo"
+	"ocophub/catalog/photo"
 )
 
 // runDev is `make run`: the whole system in one process on the embedded
@@ -142,5 +144,39 @@ func seedDemo(ctx context.Context, st *stack) (bool, error) {
 			return false, fmt.Errorf("demo certificate of %s: %w", code, err)
 		}
 	}
+	if err := seedDemoPhotos(ctx, st); err != nil {
+		return false, fmt.Errorf("demo photos: %w", err)
+	}
 	return true, nil
+}
+
+// groupColours are the two colours of a demo product's illustration, by
+// OCOP group.
+var groupColours = map[catalog.Group][2]color.RGBA{
+	catalog.GroupFood:       {{0xc8, 0x6b, 0x1e, 0xff}, {0xf2, 0xc1, 0x4e, 0xff}},
+	catalog.GroupBeverage:   {{0x2e, 0x7d, 0x32, 0xff}, {0xa5, 0xd6, 0xa7, 0xff}},
+	catalog.GroupHerbal:     {{0x55, 0x8b, 0x2f, 0xff}, {0xdc, 0xe7, 0x75, 0xff}},
+	catalog.GroupHandicraft: {{0x6d, 0x4c, 0x41, 0xff}, {0xd7, 0xcc, 0xc8, 0xff}},
+	catalog.GroupOrnamental: {{0xad, 0x14, 0x57, 0xff}, {0xf8, 0xbb, 0xd0, 0xff}},
+	catalog.GroupTourism:    {{0x15, 0x65, 0xc0, 0xff}, {0x90, 0xca, 0xf9, 0xff}},
+}
+
+// seedDemoPhotos gives every demo product a cover photo so `make run`
+// shows photos in the lists and publishes to the sandboxes: simple
+// illustrations drawn here in the colours of the product's OCOP group
+// (nothing is downloaded; they are not photos of the real products).
+func seedDemoPhotos(ctx context.Context, st *stack) error {
+	products, _, err := st.store.ListProducts(ctx, catalog.ListQuery{Limit: 200})
+	if err != nil {
+		return err
+	}
+	for _, p := range products {
+		c := groupColours[p.Group]
+		img := photo.Illustration(800, 800, "jpeg", c[0], c[1])
+		if _, err := st.photos.AddToProduct(ctx, st.store, p.ID, []photo.Upload{{Name: p.Code + ".jpg", Data: img}}); err != nil {
+			return fmt.Errorf("%s: %w", p.Code, err)
+		}
+	}
+	slog.Info("demo photos drawn", "products", len(products))
+	return nil
 }

@@ -329,7 +329,8 @@ func TestConfigLogValueMasksSecrets(t *testing.T) {
 func TestWorkerServesMetrics(t *testing.T) {
 	dir := t.TempDir()
 	stdout, stderr := startCommand(t, "worker", "-worker-metrics-addr", "127.0.0.1:0", "-data-dir", dir,
-		"-database-url", "file:"+dir+"/w.db", "-redis-url", testRedisURL, "-secret-keys", store.NewKey("k"))
+		"-database-url", "file:"+dir+"/w.db", "-redis-url", testRedisURL, "-secret-keys", store.NewKey("k"),
+		"-blob-url", "file://"+filepath.ToSlash(dir)+"/photos?create_dir=true")
 	metricsURL := awaitLine(t, stdout, stderr, regexp.MustCompile(`Worker metrics on (http://\S+/metrics)`))[1]
 	resp, err := http.Get(metricsURL)
 	require.NoError(t, err)

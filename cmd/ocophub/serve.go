@@ -60,6 +60,7 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready fu
 		Logger:         slog.Default(),
 		TrustedProxies: splitList(cfg.TrustedProxies),
 		Sync:           sync,
+		Photos:         &api.PhotoDeps{Store: st.store, Library: st.photos},
 	})
 	if err != nil {
 		return err
@@ -133,7 +134,7 @@ func mountWebUI(router *gin.Engine, st *stack, sync *api.SyncDeps, auth *api.Aut
 	jobs := asynq.NewInspectorFromRedisClient(st.redis)
 	cmds := sync.Commands()
 	cmds.Runner = jobs
-	mount, err := webui.New(webui.Deps{Store: st.store, Commands: cmds, Jobs: jobs, Wake: sync.Wake,
+	mount, err := webui.New(webui.Deps{Store: st.store, Commands: cmds, Jobs: jobs, Wake: sync.Wake, Photos: st.photos,
 		PublicBase: func(r *http.Request) string { return auth.PublicBase(r, sync.PublicURL) }, Authenticate: auth.Authenticate, Login: auth.LoginForm(), CSRFToken: auth.CSRFToken,
 		Logger: slog.Default()})
 	if err != nil {

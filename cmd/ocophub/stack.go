@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"ocophub/catalog/photo"
 	"ocophub/catalog/store"
 )
 
@@ -21,6 +22,8 @@ type stack struct {
 	redis    *redis.Client
 	closers  []func() error
 	redisURL string
+	// photos holds the product photos' files (OCOPHUB_BLOB_URL).
+	photos *photo.Library
 	// metrics is the process's one Prometheus registry: the API's HTTP
 	// metrics, the worker's, the channel calls', Go's and the process's.
 	metrics *prometheus.Registry
@@ -45,6 +48,11 @@ func openStack(ctx context.Context, cfg Config) (*stack, error) {
 	}
 	st.store = s
 	st.closers = append(st.closers, s.Close)
+	if st.photos, err = photo.Open(ctx, cfg.BlobURL); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("OCOPHUB_BLOB_URL: %w", err)
+	}
+	st.closers = append(st.closers, st.photos.Close)
 	applied, err := s.Migrate(ctx)
 	if err != nil {
 		st.Close()

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"ocophub/catalog/demo"
+	"ocophub/catalog/photo"
 	"ocophub/catalog/store"
 	"ocophub/catalog/store/storetest"
 	lazadasb "ocophub/connectors/sandbox/lazada"
@@ -125,6 +126,8 @@ func TestProductionTopology(t *testing.T) {
 		"OCOPHUB_REDIS_URL":    testRedisURL,
 		"OCOPHUB_SECRET_KEYS":  store.NewKey("k1"),
 		"OCOPHUB_LOG_LEVEL":    "warn",
+		// One folder for every replica, as a shared volume or S3 would be.
+		"OCOPHUB_BLOB_URL": "file://" + filepath.ToSlash(t.TempDir()) + "?create_dir=true&no_tmp_dir=true",
 	}
 
 	// Production refuses the sandbox's credentials: exit 1, one line.
@@ -207,6 +210,8 @@ func TestProductionTopology(t *testing.T) {
 		}
 	}
 	require.NotZero(t, productID, "the demo catalog has CHE-HAODAT")
+	// Its photo goes up through serve A; a worker reads it to publish.
+	uploadPhoto(t, signIn(t, bases[0], password, "ops"), productID, photo.Sample(900, 700, "jpeg"))
 	for _, platform := range []string{"shopee", "lazada", "zalo"} {
 		shop := connectShop(t, b, platform, sandboxes[platform][0], sandboxes[platform][1], coopID)
 		require.True(t, shop.Connected, platform)
@@ -227,6 +232,9 @@ func TestProductionTopology(t *testing.T) {
 		return stockOf("shopee") == published && stockOf("lazada") == published && stockOf("zalo") == published
 	}, 30*time.Second, 100*time.Millisecond, "published on every shop: shopee %d, lazada %d, zalo %d; worker stderr:\n%s",
 		stockOf("shopee"), stockOf("lazada"), stockOf("zalo"), workers[0].stderr.String()+workers[1].stderr.String())
+	for _, platform := range []string{"shopee", "lazada", "zalo"} {
+		require.Equal(t, [][2]int{{photo.SquareSide, photo.SquareSide}}, sandboxImageSizes(t, sandboxes[platform][0], sku), platform)
+	}
 	t.Logf("3 shops connected and CHE-HAODAT published with %d units on each at %s", published, time.Since(start).Round(time.Millisecond))
 
 	// A buyer takes 2 on Lazada: the push reaches serve A, a worker brings

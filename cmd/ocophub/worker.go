@@ -64,7 +64,7 @@ func newWorker(cfg Config, st *stack) (*worker.Worker, error) {
 	}
 	st.metrics.MustRegister(worker.Collectors()...)
 	return worker.New(worker.Config{Store: st.store, Redis: st.redis, Logger: slog.Default(),
-		InboxMaxAttempts: workerFlags.inboxAttempts, Retention: workerRetention(),
+		InboxMaxAttempts: workerFlags.inboxAttempts, Retention: workerRetention(), Photos: st.photos,
 		Channels: &worker.Channels{Store: st.store, Locker: redislock.New(st.redis), Factories: driverFactories(cfg),
 			Limiter: worker.NewRateLimiter(st.redis),
 			Options: connectors.Options{Logger: slog.Default(), Metrics: connectors.NewMetrics(st.metrics),

@@ -141,6 +141,11 @@ type Capabilities struct {
 	CategoriesPerShop bool
 	// CanCancel: the seller can cancel orders through the API.
 	CanCancel bool
+	// ImageMaxBytes is the largest file UploadImage takes (Shopee 10 MB,
+	// Lazada and Zalo 1 MB); a larger one is CodeInvalidArgument.
+	ImageMaxBytes int
+	// MaxImages is the most images an item shows (Shopee 9, Lazada 8).
+	MaxImages int
 	// PushMaxAge is how old a push's signed timestamp (Event.SentAt) may
 	// be: the platform's retries of one push resend its body, so it spans
 	// them; older is a replay and refused. Zero: the platform signs none.

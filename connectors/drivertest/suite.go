@@ -1,8 +1,13 @@
 package drivertest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	pngenc "image/png"
 	"io"
 	"net/http"
 	"net/url"
@@ -37,6 +42,7 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"CategoriesAreCached", testCategoriesAreCached},
 		{"CreateRefusesBadCategories", testCreateRefusesBadCategories},
 		{"CreateFindUpdate", testCreateFindUpdate},
+		{"ImagesKeepTheirDimensions", testImagesKeepTheirDimensions},
 		{"CreateIsIdempotent", testCreateIsIdempotent},
 		{"StockAbsoluteWithPartialFailure", testStockPartialFailure},
 		{"GetStock", testGetStock},
@@ -189,6 +195,77 @@ func testCreateFindUpdate(t *testing.T, h Harness) {
 	again, err := s.Channel.FindBySellerSKU(ctx(t), "CFU-0")
 	require.NoError(t, err)
 	require.Equal(t, "Chè Tân Cương thượng hạng", again.Title)
+}
+
+// picture is a w×h image in two colours, encoded as "jpeg" or "png".
+func picture(t *testing.T, w, h int, format string) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), 0x80, uint8(y * 255 / h), 0xff})
+		}
+	}
+	var buf bytes.Buffer
+	if format == "png" {
+		require.NoError(t, pngenc.Encode(&buf, img))
+	} else {
+		require.NoError(t, jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}))
+	}
+	return buf.Bytes()
+}
+
+// testImagesKeepTheirDimensions: images uploaded through the driver reach
+// the item, in order, with the dimensions they were uploaded with; an
+// update replaces them.
+func testImagesKeepTheirDimensions(t *testing.T, h Harness) {
+	s := connectShop(t, h, DriverOptions{})
+	cover, err := s.Channel.UploadImage(ctx(t), "cover.jpg", picture(t, 1024, 1024, "jpeg"))
+	require.NoError(t, err)
+	second, err := s.Channel.UploadImage(ctx(t), "side.png", picture(t, 640, 480, "png"))
+	require.NoError(t, err)
+	l := driver.Listing{Title: "Mật ong bạc hà", Description: "Mật ong bạc hà Hà Giang, hũ thủy tinh.", CategoryID: "100001",
+		Images: []string{cover, second}, Active: true,
+		Variants: []driver.Variant{{SellerSKU: "IMG-0", Name: "Hũ 500g", Price: 180000, Stock: 3, WeightG: 700, LengthMM: 80, WidthMM: 80, HeightMM: 120}}}
+	created, err := s.Channel.CreateListing(ctx(t), l)
+	require.NoError(t, err)
+	requireImages(t, s, "IMG-0", [][2]int{{1024, 1024}, {640, 480}})
+
+	// Over the platform's upload limit: refused, as the real one does.
+	limit := s.Channel.Capabilities().ImageMaxBytes
+	require.Positive(t, limit)
+	jpg := picture(t, 600, 600, "jpeg")
+	_, err = s.Channel.UploadImage(ctx(t), "big.jpg", append(jpg, make([]byte, limit+1-len(jpg))...))
+	require.Equal(t, driver.CodeInvalidArgument, driver.CodeOf(err), "an image of %d bytes: %v", limit+1, err)
+
+	third, err := s.Channel.UploadImage(ctx(t), "top.jpg", picture(t, 800, 600, "jpeg"))
+	require.NoError(t, err)
+	found, err := s.Channel.FindBySellerSKU(ctx(t), "IMG-0")
+	require.NoError(t, err)
+	require.Equal(t, created.ItemID, found.ItemID)
+	found.Images = []string{third, cover}
+	require.NoError(t, s.Channel.UpdateListing(ctx(t), found))
+	requireImages(t, s, "IMG-0", [][2]int{{800, 600}, {1024, 1024}})
+}
+
+// requireImages checks the sandbox item holding sku shows images of the
+// sizes given, in order.
+func requireImages(t *testing.T, s *Shop, sku string, sizes [][2]int) {
+	t.Helper()
+	for _, it := range s.Control.ShopState().Items {
+		for _, k := range it.SKUs {
+			if k.SellerSKU != sku {
+				continue
+			}
+			var got [][2]int
+			for _, im := range it.Images {
+				got = append(got, [2]int{im.Width, im.Height})
+			}
+			require.Equal(t, sizes, got, "images of the item holding %s", sku)
+			return
+		}
+	}
+	t.Fatalf("no item holds %s", sku)
 }
 
 func testCreateIsIdempotent(t *testing.T, h Harness) {

@@ -107,6 +107,8 @@ func New(cfg Config, tokens driver.TokenSource) *Driver {
 func (d *Driver) Capabilities() driver.Capabilities {
 	return driver.Capabilities{
 		Platform:        "lazada",
+		ImageMaxBytes:   1 << 20, // /image/upload
+		MaxImages:       8,       // Seller Center's 8 product images (UNCONFIRMED in the API docs)
 		StockBatch:      maxBatchSKUs,
 		PriceBatch:      maxBatchSKUs,
 		OrderBatch:      maxOrderIDs,

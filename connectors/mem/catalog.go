@@ -15,6 +15,9 @@ func (d *Driver) UploadImage(ctx context.Context, _ string, data []byte) (string
 	if err != nil {
 		return "", err
 	}
+	if len(data) > memImageMaxBytes {
+		return "", driver.Errorf(driver.CodeInvalidArgument, "", "image is larger than %d bytes", memImageMaxBytes)
+	}
 	id, err := d.cfg.Engine.UploadImage(data)
 	if err != nil {
 		return "", mapErr(err)

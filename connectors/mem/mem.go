@@ -101,10 +101,13 @@ func New(cfg Config, tokens driver.TokenSource) *Driver {
 	return &Driver{cfg: cfg, tokens: tokens}
 }
 
+// memImageMaxBytes is the in-memory marketplace's upload limit (Shopee's).
+const memImageMaxBytes = 10 << 20
+
 // Capabilities of the in-memory marketplace.
 func (d *Driver) Capabilities() driver.Capabilities {
 	return driver.Capabilities{Platform: "mem", StockBatch: 50, PriceBatch: 50, OrderBatch: 50,
-		Webhooks: true, CanCancel: true}
+		Webhooks: true, CanCancel: true, ImageMaxBytes: memImageMaxBytes, MaxImages: 9}
 }
 
 // AuthorizeURL points at Front.

@@ -1,6 +1,10 @@
 package sandbox
 
 import (
+	"bytes"
+	"image"
+	_ "image/jpeg" // decoders for UploadImage
+	_ "image/png"
 	"sort"
 	"time"
 )
@@ -111,7 +115,7 @@ func (e *Engine) CreateItem(shopID int64, in NewItem) (Item, error) {
 		return Item{}, Invalidf("item name is required")
 	}
 	for _, img := range in.Images {
-		if !e.images[img] {
+		if e.images[img] == nil {
 			return Item{}, ErrImageUnknown
 		}
 	}
@@ -440,15 +444,29 @@ func (e *Engine) changeSKU(shopID int64, ref SKURef, fn func(*SKU) error) (SKU, 
 	return *k, nil
 }
 
-// UploadImage stores an uploaded image and returns its id.
+// storedImage is an uploaded image: its bytes, kept as the platforms keep
+// them, and what decoding them says.
+type storedImage struct {
+	data []byte
+	info ImageInfo
+}
+
+// UploadImage stores an uploaded image's bytes and returns its id. The
+// fronts check the format and size the platform takes; the engine decodes
+// the header for the control state's width and height.
 func (e *Engine) UploadImage(data []byte) (string, error) {
 	if len(data) == 0 {
 		return "", Invalidf("image is empty")
 	}
+	info := ImageInfo{Bytes: len(data)}
+	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		info.Format, info.Width, info.Height = format, cfg.Width, cfg.Height
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	id := e.token("img")
-	e.images[id] = true
+	info.ID = id
+	e.images[id] = &storedImage{data: bytes.Clone(data), info: info}
 	return id, nil
 }
 
@@ -456,7 +474,18 @@ func (e *Engine) UploadImage(data []byte) (string, error) {
 func (e *Engine) HasImage(id string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.images[id]
+	return e.images[id] != nil
+}
+
+// Image returns an uploaded image's bytes and what decoding them said.
+func (e *Engine) Image(id string) ([]byte, ImageInfo, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	img := e.images[id]
+	if img == nil {
+		return nil, ImageInfo{}, false
+	}
+	return img.data, img.info, true
 }
 
 func contains(list []string, s string) bool {

@@ -43,6 +43,16 @@ func ControlHandler(e *Engine) http.Handler {
 	mux.HandleFunc("GET /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, e.State())
 	})
+	// The bytes of an uploaded image, as the platform keeps them.
+	mux.HandleFunc("GET /_sandbox/images/{id}", func(w http.ResponseWriter, r *http.Request) {
+		data, info, ok := e.Image(r.PathValue("id"))
+		if !ok {
+			reply(w, http.StatusNotFound, map[string]string{"error": "no such image"})
+			return
+		}
+		w.Header().Set("Content-Type", "image/"+info.Format)
+		_, _ = w.Write(data)
+	})
 	mux.HandleFunc("POST /_sandbox/shops/{shop}/faults", withShop(func(w http.ResponseWriter, r *http.Request, shop int64) {
 		var f Faults
 		if decode(w, r, &f) {

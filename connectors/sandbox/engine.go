@@ -62,7 +62,7 @@ type Engine struct {
 	codes   map[string]*authCode
 	access  map[string]*accessToken
 	refresh map[string]*refreshToken
-	images  map[string]bool
+	images  map[string]*storedImage
 	orders  map[string]*Order
 	calls   map[string]int // "endpoint status" → count
 
@@ -112,7 +112,7 @@ func NewEngine(cfg Config) *Engine {
 	e := &Engine{
 		cfg: cfg, now: cfg.Now, rng: rand.New(rand.NewPCG(cfg.Seed, 0x5eed)),
 		nextID: 100000, apps: map[string]App{}, shops: map[int64]*Shop{}, codes: map[string]*authCode{},
-		access: map[string]*accessToken{}, refresh: map[string]*refreshToken{}, images: map[string]bool{},
+		access: map[string]*accessToken{}, refresh: map[string]*refreshToken{}, images: map[string]*storedImage{},
 		orders: map[string]*Order{}, calls: map[string]int{},
 	}
 	for _, a := range cfg.Apps {

@@ -1,8 +1,11 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -281,3 +284,47 @@ func TestControlAPI(t *testing.T) {
 }
 
 func jsonNumber(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestStateShowsImageSizes: the control state lists each item's images,
+// decoded from the uploaded bytes, which the control API serves back.
+func TestStateShowsImageSizes(t *testing.T) {
+	e := newEngine(t, &fakeClock{t: time.Unix(1_700_000_000, 0)})
+	srv := httptest.NewServer(sandbox.ControlHandler(e))
+	t.Cleanup(srv.Close)
+	shopID := e.CreateShop("Cửa hàng ảnh", "VN").ID
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 640, 480))))
+	img, err := e.UploadImage(buf.Bytes())
+	require.NoError(t, err)
+	_, err = e.CreateItem(shopID, sandbox.NewItem{Name: "Mật ong", Images: []string{img},
+		SKUs: []sandbox.NewSKU{{SellerSKU: "MO-1", Price: 1000, Stock: 1}}})
+	require.NoError(t, err)
+
+	resp, err := http.Get(srv.URL + "/_sandbox/state")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var st struct {
+		Shops []struct {
+			Items []struct {
+				Images []struct {
+					ID     string `json:"id"`
+					Width  int    `json:"width"`
+					Height int    `json:"height"`
+				} `json:"images"`
+			} `json:"items"`
+		} `json:"shops"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
+	require.Len(t, st.Shops[0].Items[0].Images, 1)
+	got := st.Shops[0].Items[0].Images[0]
+	require.Equal(t, img, got.ID)
+	require.Equal(t, [2]int{640, 480}, [2]int{got.Width, got.Height})
+
+	raw, err := http.Get(srv.URL + "/_sandbox/images/" + img)
+	require.NoError(t, err)
+	defer raw.Body.Close()
+	body, err := io.ReadAll(raw.Body)
+	require.NoError(t, err)
+	require.Equal(t, buf.Bytes(), body)
+	require.Equal(t, "image/png", raw.Header.Get("Content-Type"))
+}

@@ -17,8 +17,25 @@ type State struct {
 // ShopState is one shop in State.
 type ShopState struct {
 	ShopView
-	Items  []Item  `json:"items"`
-	Orders []Order `json:"orders"`
+	Items  []ItemState `json:"items"`
+	Orders []Order     `json:"orders"`
+}
+
+// ItemState is an item in State: its images are shown with what the
+// sandbox decoded from the uploaded bytes.
+type ItemState struct {
+	Item
+	Images []ImageInfo `json:"images"`
+}
+
+// ImageInfo is an uploaded image as the sandbox keeps it: its id, format
+// and size as decoded from the bytes (0×0 when they are not a JPEG or PNG).
+type ImageInfo struct {
+	ID     string `json:"id"`
+	Format string `json:"format"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Bytes  int    `json:"bytes"`
 }
 
 // State snapshots the engine.
@@ -29,14 +46,20 @@ func (e *Engine) State() State {
 		st.Calls[k] = v
 	}
 	for _, s := range sortedShops(e.shops) {
-		ss := ShopState{ShopView: s.view(), Items: []Item{}, Orders: []Order{}}
+		ss := ShopState{ShopView: s.view(), Items: []ItemState{}, Orders: []Order{}}
 		ids := make([]int64, 0, len(s.items))
 		for id := range s.items {
 			ids = append(ids, id)
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		for _, id := range ids {
-			ss.Items = append(ss.Items, s.items[id].clone())
+			it := ItemState{Item: s.items[id].clone(), Images: []ImageInfo{}}
+			for _, img := range it.Item.Images {
+				if stored := e.images[img]; stored != nil {
+					it.Images = append(it.Images, stored.info)
+				}
+			}
+			ss.Items = append(ss.Items, it)
 		}
 		for _, o := range e.orders {
 			if o.ShopID == s.ID {

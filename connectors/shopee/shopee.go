@@ -135,6 +135,8 @@ func New(cfg Config, tokens driver.TokenSource) *Driver {
 func (d *Driver) Capabilities() driver.Capabilities {
 	return driver.Capabilities{
 		Platform:          "shopee",
+		ImageMaxBytes:     10 << 20, // media_space.upload_image
+		MaxImages:         9,        // add_item image_id_list
 		StockBatch:        50,
 		StockBatchPerItem: true,
 		PriceBatch:        50,

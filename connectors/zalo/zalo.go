@@ -103,7 +103,8 @@ func (d *Driver) Capabilities() driver.Capabilities {
 	// retry rule; the sandbox retries for 13 minutes (5 s, 30 s, 2 min,
 	// 10 min).
 	return driver.Capabilities{Platform: "zalo", StockBatch: 1, PriceBatch: 1, OrderBatch: 1,
-		Webhooks: true, CanCancel: true, PushMaxAge: 30 * time.Minute, CategoriesPerShop: true}
+		Webhooks: true, CanCancel: true, PushMaxAge: 30 * time.Minute, CategoriesPerShop: true,
+		ImageMaxBytes: 1 << 20, MaxImages: 9} // upload/photo ≤ 1 MB; no photo count found in its docs: the hub's 9
 }
 
 // accessToken reads the OA's current access token: on every call, so a
