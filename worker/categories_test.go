@@ -37,7 +37,7 @@ func itemsOf(p *platform, product catalog.Product) []sandbox.Item {
 		for _, it := range s.Items {
 			for _, k := range it.SKUs {
 				if k.SellerSKU == string(product.Variants[0].SKU) && it.Status != sandbox.ItemDeleted {
-					out = append(out, it)
+					out = append(out, it.Item)
 				}
 			}
 		}
