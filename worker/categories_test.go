@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"ocophub/catalog"
+	"ocophub/catalog/photo/phototest"
 	"ocophub/connectors/sandbox"
 	"ocophub/worker"
 )
@@ -61,6 +62,7 @@ func TestPublishRefusedUntilMandatoryAttributesAreFilled(t *testing.T) {
 		GTIN: catalog.GTIN(body + string(catalog.GTINCheckDigit(body))), Price: 150000,
 		Package: catalog.Dimensions{WeightG: 300, LengthMM: 300, WidthMM: 200, HeightMM: 150}}}
 	require.NoError(t, h.st.CreateProduct(h.ctx, &basket))
+	phototest.AddTo(t, h.ctx, h.st, h.photos, basket.ID)
 
 	publish := func(p catalog.Platform) {
 		shop := h.shops[p]

@@ -224,8 +224,9 @@ func testImagesKeepTheirDimensions(t *testing.T, h Harness) {
 	require.NoError(t, err)
 	second, err := s.Channel.UploadImage(ctx(t), "side.png", picture(t, 640, 480, "png"))
 	require.NoError(t, err)
-	l := driver.Listing{Title: "Mật ong bạc hà", Description: "Mật ong bạc hà Hà Giang, hũ thủy tinh.", CategoryID: "100001",
-		Images: []string{cover, second}, Active: true,
+	category, attrs := teaCategory(t, s)
+	l := driver.Listing{Title: "Mật ong bạc hà", Description: "Mật ong bạc hà Hà Giang, hũ thủy tinh.", CategoryID: category,
+		Attributes: attrs, Images: []string{cover, second}, Active: true,
 		Variants: []driver.Variant{{SellerSKU: "IMG-0", Name: "Hũ 500g", Price: 180000, Stock: 3, WeightG: 700, LengthMM: 80, WidthMM: 80, HeightMM: 120}}}
 	created, err := s.Channel.CreateListing(ctx(t), l)
 	require.NoError(t, err)
