@@ -38,6 +38,15 @@ const (
 	colPackWeight   = "package_weight_g"
 	colPrice        = "price_vnd"
 	colStock        = "stock"
+
+	// colStockAt prefixes a warehouse's stock column: "stock@MAIN" is the
+	// on-hand quantity in the co-op's warehouse MAIN. An export writes one
+	// per warehouse code of the co-ops it covers.
+	colStockAt = "stock@"
+	// colStockExported records what an export read, "MAIN=120@4; HCM=0@0"
+	// (warehouse=on hand@level version), so a re-import applies only the
+	// stock cells a person changed, and only to stock nothing moved since.
+	colStockExported = "stock_exported"
 )
 
 // requiredColumns must be in the header and have a value on every row. The
@@ -57,7 +66,7 @@ func init() {
 		colCoopTaxCode, colProductCode, colProductVI, colProductEN, colGroup, colStars,
 		colCertYear, colCertOn, colExpiresOn, colCertNo, colDescVI, colDescEN, colSKU,
 		colVariantVI, colVariantEN, colGTIN, colNetWeight, colLength, colWidth, colHeight,
-		colPackWeight, colPrice, colStock,
+		colPackWeight, colPrice, colStock, colStockExported,
 	} {
 		knownColumns[c] = true
 	}
@@ -100,6 +109,8 @@ type header struct {
 	line  int
 	names []string       // column of each cell, "" for a blank header cell
 	index map[string]int // cell of each column present
+	// warehouses are the codes of the stock@ columns, in header order.
+	warehouses []string
 }
 
 func (h *header) has(col string) bool { _, ok := h.index[col]; return ok }
@@ -115,16 +126,25 @@ func readHeader(rec record) (*header, []catalog.RowError) {
 	for i, cell := range rec.cells {
 		written := catalog.NormalizeText(strings.TrimPrefix(cell, "\ufeff"))
 		name := strings.ToLower(written)
+		wh, perWarehouse := strings.CutPrefix(name, colStockAt)
+		if perWarehouse {
+			name = colStockAt + strings.ToUpper(wh)
+		}
 		switch j, dup := h.index[name]; {
 		case name == "":
 			continue
-		case !knownColumns[name]:
+		case perWarehouse && wh == "":
+			fail(written, CodeUnknownColumn, fmt.Sprintf("column %q names no warehouse: write stock@ and the warehouse code, as stock@MAIN", written))
+		case !perWarehouse && !knownColumns[name]:
 			fail(written, CodeUnknownColumn, fmt.Sprintf("unknown column %q", written))
 		case dup:
 			fail(name, CodeDuplicate, fmt.Sprintf("column %s appears twice (cells %d and %d)", name, j+1, i+1))
 		default:
 			h.names[i] = name
 			h.index[name] = i
+			if perWarehouse {
+				h.warehouses = append(h.warehouses, strings.ToUpper(wh))
+			}
 		}
 	}
 	for _, col := range requiredColumns {
