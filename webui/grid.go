@@ -43,6 +43,8 @@ type gridRow struct {
 // a person edited, at the version they saw.
 type gridCell struct {
 	Name, Value, Was, Version, Error string
+	// Held is what orders and lives hold of the stock: the least it can be.
+	Held int64
 }
 
 // Field names: p.<variant> price, pw.<variant> the price shown, pv.<product>
@@ -134,7 +136,7 @@ func (ui *UI) loadGrid(ctx context.Context, p *page, d *gridData, keep map[strin
 						}
 					}
 					cell = gridCell{Name: stockField(v.ID, w.ID), Value: strconv.FormatInt(l.OnHand, 10),
-						Was: strconv.FormatInt(l.OnHand, 10), Version: strconv.FormatInt(l.Version, 10)}
+						Was: strconv.FormatInt(l.OnHand, 10), Version: strconv.FormatInt(l.Version, 10), Held: l.Reserved + l.Held}
 					cell = kept(cell, keep)
 				}
 				row.Stock = append(row.Stock, cell)
