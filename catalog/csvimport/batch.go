@@ -123,7 +123,7 @@ func (b *builder) checkCoop(r *row) {
 		}
 		what := "co-op " + code
 		r.differs(colCoopName, r.coop.Name, c.coop.Name, c.line, what)
-		r.differs(colProvince, r.coop.Province, c.coop.Province, c.line, what)
+		r.differs(r.coopProvince, r.coop.Province, c.coop.Province, c.line, what)
 		r.differs(colCommune, r.coop.Commune, c.coop.Commune, c.line, what)
 		r.differs(colCoopTaxCode, r.coop.TaxCode, c.coop.TaxCode, c.line, what)
 		return

@@ -12,6 +12,9 @@ const (
 	colAllianceCode = "alliance_code"
 	colAllianceName = "alliance_name"
 	colProvince     = "province"
+	// colCoopProvince is the co-op's province when it differs from its
+	// alliance's; without it (or empty) the co-op is in province.
+	colCoopProvince = "coop_province"
 	colCoopCode     = "coop_code"
 	colCoopName     = "coop_name"
 	colCommune      = "commune"
@@ -62,7 +65,7 @@ var knownColumns = map[string]bool{}
 
 func init() {
 	for _, c := range []string{
-		colAllianceCode, colAllianceName, colProvince, colCoopCode, colCoopName, colCommune,
+		colAllianceCode, colAllianceName, colProvince, colCoopProvince, colCoopCode, colCoopName, colCommune,
 		colCoopTaxCode, colProductCode, colProductVI, colProductEN, colGroup, colStars,
 		colCertYear, colCertOn, colExpiresOn, colCertNo, colDescVI, colDescEN, colSKU,
 		colVariantVI, colVariantEN, colGTIN, colNetWeight, colLength, colWidth, colHeight,
@@ -76,7 +79,7 @@ func init() {
 // co-op or product only when these columns of it are free of errors.
 var (
 	allianceColumns = []string{colAllianceCode, colAllianceName, colProvince}
-	coopColumns     = []string{colCoopCode, colCoopName, colProvince, colCommune, colCoopTaxCode, colAllianceCode}
+	coopColumns     = []string{colCoopCode, colCoopName, colProvince, colCoopProvince, colCommune, colCoopTaxCode, colAllianceCode}
 	productColumns  = []string{
 		colCoopCode, colProductCode, colProductVI, colProductEN, colDescVI, colDescEN,
 		colGroup, colStars, colCertYear, colCertOn, colExpiresOn, colCertNo,

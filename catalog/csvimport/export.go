@@ -29,10 +29,11 @@ type ExportSource interface {
 // exportColumns are the columns an export writes, in order, before one
 // stock@ column per warehouse code and stock_exported. They are the
 // importer's columns, so the file goes back in as it came out; the
-// certification goes as a full date (ocop_certified_on), and the opening
-// stock column is replaced by the per-warehouse ones.
+// certification goes as a full date (ocop_certified_on), province is the
+// alliance's and coop_province the co-op's (they may differ), and the
+// opening stock column is replaced by the per-warehouse ones.
 var exportColumns = []string{
-	colAllianceCode, colAllianceName, colProvince, colCoopCode, colCoopName, colCommune, colCoopTaxCode,
+	colAllianceCode, colAllianceName, colProvince, colCoopCode, colCoopName, colCoopProvince, colCommune, colCoopTaxCode,
 	colProductCode, colProductVI, colProductEN, colGroup, colStars, colCertOn, colExpiresOn, colCertNo,
 	colDescVI, colDescEN, colSKU, colVariantVI, colVariantEN, colGTIN, colNetWeight,
 	colLength, colWidth, colHeight, colPackWeight, colPrice,
@@ -187,7 +188,7 @@ func (ex *exporter) page(ctx context.Context, products []catalog.Product, out ro
 // spreadsheet sums and sorts them), nil for an empty cell.
 func (ex *exporter) cells(a catalog.Alliance, c catalog.Coop, p *catalog.Product, v *catalog.Variant, levels []catalog.StockLevel) []any {
 	row := []any{
-		a.Code, a.Name, c.Province, c.Code, c.Name, c.Commune, c.TaxCode,
+		a.Code, a.Name, a.Province, c.Code, c.Name, c.Province, c.Commune, c.TaxCode,
 		p.Code, p.Name.VI, p.Name.EN, string(p.Group), int64(p.Stars),
 		date(p.Certificate.CertifiedOn), date(p.Certificate.ExpiresOn), p.Certificate.Number,
 		p.Description.VI, p.Description.EN, string(v.SKU), v.Name.VI, v.Name.EN, string(v.GTIN),

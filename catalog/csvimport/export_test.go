@@ -162,14 +162,29 @@ func TestExportReimportUnchanged(t *testing.T) {
 		ctx := storetest.Operator()
 		f := storetest.NewFixture(t, s, "UN")
 		seedCatalog(t, s, f, 30, 2)
+		// A second co-op of the alliance, in another province, with a
+		// warehouse of its own and one of the same code as the first's.
+		other := catalog.Coop{AllianceID: f.Alliance.ID, Code: "HTX-PHUTHO", Name: "HTX chè Phú Thọ", Province: "Phú Thọ"}
+		require.NoError(t, s.CreateCoop(ctx, &other))
+		for _, code := range []string{"MAIN", "KHO-2"} {
+			require.NoError(t, s.CreateWarehouse(ctx, &catalog.Warehouse{CoopID: other.ID, Code: code, Name: "Kho " + code}))
+		}
+		g := f
+		g.Coop = other
+		extra := g.Product("PT-1", 77, 1)
+		require.NoError(t, s.CreateProduct(ctx, &extra))
+
 		body := exportFile(t, s, ctx, "", csvimport.FormatCSV)
 		require.True(t, bytes.HasPrefix(body, []byte("\ufeffalliance_code,")))
+		head := strings.SplitN(string(body), "\n", 2)[0]
+		require.True(t, strings.HasSuffix(head, ",price_vnd,stock@KHO-2,stock@MAIN,stock_exported"), head)
+		require.Contains(t, string(body), ",Phú Thọ,", "the co-op's own province")
 		rep, err := csvimport.ImportFile(ctx, s, body, "catalog.csv", catalog.ImportOptions{})
 		require.NoError(t, err, "%v", rep.Errors)
-		require.Equal(t, 60, rep.Rows)
-		require.Equal(t, 30, rep.Products.Unchanged)
-		require.Equal(t, 60, rep.Variants.Unchanged)
-		require.Equal(t, 1, rep.Coops.Unchanged)
+		require.Equal(t, 61, rep.Rows)
+		require.Equal(t, 31, rep.Products.Unchanged)
+		require.Equal(t, 61, rep.Variants.Unchanged)
+		require.Equal(t, 2, rep.Coops.Unchanged)
 		require.Equal(t, 1, rep.Alliances.Unchanged)
 
 		found := exportFile(t, s, ctx, "sp00007", csvimport.FormatCSV)

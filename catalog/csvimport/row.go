@@ -22,8 +22,10 @@ type row struct {
 	stock    int64
 	cells    []catalog.StockCell // the non-empty stock@ cells
 	certCol  string              // the column the certification date came from
-	bad      map[string]bool     // columns with a problem on this row
-	errs     []catalog.RowError
+	// coopProvince is the column the co-op's province came from.
+	coopProvince string
+	bad          map[string]bool // columns with a problem on this row
+	errs         []catalog.RowError
 }
 
 // fail records a problem unless the column already has one: the first
@@ -148,10 +150,14 @@ func readRow(h *header, rec record) *row {
 	}
 	r.check(r.alliance.Validate(), allianceFields)
 
+	r.coopProvince = colProvince
+	if r.text(colCoopProvince) != "" {
+		r.coopProvince = colCoopProvince
+	}
 	r.coop = catalog.Coop{
 		Code:     r.required(colCoopCode),
 		Name:     r.required(colCoopName),
-		Province: r.text(colProvince),
+		Province: r.text(r.coopProvince),
 		Commune:  r.text(colCommune),
 		TaxCode:  r.text(colCoopTaxCode),
 	}
