@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -254,6 +255,11 @@ func (c *csvRows) write(cells []any) error {
 		switch v := v.(type) {
 		case string:
 			rec[i] = v
+			if v != "" && strings.ContainsRune("=+-@", rune(v[0])) {
+				// A spreadsheet would run it as a formula; the import
+				// trims the tab, so the value comes back as it was.
+				rec[i] = "\t" + v
+			}
 		case int64:
 			rec[i] = strconv.FormatInt(v, 10)
 		}

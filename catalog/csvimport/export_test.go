@@ -172,13 +172,16 @@ func TestExportReimportUnchanged(t *testing.T) {
 		g := f
 		g.Coop = other
 		extra := g.Product("PT-1", 77, 1)
+		extra.Description.VI = `=HYPERLINK("http://example.com","Chè")` // formula injection
 		require.NoError(t, s.CreateProduct(ctx, &extra))
 
 		body := exportFile(t, s, ctx, "", csvimport.FormatCSV)
 		require.True(t, bytes.HasPrefix(body, []byte("\ufeffalliance_code,")))
 		head := strings.SplitN(string(body), "\n", 2)[0]
 		require.True(t, strings.HasSuffix(head, ",price_vnd,stock@KHO-2,stock@MAIN,stock_exported"), head)
-		require.Contains(t, string(body), ",Phú Thọ,", "the co-op's own province")
+		require.True(t, strings.Contains(string(body), ",Phú Thọ,"), "the co-op's own province")
+		require.True(t, strings.Contains(string(body), "\"\t=HYPERLINK(\"\"http://example.com\"\",\"\"Chè\"\")\""),
+			"a formula is not run by a spreadsheet")
 		rep, err := csvimport.ImportFile(ctx, s, body, "catalog.csv", catalog.ImportOptions{})
 		require.NoError(t, err, "%v", rep.Errors)
 		require.Equal(t, 61, rep.Rows)
