@@ -53,6 +53,10 @@ func TestExportAndGridJourney(t *testing.T) {
 	require.Contains(t, col, "stock@MAIN")
 	sku := rows[1][col["sku"]]
 	rows[1][col["price_vnd"]] = "97000"
+	stocked := rows[2][col["sku"]]
+	was, err := strconv.ParseInt(rows[2][col["stock@MAIN"]], 10, 64)
+	require.NoError(t, err)
+	rows[2][col["stock@MAIN"]] = strconv.FormatInt(was+5, 10)
 	var edited bytes.Buffer
 	require.NoError(t, csv.NewWriter(&edited).WriteAll(rows))
 	file := filepath.Join(t.TempDir(), "san-pham.csv")
@@ -60,8 +64,13 @@ func TestExportAndGridJourney(t *testing.T) {
 	do(t, tab, chromedp.Navigate(h.url+"/import"), chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
 		chromedp.Click(chromedp.CSS("#check")), chromedp.WaitVisible(chromedp.CSS("#import-ok")))
 	require.Contains(t, text(t, tab, "#import-ok"), "1 sản phẩm thay đổi")
+	require.Contains(t, text(t, tab, "#import-stock"), "1 ô tồn kho")
 	do(t, tab, chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#import-done")))
 	require.Equal(t, catalog.VND(97000), h.variant(t, sku).Price)
+	levels, err := h.st.StockLevels(h.ctx, h.variant(t, stocked).ID)
+	require.NoError(t, err)
+	require.Len(t, levels, 1)
+	require.Equal(t, was+5, levels[0].OnHand, "the edited stock cell is applied")
 
 	// The grid, reached from the list with the search kept.
 	do(t, tab, chromedp.Navigate(h.url+"/products?q=hao+dat"), chromedp.Click(chromedp.CSS("#grid-link")),
