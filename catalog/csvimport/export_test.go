@@ -173,6 +173,7 @@ func TestExportReimportUnchanged(t *testing.T) {
 		g.Coop = other
 		extra := g.Product("PT-1", 77, 1)
 		extra.Description.VI = `=HYPERLINK("http://example.com","Chè")` // formula injection
+		extra.Origin = catalog.Origin{Province: "Phú Thọ", Commune: "Thanh Sơn"} // set in the editor, not in the file
 		require.NoError(t, s.CreateProduct(ctx, &extra))
 
 		body := exportFile(t, s, ctx, "", csvimport.FormatCSV)
@@ -185,7 +186,7 @@ func TestExportReimportUnchanged(t *testing.T) {
 		rep, err := csvimport.ImportFile(ctx, s, body, "catalog.csv", catalog.ImportOptions{})
 		require.NoError(t, err, "%v", rep.Errors)
 		require.Equal(t, 61, rep.Rows)
-		require.Equal(t, 31, rep.Products.Unchanged)
+		require.Equal(t, 31, rep.Products.Unchanged, "the origin is not in the file and is kept")
 		require.Equal(t, 61, rep.Variants.Unchanged)
 		require.Equal(t, 2, rep.Coops.Unchanged)
 		require.Equal(t, 1, rep.Alliances.Unchanged)
