@@ -138,6 +138,7 @@ func TestExportAndGridJourney(t *testing.T) {
 	require.Equal(t, int64(2), after2.Reserved, "the order's reservation stays")
 	require.Equal(t, "185000", value(price(v1)))
 	screenshots(t, tab, h.url+"/products/grid?q=hao+dat", "grid")
+	screenshots(t, tab, h.url+"/products?q=hao+dat", "products-export")
 }
 
 // gridShots saves the page as it is (a refused save cannot be reloaded) at
