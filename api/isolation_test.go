@@ -226,6 +226,11 @@ type routeRule struct {
 func coopQuery(o tenantObjects) string     { return "coop_id=" + itoa(o.id("coop")) }
 func allianceQuery(o tenantObjects) string { return "alliance_id=" + itoa(o.id("alliance")) }
 
+// exportQuery asks for the export as CSV, text the isolation test can read
+// for another tenant's codes (the export takes no co-op filter: the scope is
+// the filter).
+func exportQuery(tenantObjects) string { return "format=csv" }
+
 var routeRules = map[string]routeRule{
 	"GET /healthz":                         {notTenant: "liveness probe: no data"},
 	"GET /readyz":                          {notTenant: "readiness probe: names of dependencies only"},
@@ -266,6 +271,7 @@ var routeRules = map[string]routeRule{
 	"POST /api/v1/variants/:id/stock/adjustments": {kind: "variant", body: adjustmentBody},
 	"GET /api/v1/variants/:id/movements":          {kind: "variant", seller: true, staff: true},
 	"POST /api/v1/imports":                        {body: importBody, echoesInput: true},
+	"GET /api/v1/products/export":                 {query: exportQuery, seller: true, staff: true},
 
 	"GET /api/v1/shops":                {query: coopQuery, seller: true},
 	"GET /api/v1/shops/:id":            {kind: "shop", seller: true},

@@ -145,12 +145,12 @@ func holdConnection(limit time.Duration) gin.HandlerFunc {
 // that ends by asking PostgreSQL to cancel the statement (a cancel request
 // on a second connection) and closing the connection, so a slow search
 // stops holding a backend when its time is up. Imports, one large
-// transaction, get ImportTimeout.
+// transaction, and exports, a whole catalog, get ImportTimeout.
 func deadline(d time.Duration) gin.HandlerFunc {
 	d = requestDeadline(d)
 	return func(c *gin.Context) {
 		limit := d
-		if c.Request.URL.Path == "/api/v1/imports" || isPhotoUpload(c.Request.URL.Path) {
+		if p := c.Request.URL.Path; p == "/api/v1/imports" || p == "/api/v1/products/export" || isPhotoUpload(p) {
 			limit = importDeadline(d)
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), limit)

@@ -67,6 +67,7 @@ var policy = map[string]access{
 	"POST /api/v1/variants/:id/stock/adjustments": need(catalog.PermStockAdjust),
 	"GET /api/v1/variants/:id/movements":          need(catalog.PermCatalogRead),
 	"POST /api/v1/imports":                        need(catalog.PermCatalogWrite),
+	"GET /api/v1/products/export":                 need(catalog.PermCatalogRead),
 
 	"GET /api/v1/shops":                    need(catalog.PermShopsRead),
 	"GET /api/v1/shops/:id":                need(catalog.PermShopsRead),

@@ -104,6 +104,7 @@ func New(d Deps) (*gin.Engine, error) {
 	if d.Photos != nil {
 		photoHandlers{*d.Photos}.routes(small, v1, r)
 	}
+	v1.GET("/products/export", holdConnection(importDeadline(d.RequestTimeout)), h.exportCatalog)
 	if d.Sync != nil {
 		sh := syncHandlers{SyncDeps: *d.Sync, metrics: newWebhookMetrics(d.Registry), cmds: d.Sync.Commands(), auth: auth}
 		sh.routes(small)

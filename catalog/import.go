@@ -30,12 +30,15 @@ type ImportCoop struct {
 
 // ImportProduct is a product of CoopCode, matched by (co-op, product code);
 // its variants are matched by (co-op, SKU). Lines[i] is the file line of
-// Product.Variants[i]; OpeningStock[i] is its opening on-hand quantity.
+// Product.Variants[i]; OpeningStock[i] is its opening on-hand quantity;
+// Stock[i], when present, its per-warehouse cells of an exported file
+// (StockCell: applied only where edited, and only to unmoved stock).
 type ImportProduct struct {
 	CoopCode     string
 	Product      Product
 	Lines        []int
 	OpeningStock []int64
+	Stock        [][]StockCell
 }
 
 // ImportOptions change how Import treats bad rows.
@@ -80,6 +83,8 @@ type ImportReport struct {
 	Variants         Counts     `json:"variants"`
 	OpeningStockSet  int        `json:"opening_stock_set"`
 	OpeningStockKept int        `json:"opening_stock_kept"`
+	StockChanged     int        `json:"stock_changed"` // stock@ cells applied
+	StockUnchanged   int        `json:"stock_unchanged"`
 	SkippedRows      int        `json:"skipped_rows"`
 	Errors           []RowError `json:"errors"`
 }

@@ -71,6 +71,12 @@ type StockChange struct {
 	Actor       string // who: a user, "import", "order:<channel>"
 	OrderRef    string // the order this change belongs to, if any
 	Note        string
+	// IfVersion, when set, is the level's version the caller read: the
+	// change applies only to that version and fails with conflict otherwise,
+	// so an edit made on an old reading (a grid, an exported file) never
+	// lands on stock that orders have moved since. 0 is a level not yet
+	// written.
+	IfVersion *int64
 }
 
 // Validate checks the request before any row is locked.
@@ -118,6 +124,10 @@ func (c *StockChange) Validate() error {
 // is the one rule every store runs inside its locked transaction. The held
 // delta is next.Held − l.Held.
 func (c StockChange) Apply(l StockLevel) (next StockLevel, onHandDelta, reservedDelta int64, err error) {
+	if c.IfVersion != nil && *c.IfVersion != l.Version {
+		return l, 0, 0, &Error{Code: CodeConflict, Message: fmt.Sprintf(
+			"the stock changed since it was read (version %d, now %d with %d on hand): read it again", *c.IfVersion, l.Version, l.OnHand)}
+	}
 	var heldDelta int64
 	switch c.Op {
 	case OpAdjust:

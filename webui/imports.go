@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -105,4 +106,31 @@ func uploadedFile(c *gin.Context) ([]byte, string, error) {
 		return nil, "", errors.New("empty or too large")
 	}
 	return body, path.Base(fh.Filename), nil
+}
+
+// importHints are the columns whose refused or missing value gets a hint,
+// in the page's language, of what the cell must hold (import.hint.<column>;
+// every stock@CODE column shares "stock@").
+var importHints = []string{"price_vnd", "gtin13", "sku", "ocop_stars", "ocop_group", "ocop_certified_on",
+	"ocop_expires_on", "ocop_certified_year", "stock", "stock@", "stock_exported", "net_weight_g"}
+
+// RowError is an import problem in the page's language: what is wrong, by
+// its stable code, and for a refused value what the column must hold. The
+// importer's own reason (English, naming the value) goes beside it.
+func (p *page) RowError(e catalog.RowError) string {
+	msg := p.known("import.code." + e.Code)
+	if msg == "" {
+		msg = p.T("import.code.invalid_value")
+	}
+	if e.Code != csvimport.CodeInvalidValue && e.Code != csvimport.CodeRequired {
+		return msg
+	}
+	col := e.Column
+	if strings.HasPrefix(col, "stock@") {
+		col = "stock@"
+	}
+	if hint := p.known("import.hint." + col); hint != "" {
+		msg += ": " + hint
+	}
+	return msg
 }

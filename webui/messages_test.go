@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"ocophub/catalog"
+	"ocophub/catalog/csvimport"
 	"ocophub/catalog/store"
 	"ocophub/connectors/driver"
 	"ocophub/worker"
@@ -61,6 +62,16 @@ func TestMessagesComplete(t *testing.T) {
 	require.Contains(t, used, "dashboard.title", "the scan finds keys")
 	for _, s := range catalog.Groups {
 		used["group."+string(s)] = true
+	}
+	// Every code an import reports, from the parser and from the store.
+	for _, c := range []string{csvimport.CodeRequired, csvimport.CodeInvalidValue, csvimport.CodeInconsistent,
+		csvimport.CodeDuplicate, csvimport.CodeUnknownColumn, csvimport.CodeMissingColumn, csvimport.CodeMalformed,
+		csvimport.CodeTooManyRows, csvimport.CodeTooManyErrors, "conflict", "permission_denied", "stock_changed",
+		"insufficient_stock"} {
+		used["import.code."+c] = true
+	}
+	for _, col := range importHints {
+		used["import.hint."+col] = true
 	}
 	for _, s := range []catalog.ListingStatus{catalog.ListingDraft, catalog.ListingPublishing, catalog.ListingLive, catalog.ListingError, catalog.ListingDelisted} {
 		used["listing."+string(s)] = true

@@ -42,6 +42,7 @@ type Store interface {
 	ShopPrices(ctx context.Context, productID int64) ([]catalog.ShopPrice, error)
 	api.PhotoStore // product galleries (photos.go)
 	CoverImages(ctx context.Context, productIDs []int64) (map[int64]catalog.ProductImage, error)
+	StockLevelsOf(ctx context.Context, variantIDs []int64) (map[int64][]catalog.StockLevel, error)
 	ops.CampaignStore   // alliance campaigns (campaigns.go)
 	catalog.Idempotency // one-time form keys (formOnce)
 
@@ -162,6 +163,8 @@ func (ui *UI) mount(r *gin.Engine) {
 	read, write := catalog.PermCatalogRead, catalog.PermCatalogWrite
 	g.GET("/", ui.need(read), ui.dashboard)
 	g.GET("/products", ui.need(read), ui.productList)
+	g.GET("/products/grid", ui.need(catalog.PermPriceWrite), ui.gridPage)
+	g.POST("/products/grid", ui.need(catalog.PermPriceWrite), ui.gridSave)
 	g.GET("/products/:id", ui.need(read), ui.productPage)
 	g.GET("/products/new", ui.need(catalog.PermCatalogWrite), ui.productNew)
 	g.POST("/products/new", ui.need(catalog.PermCatalogWrite), ui.productCreate)

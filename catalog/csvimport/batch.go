@@ -46,6 +46,7 @@ type (
 		product  catalog.Product // Variants: the valid rows only
 		lines    []int
 		stock    []int64
+		cells    [][]catalog.StockCell
 	}
 	productKey struct{ coop, code string }
 )
@@ -85,6 +86,7 @@ func (b *builder) add(rec record) {
 			p.product.Variants = append(p.product.Variants, r.product.Variants[0])
 			p.lines = append(p.lines, r.line)
 			p.stock = append(p.stock, r.stock)
+			p.cells = append(p.cells, r.cells)
 		}
 	}
 	sortErrors(r.errs)
@@ -121,7 +123,7 @@ func (b *builder) checkCoop(r *row) {
 		}
 		what := "co-op " + code
 		r.differs(colCoopName, r.coop.Name, c.coop.Name, c.line, what)
-		r.differs(colProvince, r.coop.Province, c.coop.Province, c.line, what)
+		r.differs(r.coopProvince, r.coop.Province, c.coop.Province, c.line, what)
 		r.differs(colCommune, r.coop.Commune, c.coop.Commune, c.line, what)
 		r.differs(colCoopTaxCode, r.coop.TaxCode, c.coop.TaxCode, c.line, what)
 		return
@@ -226,6 +228,7 @@ func (b *builder) finish() *catalog.ImportBatch {
 			Product:      p.product,
 			Lines:        p.lines,
 			OpeningStock: p.stock,
+			Stock:        p.cells,
 		})
 		if l, ok := coopLine[p.coopCode]; !ok || p.lines[0] < l {
 			coopLine[p.coopCode] = p.lines[0]
@@ -283,10 +286,12 @@ func (b *builder) revalidate(p *productEntry) bool {
 		for i := range p.product.Variants {
 			if !drop[i] {
 				p.product.Variants[keep], p.lines[keep], p.stock[keep] = p.product.Variants[i], p.lines[i], p.stock[i]
+				p.cells[keep] = p.cells[i]
 				keep++
 			}
 		}
 		p.product.Variants, p.lines, p.stock = p.product.Variants[:keep], p.lines[:keep], p.stock[:keep]
+		p.cells = p.cells[:keep]
 	}
 	return false
 }

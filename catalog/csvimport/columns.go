@@ -12,6 +12,9 @@ const (
 	colAllianceCode = "alliance_code"
 	colAllianceName = "alliance_name"
 	colProvince     = "province"
+	// colCoopProvince is the co-op's province when it differs from its
+	// alliance's; without it (or empty) the co-op is in province.
+	colCoopProvince = "coop_province"
 	colCoopCode     = "coop_code"
 	colCoopName     = "coop_name"
 	colCommune      = "commune"
@@ -38,6 +41,15 @@ const (
 	colPackWeight   = "package_weight_g"
 	colPrice        = "price_vnd"
 	colStock        = "stock"
+
+	// colStockAt prefixes a warehouse's stock column: "stock@MAIN" is the
+	// on-hand quantity in the co-op's warehouse MAIN. An export writes one
+	// per warehouse code of the co-ops it covers.
+	colStockAt = "stock@"
+	// colStockExported records what an export read, "MAIN=120@4; HCM=0@0"
+	// (warehouse=on hand@level version), so a re-import applies only the
+	// stock cells a person changed, and only to stock nothing moved since.
+	colStockExported = "stock_exported"
 )
 
 // requiredColumns must be in the header and have a value on every row. The
@@ -53,11 +65,11 @@ var knownColumns = map[string]bool{}
 
 func init() {
 	for _, c := range []string{
-		colAllianceCode, colAllianceName, colProvince, colCoopCode, colCoopName, colCommune,
+		colAllianceCode, colAllianceName, colProvince, colCoopProvince, colCoopCode, colCoopName, colCommune,
 		colCoopTaxCode, colProductCode, colProductVI, colProductEN, colGroup, colStars,
 		colCertYear, colCertOn, colExpiresOn, colCertNo, colDescVI, colDescEN, colSKU,
 		colVariantVI, colVariantEN, colGTIN, colNetWeight, colLength, colWidth, colHeight,
-		colPackWeight, colPrice, colStock,
+		colPackWeight, colPrice, colStock, colStockExported,
 	} {
 		knownColumns[c] = true
 	}
@@ -67,7 +79,7 @@ func init() {
 // co-op or product only when these columns of it are free of errors.
 var (
 	allianceColumns = []string{colAllianceCode, colAllianceName, colProvince}
-	coopColumns     = []string{colCoopCode, colCoopName, colProvince, colCommune, colCoopTaxCode, colAllianceCode}
+	coopColumns     = []string{colCoopCode, colCoopName, colProvince, colCoopProvince, colCommune, colCoopTaxCode, colAllianceCode}
 	productColumns  = []string{
 		colCoopCode, colProductCode, colProductVI, colProductEN, colDescVI, colDescEN,
 		colGroup, colStars, colCertYear, colCertOn, colExpiresOn, colCertNo,
@@ -100,6 +112,8 @@ type header struct {
 	line  int
 	names []string       // column of each cell, "" for a blank header cell
 	index map[string]int // cell of each column present
+	// warehouses are the codes of the stock@ columns, in header order.
+	warehouses []string
 }
 
 func (h *header) has(col string) bool { _, ok := h.index[col]; return ok }
@@ -115,16 +129,25 @@ func readHeader(rec record) (*header, []catalog.RowError) {
 	for i, cell := range rec.cells {
 		written := catalog.NormalizeText(strings.TrimPrefix(cell, "\ufeff"))
 		name := strings.ToLower(written)
+		wh, perWarehouse := strings.CutPrefix(name, colStockAt)
+		if perWarehouse {
+			name = colStockAt + strings.ToUpper(wh)
+		}
 		switch j, dup := h.index[name]; {
 		case name == "":
 			continue
-		case !knownColumns[name]:
+		case perWarehouse && wh == "":
+			fail(written, CodeUnknownColumn, fmt.Sprintf("column %q names no warehouse: write stock@ and the warehouse code, as stock@MAIN", written))
+		case !perWarehouse && !knownColumns[name]:
 			fail(written, CodeUnknownColumn, fmt.Sprintf("unknown column %q", written))
 		case dup:
 			fail(name, CodeDuplicate, fmt.Sprintf("column %s appears twice (cells %d and %d)", name, j+1, i+1))
 		default:
 			h.names[i] = name
 			h.index[name] = i
+			if perWarehouse {
+				h.warehouses = append(h.warehouses, strings.ToUpper(wh))
+			}
 		}
 	}
 	for _, col := range requiredColumns {

@@ -1,6 +1,7 @@
 // Package csvimport reads a catalog spreadsheet (CSV or .xlsx) into a
 // catalog.ImportBatch: alliances, co-ops, products and variants with opening
-// stock, each tagged with the file line it came from.
+// stock, each tagged with the file line it came from; and writes the
+// catalog out in the same format (Export).
 //
 // # File format
 //
@@ -18,6 +19,26 @@
 //	commune product_name_en description_vi description_en gtin13
 //	net_weight_g stock coop_tax_code ocop_certificate_no ocop_expires_on
 //	variant_name_en length_mm width_mm height_mm package_weight_g
+//	coop_province stock@<warehouse code> stock_exported
+//
+// province is the alliance's, and the co-op's too unless coop_province
+// gives the co-op's own.
+//
+// # Export and stock
+//
+// Export writes the catalog in these columns (one row per variant), so an
+// edited export imports back: products and variants are matched by code and
+// SKU and only what changed is written. Stock goes as one stock@CODE column
+// per warehouse code (the on-hand quantity) and stock_exported, what the
+// export read ("MAIN=120@4": warehouse=on hand@level version). On import a
+// stock@ cell is applied only when it differs from what was exported, as an
+// adjustment at the exported level version (catalog.StockCell): an
+// untouched cell of an old file never moves stock, and an edited cell over
+// stock that orders moved since is a stock_changed row error (a cell below
+// what orders hold is insufficient_stock), so the whole file is refused and
+// the person exports again. A row with stock@ cells takes no opening stock;
+// the stock column keeps its meaning for files that are not exports:
+// opening stock for a variant with no stock yet.
 //
 // Any other header name is an error, so a misspelt column is caught instead
 // of silently dropped. CSV is UTF-8 with or without a byte order mark,

@@ -20,9 +20,12 @@ type row struct {
 	coop     catalog.Coop
 	product  catalog.Product // with the row's one variant
 	stock    int64
-	certCol  string          // the column the certification date came from
-	bad      map[string]bool // columns with a problem on this row
-	errs     []catalog.RowError
+	cells    []catalog.StockCell // the non-empty stock@ cells
+	certCol  string              // the column the certification date came from
+	// coopProvince is the column the co-op's province came from.
+	coopProvince string
+	bad          map[string]bool // columns with a problem on this row
+	errs         []catalog.RowError
 }
 
 // fail records a problem unless the column already has one: the first
@@ -147,10 +150,14 @@ func readRow(h *header, rec record) *row {
 	}
 	r.check(r.alliance.Validate(), allianceFields)
 
+	r.coopProvince = colProvince
+	if r.text(colCoopProvince) != "" {
+		r.coopProvince = colCoopProvince
+	}
 	r.coop = catalog.Coop{
 		Code:     r.required(colCoopCode),
 		Name:     r.required(colCoopName),
-		Province: r.text(colProvince),
+		Province: r.text(r.coopProvince),
 		Commune:  r.text(colCommune),
 		TaxCode:  r.text(colCoopTaxCode),
 	}
@@ -173,6 +180,7 @@ func readRow(h *header, rec record) *row {
 		}
 	}
 	r.stock, _ = parseCell(r, colStock, false, parseCount[int64])
+	r.cells = r.stockCells()
 
 	p := catalog.Product{
 		Code:        r.required(colProductCode),
@@ -311,4 +319,64 @@ func parseCount[T int | int64](s string) (T, error) {
 		return 0, fmt.Errorf("%q is negative: it must be 0 or more", s)
 	}
 	return T(n), nil
+}
+
+// stockCells reads the stock@ columns, with what the export read of each
+// warehouse from stock_exported (nothing for a warehouse it does not name).
+func (r *row) stockCells() []catalog.StockCell {
+	if len(r.h.warehouses) == 0 {
+		return nil
+	}
+	exported, err := ParseStockExported(r.text(colStockExported))
+	if err != nil {
+		r.fail(colStockExported, CodeInvalidValue, reason(r.text(colStockExported), err))
+		return nil
+	}
+	var cells []catalog.StockCell
+	for _, wh := range r.h.warehouses {
+		col := colStockAt + wh
+		if r.text(col) == "" {
+			continue
+		}
+		n, ok := parseCell(r, col, false, parseCount[int64])
+		if !ok {
+			continue
+		}
+		c := exported[wh]
+		c.Warehouse, c.OnHand = wh, n
+		cells = append(cells, c)
+	}
+	return cells
+}
+
+// ParseStockExported reads a stock_exported cell, "MAIN=120@4; HCM=0@0",
+// into the exported on-hand and level version per warehouse code.
+func ParseStockExported(s string) (map[string]catalog.StockCell, error) {
+	out := map[string]catalog.StockCell{}
+	for _, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		wh, rest, ok1 := strings.Cut(part, "=")
+		onHand, version, ok2 := strings.Cut(rest, "@")
+		n, err1 := strconv.ParseInt(strings.TrimSpace(onHand), 10, 64)
+		v, err2 := strconv.ParseInt(strings.TrimSpace(version), 10, 64)
+		wh = strings.ToUpper(strings.TrimSpace(wh))
+		if !ok1 || !ok2 || err1 != nil || err2 != nil || wh == "" || n < 0 || v < 0 {
+			return nil, fmt.Errorf("%q is not what the export wrote (warehouse=on hand@version): export the catalog again", part)
+		}
+		out[wh] = catalog.StockCell{Warehouse: wh, Exported: n, Version: v}
+	}
+	return out, nil
+}
+
+// FormatStockExported writes a stock_exported cell from the levels an
+// export read, in the order given.
+func FormatStockExported(cells []catalog.StockCell) string {
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		parts[i] = fmt.Sprintf("%s=%d@%d", c.Warehouse, c.Exported, c.Version)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -39,42 +39,36 @@ func ParseXLSX(r io.Reader) (*catalog.ImportBatch, Result, error) {
 	if err != nil {
 		return nil, Result{}, invalidFile("the workbook is not readable: %v", err)
 	}
-	src := &xlsxSource{date1904: props.Date1904 != nil && *props.Date1904}
-	// One iterator reads cells as displayed, the other the stored values;
-	// they walk the same sheet in step.
+	src := &xlsxSource{f: f, sheet: sheets[0], date1904: props.Date1904 != nil && *props.Date1904}
+	// Cells are read as displayed; the stored value of a cell is looked up
+	// only when its display cannot be read (rare), so the sheet's XML is
+	// decoded once, not twice.
 	if src.shown, err = f.Rows(sheets[0]); err != nil {
 		return nil, Result{}, invalidFile("sheet %q is not readable: %v", sheets[0], err)
 	}
 	defer src.shown.Close()
-	if src.stored, err = f.Rows(sheets[0]); err != nil {
-		return nil, Result{}, invalidFile("sheet %q is not readable: %v", sheets[0], err)
-	}
-	defer src.stored.Close()
 	return parse(src, MaxRows)
 }
 
 type xlsxSource struct {
-	shown, stored *excelize.Rows
-	row           int
-	date1904      bool
+	f        *excelize.File
+	sheet    string
+	shown    *excelize.Rows
+	row      int
+	date1904 bool
 }
 
 func (s *xlsxSource) next() (record, error) {
 	for s.shown.Next() {
-		s.stored.Next()
 		s.row++
 		cells, err := s.shown.Columns()
-		if err != nil {
-			return record{}, invalidFile("row %d of the sheet is not readable: %v", s.row, err)
-		}
-		stored, err := s.stored.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return record{}, invalidFile("row %d of the sheet is not readable: %v", s.row, err)
 		}
 		if len(cells) == 0 {
 			continue
 		}
-		return record{line: s.row, cells: cells, alt: s.alt(cells, stored)}, nil
+		return record{line: s.row, cells: cells, alt: s.alt(s.row, cells)}, nil
 	}
 	if err := s.shown.Error(); err != nil {
 		return record{}, invalidFile("the sheet is not readable: %v", err)
@@ -84,12 +78,20 @@ func (s *xlsxSource) next() (record, error) {
 
 // alt returns the record's alt: the number stored in a cell whose display
 // differs from it, as an integer or, for a date column, an ISO date.
-func (s *xlsxSource) alt(shown, stored []string) func(int, bool) string {
+func (s *xlsxSource) alt(row int, shown []string) func(int, bool) string {
 	return func(i int, date bool) string {
-		if i >= len(stored) || i >= len(shown) || stored[i] == shown[i] {
+		if i >= len(shown) {
 			return ""
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(stored[i]), 64)
+		name, err := excelize.CoordinatesToCellName(i+1, row)
+		if err != nil {
+			return ""
+		}
+		stored, err := s.f.GetCellValue(s.sheet, name, excelize.Options{RawCellValue: true})
+		if err != nil || stored == shown[i] {
+			return ""
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(stored), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return ""
 		}

@@ -71,6 +71,8 @@ type importer struct {
 	scope catalog.Scope
 	rep   *catalog.ImportReport
 	actor string
+	// warehouses caches each co-op's warehouse ids by code.
+	warehouses map[int64]map[string]int64
 }
 
 // notYours is the one reason for an alliance or co-op the importer may not
@@ -258,6 +260,8 @@ func (im *importer) product(in catalog.ImportProduct, coopID, warehouseID int64)
 	p.CoopID = coopID
 	p.Variants = append([]catalog.Variant(nil), in.Product.Variants...)
 	lines, opening := append([]int(nil), in.Lines...), append([]int64(nil), in.OpeningStock...)
+	cells := make([][]catalog.StockCell, len(lines))
+	copy(cells, in.Stock)
 
 	var existing productRow
 	err := im.tx.Where("coop_id = ? AND code = ?", coopID, p.Code).Take(&existing).Error
@@ -280,14 +284,16 @@ func (im *importer) product(in catalog.ImportProduct, coopID, warehouseID int64)
 		var keepV []catalog.Variant
 		var keepL []int
 		var keepO []int64
+		var keepC [][]catalog.StockCell
 		for i := range p.Variants {
 			if bad[i] {
 				im.rep.SkippedRows++
 				continue
 			}
 			keepV, keepL, keepO = append(keepV, p.Variants[i]), append(keepL, lines[i]), append(keepO, opening[i])
+			keepC = append(keepC, cells[i])
 		}
-		p.Variants, lines, opening = keepV, keepL, keepO
+		p.Variants, lines, opening, cells = keepV, keepL, keepO, keepC
 		if len(p.Variants) == 0 {
 			return nil
 		}
@@ -345,6 +351,12 @@ func (im *importer) product(in catalog.ImportProduct, coopID, warehouseID int64)
 		}
 	}
 	for i, v := range p.Variants {
+		if len(cells[i]) > 0 {
+			if err := im.stockCells(v.ID, coopID, lines[i], cells[i]); err != nil {
+				return err
+			}
+			continue // the file's stock@ columns say the stock; no opening stock
+		}
 		if opening[i] <= 0 {
 			continue
 		}
@@ -365,6 +377,66 @@ func (im *importer) product(in catalog.ImportProduct, coopID, warehouseID int64)
 		im.rep.OpeningStockSet++
 	}
 	return nil
+}
+
+// stockCells applies the edited stock@ cells of one row (catalog.StockCell):
+// each through the locked stock path at the version the export read, in a
+// savepoint, so a level moved since (or set below what orders reserved) is
+// a row error and nothing of it is written.
+func (im *importer) stockCells(variantID, coopID int64, line int, cells []catalog.StockCell) error {
+	for _, c := range cells {
+		col := "stock@" + c.Warehouse
+		warehouseID, err := im.warehouseByCode(coopID, c.Warehouse)
+		if err != nil {
+			return err
+		}
+		if warehouseID == 0 {
+			im.fail(line, col, "invalid_value", fmt.Sprintf("the co-op has no warehouse %s", c.Warehouse))
+			continue
+		}
+		change := c.Change(variantID, warehouseID, im.actor, fmt.Sprintf("stock@%s, import line %d", c.Warehouse, line))
+		if change == nil {
+			im.rep.StockUnchanged++
+			continue
+		}
+		err = im.tx.Transaction(func(tx *gorm.DB) error {
+			_, err := im.changeStock(im.ctx, tx, *change)
+			return err
+		})
+		switch catalog.ErrorCode(err) {
+		case "":
+			im.rep.StockChanged++
+		case catalog.CodeConflict:
+			im.fail(line, col, "stock_changed", fmt.Sprintf(
+				"stock in %s changed since the export (%v); export again and redo this cell", c.Warehouse, err))
+		case catalog.CodeInsufficientStock:
+			im.fail(line, col, "insufficient_stock", err.Error())
+		default:
+			return err
+		}
+	}
+	return nil
+}
+
+// warehouseByCode returns the id of the co-op's warehouse code, 0 when it
+// has none, reading each co-op's warehouses once per import.
+func (im *importer) warehouseByCode(coopID int64, code string) (int64, error) {
+	if im.warehouses == nil {
+		im.warehouses = map[int64]map[string]int64{}
+	}
+	byCode, ok := im.warehouses[coopID]
+	if !ok {
+		var rows []warehouseRow
+		if err := im.tx.Where("coop_id = ?", coopID).Find(&rows).Error; err != nil {
+			return 0, translate(err, "warehouse")
+		}
+		byCode = map[string]int64{}
+		for _, w := range rows {
+			byCode[w.Code] = w.ID
+		}
+		im.warehouses[coopID] = byCode
+	}
+	return byCode[code], nil
 }
 
 // changedSinceRead checks an import's update of a row it read earlier in

@@ -168,3 +168,38 @@ func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]catalog.OutboxE
 	}
 	return out, nil
 }
+
+// StockLevelsOf returns the stock per warehouse of many variants at once,
+// keyed by variant id, for an export: one query per call instead of one per
+// variant. Variants outside the scope have no entry; alliance staff see the
+// stock of the co-ops that granted them list_products only, as StockLevels.
+func (s *Store) StockLevelsOf(ctx context.Context, variantIDs []int64) (map[int64][]catalog.StockLevel, error) {
+	sc, err := allowed(ctx, catalog.PermCatalogRead)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]catalog.StockLevel{}
+	if len(variantIDs) == 0 {
+		return out, nil
+	}
+	db := s.db.WithContext(ctx).Where("variant_id IN ?", variantIDs)
+	if sc.IsStaff() {
+		var coops []int64
+		for _, id := range sc.GrantedCoops() {
+			if sc.RightsOn(id).Has(catalog.RightListProducts) {
+				coops = append(coops, id)
+			}
+		}
+		db = db.Where("stock_levels.coop_id IN ?", append(coops, 0))
+	} else {
+		db = ownedBy(db, sc, "stock_levels")
+	}
+	var rows []stockLevelRow
+	if err := db.Order("variant_id, warehouse_id").Find(&rows).Error; err != nil {
+		return nil, translate(err, "stock")
+	}
+	for _, r := range rows {
+		out[r.VariantID] = append(out[r.VariantID], r.asDomain())
+	}
+	return out, nil
+}
