@@ -71,6 +71,7 @@ type StockChange struct {
 	Actor       string // who: a user, "import", "order:<channel>"
 	OrderRef    string // the order this change belongs to, if any
 	Note        string
+	LotID       int64 // the lot received (or, later, drawn from), 0 for none
 }
 
 // Validate checks the request before any row is locked.
@@ -176,6 +177,7 @@ type Movement struct {
 	Actor         string    `json:"actor"`
 	OrderRef      string    `json:"order_ref,omitempty"`
 	Note          string    `json:"note,omitempty"`
+	LotID         int64     `json:"lot_id,omitempty"`
 	Version       int64     `json:"version"` // the level's version after this movement
 	CreatedAt     time.Time `json:"created_at"`
 }
