@@ -64,7 +64,6 @@ func (s *Sheet) Normalize() error {
 	return fe.Err()
 }
 
-
 // layout is where a stamp's parts go, relative to its top left corner.
 type layout struct {
 	module   float64 // mm
