@@ -29,6 +29,8 @@ type Lot struct {
 	ShelfLifeDays int    `json:"shelf_life_days,omitempty"`
 	Quantity      int64  `json:"quantity"`
 	Notes         string `json:"notes,omitempty"`
+	// GTIN is the variant's, filled by the store when it has one.
+	GTIN GTIN `json:"gtin13,omitempty"`
 	// DigitalLink is the lot's GS1 Digital Link URI, filled by the API.
 	DigitalLink string    `json:"digital_link,omitempty"`
 	ReceivedBy  string    `json:"received_by,omitempty"`

@@ -81,6 +81,7 @@ func (s *Store) ReceiveLot(ctx context.Context, l *catalog.Lot) error {
 			return err
 		}
 		*l = row.asDomain()
+		l.GTIN = gtinOf(v)
 		return s.auditOutsider(tx, sc, v.CoopID, "lot.received", "lot", row.ID,
 			fmt.Sprintf("lot %s of %s: %d into warehouse %d", l.Code, v.SKU, l.Quantity, w.ID))
 	})
@@ -91,12 +92,17 @@ func lotCodeTaken(code string, cause error) error {
 	return &catalog.Error{Code: catalog.CodeConflict, Message: msg, Fields: map[string]string{"code": msg}, Err: cause}
 }
 
-// Lots lists a variant's lots, newest first.
+// Lots lists a variant's lots, newest first: none for a variant outside
+// the scope, as a list filter does.
 func (s *Store) Lots(ctx context.Context, variantID int64) ([]catalog.Lot, error) {
 	if _, err := allowed(ctx, catalog.PermCatalogRead); err != nil {
 		return nil, err
 	}
-	if _, err := s.stockReader(ctx, variantID, "lots.read"); err != nil {
+	v, err := s.stockReader(ctx, variantID, "lots.read")
+	if catalog.ErrorCode(err) == catalog.CodeNotFound {
+		return []catalog.Lot{}, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	var rows []lotRow
@@ -106,8 +112,16 @@ func (s *Store) Lots(ctx context.Context, variantID int64) ([]catalog.Lot, error
 	out := make([]catalog.Lot, len(rows))
 	for i, r := range rows {
 		out[i] = r.asDomain()
+		out[i].GTIN = gtinOf(v)
 	}
 	return out, nil
+}
+
+func gtinOf(v variantRow) catalog.GTIN {
+	if v.GTIN13 == nil {
+		return ""
+	}
+	return catalog.GTIN(*v.GTIN13)
 }
 
 // Lot reads one lot in the caller's scope.
@@ -116,13 +130,16 @@ func (s *Store) Lot(ctx context.Context, id int64) (catalog.Lot, error) {
 	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
 		return catalog.Lot{}, translate(err, "lot")
 	}
-	if _, err := s.stockReader(ctx, r.VariantID, "lot.read"); err != nil {
+	v, err := s.stockReader(ctx, r.VariantID, "lot.read")
+	if err != nil {
 		if catalog.ErrorCode(err) == catalog.CodeNotFound {
 			return catalog.Lot{}, catalog.Errorf(catalog.CodeNotFound, "lot not found")
 		}
 		return catalog.Lot{}, err
 	}
-	return r.asDomain(), nil
+	l := r.asDomain()
+	l.GTIN = gtinOf(v)
+	return l, nil
 }
 
 // Trace reads what the trace page shows of the lot code of the variant
@@ -145,6 +162,7 @@ func (s *Store) Trace(ctx context.Context, gtin catalog.GTIN, code string) (cata
 		return t, translate(err, "lot")
 	}
 	t.Lot = r.asDomain()
+	t.Lot.GTIN = gtin
 	if t.Coop, err = s.Coop(ctx, p.CoopID); err != nil {
 		return t, err
 	}

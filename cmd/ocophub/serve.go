@@ -58,6 +58,7 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready fu
 		Logger:         slog.Default(),
 		TrustedProxies: splitList(cfg.TrustedProxies),
 		Sync:           sync,
+		PublicURL:      cfg.PublicURL, // the base of the lots' Digital Links
 	})
 	if err != nil {
 		return err
