@@ -147,6 +147,7 @@ func New(d Deps) (func(*gin.Engine), error) {
 func (ui *UI) mount(r *gin.Engine) {
 	r.GET("/static/*file", serveStatic)
 	r.GET("/p/:gtin", ui.publicProduct)
+	r.GET("/t/:gtin/*lot", ui.tracePage)
 	r.GET("/lang/:lang", ui.setLanguage)
 	r.GET("/login", ui.loginPage)
 	r.POST("/login", ui.login)
