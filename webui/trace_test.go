@@ -2,8 +2,13 @@ package webui_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,4 +123,89 @@ func TestTracePage(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, http.StatusNotFound, res.StatusCode)
+}
+
+// TestLotJourney is a co-op manager on a phone: from the product page to
+// its lots, a lot refused with the error beside its field and nothing
+// typed lost, then received (stock +100); the stamp sheet is printed, a
+// stamp decoded as a scanner would, and its URI opens the trace page.
+func TestLotJourney(t *testing.T) {
+	h := startHub(t, true)
+	h.addUser(t, "quanly.phudo", catalog.RoleCoopManager, "HTX-PHUDO")
+	p, err := h.productByCode("TRA-PHUDO")
+	require.NoError(t, err)
+	v := p.Variants[0]
+	before := availableOf(t, h, v.ID)
+	tab := newTab(t)
+	do(t, tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
+	login(t, tab, h.url, "quanly.phudo", "/products/"+itoa(p.ID))
+	do(t, tab, chromedp.Click(chromedp.CSS("#lots")), chromedp.WaitVisible(chromedp.CSS("#receive-save")))
+	suggested := eval[string](t, tab, `document.querySelector("#f-code").value`)
+	require.Regexp(t, `^\d{4}A$`, suggested, "a code suggested from the date")
+
+	notes := "Chè búp tươi hái tại đồi số 3 ngày 04/12; sao sấy thủ công."
+	do(t, tab, chromedp.SetValue(chromedp.CSS("#f-code"), "Lô 1"), chromedp.SendKeys(chromedp.CSS("#f-shelf_life_days"), "365"),
+		chromedp.SendKeys(chromedp.CSS("#f-quantity"), "100"), chromedp.SendKeys(chromedp.CSS("#f-notes"), notes),
+		chromedp.Click(chromedp.CSS("#receive-save")), chromedp.WaitVisible(chromedp.CSS("#err-code")))
+	require.Contains(t, text(t, tab, "#err-code"), "Mã lô gồm 1–20 ký tự")
+	require.Equal(t, "100", eval[string](t, tab, `document.querySelector("#f-quantity").value`), "nothing typed is lost")
+	require.Equal(t, notes, eval[string](t, tab, `document.querySelector("#f-notes").value`))
+	require.Equal(t, before, availableOf(t, h, v.ID), "a refused lot moves no stock")
+
+	do(t, tab, chromedp.SetValue(chromedp.CSS("#f-code"), suggested), chromedp.Click(chromedp.CSS("#receive-save")),
+		chromedp.WaitVisible(chromedp.CSS("#flash")))
+	require.Contains(t, text(t, tab, "#flash"), "Đã nhận lô")
+	require.Equal(t, before+100, availableOf(t, h, v.ID))
+	require.Contains(t, text(t, tab, `[data-lot="`+suggested+`"]`), "Nhận 100")
+	loc, err := chromedp.Run(tab, chromedp.Location())
+	require.NoError(t, err)
+	screenshots(t, tab, loc, "lots")
+
+	// Print the sheet (the page's link, with the manager's token) and scan it.
+	href := eval[string](t, tab, `document.querySelector('[data-lot="`+suggested+`"] a.stamps').getAttribute("href")`)
+	tok := catalog.APIToken{Name: "may in", Role: catalog.RoleCoopManager, CoopID: p.CoopID}
+	secret, err := h.st.CreateAPIToken(h.ctx, &tok)
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodGet, h.url+href, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	pdf, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode, string(pdf))
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tem.pdf"), pdf, 0o600))
+	// The first stamp of the default sheet (6 × 7 of 30 × 40 mm centred on
+	// A4: from 15 mm, 8.5 mm), cut out at 400 dpi as a phone camera frames one.
+	out, err := exec.Command("pdftoppm", "-r", "400", "-x", "236", "-y", "134", "-W", "473", "-H", "630", "-png", "-singlefile",
+		filepath.Join(dir, "tem.pdf"), filepath.Join(dir, "tem")).CombinedOutput()
+	require.NoError(t, err, string(out))
+	decoded, err := exec.Command("zbarimg", "-q", "--raw", filepath.Join(dir, "tem.png")).Output()
+	require.NoError(t, err)
+	codes := strings.Split(strings.TrimSpace(string(decoded)), "\n")
+	require.Len(t, codes, 1, "one stamp; stamp.TestSheetScans decodes every stamp of a sheet")
+	lots, err := h.st.Lots(h.ctx, v.ID)
+	require.NoError(t, err)
+	want := catalog.DigitalLink(h.url, v.GTIN, suggested, lots[0].ExpiresOn)
+	for _, c := range codes {
+		require.Equal(t, want, c)
+	}
+
+	do(t, tab, chromedp.Navigate(codes[0]), chromedp.WaitVisible(chromedp.CSS("#lot-code")))
+	require.Equal(t, suggested, text(t, tab, "#lot-code"))
+	require.Equal(t, notes, text(t, tab, "#notes"))
+	require.Contains(t, text(t, tab, "#stars"), "★★★", "headless Chromium asks for English: OCOP 3 stars")
+}
+
+func availableOf(t *testing.T, h *hub, variantID int64) int64 {
+	t.Helper()
+	levels, err := h.st.StockLevels(h.ctx, variantID)
+	require.NoError(t, err)
+	var n int64
+	for _, l := range levels {
+		n += l.Available()
+	}
+	return n
 }

@@ -165,6 +165,8 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.GET("/products/:id/edit", ui.need(catalog.PermPriceWrite), ui.productEdit)
 	g.POST("/products/:id/edit", ui.need(catalog.PermPriceWrite), ui.productSave)
 	g.POST("/products/:id/stock", ui.need(catalog.PermStockAdjust), ui.stockAdjust)
+	g.GET("/products/:id/lots", ui.need(read), ui.lotsPage)
+	g.POST("/products/:id/lots", ui.need(catalog.PermStockAdjust), ui.lotReceive)
 	g.POST("/listings/:id/push", ui.need(catalog.PermListingPush), ui.listingPush)
 	g.POST("/listings/:id/delist", ui.need(catalog.PermShopsWrite), ui.listingDelist)
 	g.POST("/listings/:id/overrides", ui.need(catalog.PermShopsWrite), ui.listingOverrides)
