@@ -48,7 +48,9 @@ func TestTracePage(t *testing.T) {
 		"Chè búp tươi hái tại đồi số 3, thôn Phú Đô, ngày 04/12/2026; sao sấy thủ công.")
 	// A live Lazada listing of the variant: the page links to it.
 	shop := catalog.Shop{CoopID: p.CoopID, Platform: catalog.PlatformLazada, ExternalID: "200100", Name: "Trà Phú Đô Official"}
-	require.NoError(t, h.st.ConnectShop(h.ctx, &shop, []byte(`{"access_token":"t"}`), time.Now().Add(time.Hour), time.Now().Add(24*time.Hour), time.Now().Add(365*24*time.Hour)))
+	// Tokens far from expiry: no refresh is tried while the test runs.
+	days := func(n int) time.Time { return time.Now().Add(time.Duration(n) * 24 * time.Hour) }
+	require.NoError(t, h.st.ConnectShop(h.ctx, &shop, []byte(`{"access_token":"t"}`), days(30), days(60), days(365)))
 	l, err := h.st.AddListing(h.ctx, shop.ID, v.ID)
 	require.NoError(t, err)
 	require.NoError(t, h.st.SetListingState(h.ctx, l.ID, catalog.ListingLive, "", "3300123", ""))
