@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,8 +98,12 @@ func newTenant(t *testing.T, st *store.Store, alliance catalog.Alliance, marker,
 		Discount: catalog.Discount{Kind: catalog.DiscountPercent, Value: 10}, Channels: []catalog.Platform{catalog.PlatformLazada},
 		StartsAt: time.Now().Add(time.Hour), EndsAt: time.Now().Add(25 * time.Hour)}
 	require.NoError(t, st.CreateCampaign(op, &camp))
+	lot := catalog.Lot{VariantID: v.ID, WarehouseID: w.ID, Code: marker + "-LOT", ProducedOn: catalog.Today(time.Now()),
+		ShelfLifeDays: 365, Quantity: 10, Notes: "Vườn " + marker}
+	require.NoError(t, st.ReceiveLot(op, &lot))
 	for k, id := range map[string]int64{"coop": o.coop.ID, "warehouse": w.ID, "product": o.product.ID, "variant": v.ID,
-		"shop": shop.ID, "listing": l.ID, "order": order.ID, "user": manager.ID, "token": tok.ID, "campaign": camp.ID, "live": live.ID} {
+		"shop": shop.ID, "listing": l.ID, "order": order.ID, "user": manager.ID, "token": tok.ID, "campaign": camp.ID, "live": live.ID,
+		"lot": lot.ID} {
 		o.ids[k] = id
 	}
 	return o
@@ -272,6 +277,15 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/variants/:id/movements":          {kind: "variant", seller: true, staff: true},
 	"POST /api/v1/imports":                        {body: importBody, echoesInput: true},
 	"GET /api/v1/products/export":                 {query: exportQuery, seller: true, staff: true},
+	"POST /api/v1/lots":                           {body: lotBody},
+	"GET /api/v1/lots":                            {query: variantQuery, seller: true, staff: true},
+	"GET /api/v1/lots/:id/stamps.pdf":             {kind: "lot", seller: true, staff: true},
+	"GET /api/v1/lots/:id/stamp.png":              {kind: "lot", seller: true, staff: true},
+	"GET /api/v1/lots/:id/stamp.svg":              {kind: "lot", seller: true, staff: true},
+	"GET /01/*path":                               {notTenant: "the public GS1 resolver: what the stamp prints (TestResolver)"},
+	"HEAD /01/*path":                              {notTenant: "the public GS1 resolver (TestResolver)"},
+	"OPTIONS /01/*path":                           {notTenant: "the public GS1 resolver's CORS (TestResolver)"},
+	"GET /.well-known/gs1resolver":                {notTenant: "the resolver's description, no data"},
 
 	"GET /api/v1/shops":                {query: coopQuery, seller: true},
 	"GET /api/v1/shops/:id":            {kind: "shop", seller: true},
@@ -387,6 +401,16 @@ func priceChangeBody(w *world, o tenantObjects) any {
 	p.Variants[0].Price += 1000
 	return p
 }
+
+// lotCodes numbers the lots the route tests receive: a code is unique per variant.
+var lotCodes atomic.Int64
+
+func lotBody(_ *world, o tenantObjects) any {
+	return map[string]any{"variant_id": o.id("variant"), "warehouse_id": o.id("warehouse"), "code": fmt.Sprintf("L%d", lotCodes.Add(1)),
+		"produced_on": catalog.Today(time.Now()).String(), "shelf_life_days": 30, "quantity": 1}
+}
+
+func variantQuery(o tenantObjects) string { return "variant_id=" + itoa(o.id("variant")) }
 
 func adjustmentBody(w *world, o tenantObjects) any {
 	return map[string]any{"warehouse_id": w.A.id("warehouse"), "delta": 1, "reason": "received"}

@@ -68,6 +68,11 @@ var policy = map[string]access{
 	"GET /api/v1/variants/:id/movements":          need(catalog.PermCatalogRead),
 	"POST /api/v1/imports":                        need(catalog.PermCatalogWrite),
 	"GET /api/v1/products/export":                 need(catalog.PermCatalogRead),
+	"POST /api/v1/lots":                           need(catalog.PermStockAdjust),
+	"GET /api/v1/lots":                            need(catalog.PermCatalogRead),
+	"GET /api/v1/lots/:id/stamps.pdf":             need(catalog.PermCatalogRead),
+	"GET /api/v1/lots/:id/stamp.png":              need(catalog.PermCatalogRead),
+	"GET /api/v1/lots/:id/stamp.svg":              need(catalog.PermCatalogRead),
 
 	"GET /api/v1/shops":                    need(catalog.PermShopsRead),
 	"GET /api/v1/shops/:id":                need(catalog.PermShopsRead),

@@ -45,6 +45,12 @@ type Deps struct {
 	Auth *Auth
 	// Photos serves product galleries and their files; nil leaves them out.
 	Photos *PhotoDeps
+	// PublicURL is the hub as buyers and platforms reach it
+	// (OCOPHUB_PUBLIC_URL): the base of the lots' GS1 Digital Links. Empty:
+	// Sync's, else each request's own scheme and host (Auth.PublicBase).
+	PublicURL string
+	// Now is the clock (stamps print the day's OCOP claim); nil: time.Now.
+	Now func() time.Time
 	// RequestTimeout bounds each API request and its database work
 	// (default DefaultRequestTimeout; imports get ImportTimeout).
 	RequestTimeout time.Duration
@@ -95,7 +101,18 @@ func New(d Deps) (*gin.Engine, error) {
 		small.PUT("/auth/password", auth.changePassword)
 		accountHandlers{accounts: auth.accounts}.routes(small)
 	}
-	h := handlers{store: d.Store, changed: func() {}}
+	publicURL := d.PublicURL
+	if publicURL == "" && d.Sync != nil {
+		publicURL = d.Sync.PublicURL
+	}
+	publicBase := func(r *http.Request) string { return auth.PublicBase(r, publicURL) }
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if rs, ok := d.Store.(ResolverStore); ok {
+		resolver{store: rs, publicBase: publicBase}.routes(r)
+	}
+	h := handlers{store: d.Store, changed: func() {}, publicBase: publicBase, now: d.Now}
 	if d.Sync != nil && d.Sync.Wake != nil {
 		h.changed = d.Sync.Wake
 	}
@@ -119,6 +136,9 @@ type handlers struct {
 	// changed tells the sync engine the outbox has news (stock adjusted,
 	// catalog imported, product edited), so it relays at once.
 	changed func()
+	// publicBase is the hub's public URL for a request: Digital Links.
+	publicBase func(*http.Request) string
+	now        func() time.Time
 }
 
 func (h handlers) routes(g *gin.RouterGroup) {
@@ -157,4 +177,10 @@ func (h handlers) routes(g *gin.RouterGroup) {
 	g.GET("/variants/:id/stock", h.stockLevels)
 	g.POST("/variants/:id/stock/adjustments", h.adjustStock)
 	g.GET("/variants/:id/movements", h.movements)
+
+	g.POST("/lots", h.receiveLot)
+	g.GET("/lots", h.listLots)
+	g.GET("/lots/:id/stamps.pdf", h.lotStamps)
+	g.GET("/lots/:id/stamp.png", h.lotStampPNG)
+	g.GET("/lots/:id/stamp.svg", h.lotStampSVG)
 }

@@ -77,6 +77,7 @@ type StockChange struct {
 	// lands on stock that orders have moved since. 0 is a level not yet
 	// written.
 	IfVersion *int64
+	LotID     int64 // the lot received (or, later, drawn from), 0 for none
 }
 
 // Validate checks the request before any row is locked.
@@ -186,6 +187,7 @@ type Movement struct {
 	Actor         string    `json:"actor"`
 	OrderRef      string    `json:"order_ref,omitempty"`
 	Note          string    `json:"note,omitempty"`
+	LotID         int64     `json:"lot_id,omitempty"`
 	Version       int64     `json:"version"` // the level's version after this movement
 	CreatedAt     time.Time `json:"created_at"`
 }

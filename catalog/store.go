@@ -95,6 +95,18 @@ type Store interface {
 	// Movements lists a variant's ledger, newest first.
 	Movements(ctx context.Context, variantID int64, q ListQuery) (items []Movement, next string, err error)
 
+	// ReceiveLot stores a lot and adds its quantity to stock in one
+	// transaction (a ledger Movement naming the lot); a code the variant
+	// already has is conflict, a variant or warehouse out of scope
+	// invalid_argument on its field.
+	ReceiveLot(ctx context.Context, l *Lot) error
+	// Lots lists a variant's lots, newest first (none outside the scope).
+	Lots(ctx context.Context, variantID int64) ([]Lot, error)
+	// Lot reads one lot (not_found outside the scope).
+	Lot(ctx context.Context, id int64) (Lot, error)
+	// Trace reads what a buyer may see of a lot, by GTIN and lot code.
+	Trace(ctx context.Context, gtin GTIN, code string) (Trace, error)
+
 	// Import upserts a whole catalog batch in one transaction (see Import).
 	Import(ctx context.Context, b *ImportBatch, opts ImportOptions) (ImportReport, error)
 }

@@ -2,7 +2,8 @@
 # ensure-services.sh — make sure the services `make test` needs are reachable:
 #   PostgreSQL on 127.0.0.1:5432 (user postgres, no password over local TCP,
 #   database ocophub_test with the pg_trgm extension), Redis on 127.0.0.1:6379
-#   and Chromium for the browser tests.
+#   Chromium for the browser tests, poppler-utils and zbar-tools for the
+#   stamp tests (render the PDF, decode its QR codes).
 #
 # Written for a fresh Debian 12 machine running as root. Anything already
 # reachable is left alone; the script never flushes or drops anything.
@@ -280,9 +281,28 @@ ensure_chromium() {
 	fi
 }
 
+# ------------------------------------------------------------------ Scanner tools
+
+# The stamp tests read their PDF as a scanner would: poppler renders it
+# (pdftoppm) and extracts its text (pdftotext), zbar decodes the QR codes.
+ensure_scanner_tools() {
+	local missing=()
+	command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+	command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+	if ((${#missing[@]} == 0)); then
+		say "poppler-utils, zbar-tools: already installed"
+	elif apt_install "${missing[@]}"; then
+		say "${missing[*]}: installed"
+	else
+		failures+=("${missing[*]}: apt-get install failed (the stamp tests need pdftoppm, pdftotext and zbarimg)")
+		say "${missing[*]}: NOT installed"
+	fi
+}
+
 ensure_postgres
 ensure_redis
 ensure_chromium
+ensure_scanner_tools
 
 if ((${#failures[@]} > 0)); then
 	for f in "${failures[@]}"; do

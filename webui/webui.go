@@ -154,6 +154,7 @@ func New(d Deps) (func(*gin.Engine), error) {
 func (ui *UI) mount(r *gin.Engine) {
 	r.GET("/static/*file", serveStatic)
 	r.GET("/p/:gtin", ui.publicProduct)
+	r.GET("/t/:gtin/*lot", ui.tracePage)
 	r.GET("/lang/:lang", ui.setLanguage)
 	r.GET("/login", ui.loginPage)
 	r.POST("/login", ui.login)
@@ -178,6 +179,8 @@ func (ui *UI) mount(r *gin.Engine) {
 	g.POST("/products/:id/photos", ui.need(write), ui.photoUpload)
 	g.POST("/products/:id/photos/:image/move", ui.need(write), ui.photoMove)
 	g.POST("/products/:id/photos/:image/delete", ui.need(write), ui.photoDelete)
+	g.GET("/products/:id/lots", ui.need(read), ui.lotsPage)
+	g.POST("/products/:id/lots", ui.need(catalog.PermStockAdjust), ui.lotReceive)
 	g.POST("/listings/:id/push", ui.need(catalog.PermListingPush), ui.listingPush)
 	g.POST("/listings/:id/delist", ui.need(catalog.PermShopsWrite), ui.listingDelist)
 	g.POST("/listings/:id/overrides", ui.need(catalog.PermShopsWrite), ui.listingOverrides)

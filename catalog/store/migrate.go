@@ -62,12 +62,9 @@ func Migrations(d Dialect) ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: name, SQL: string(body), Checksum: hex.EncodeToString(sum[:])})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	// Numbers ascend without repeats; a gap is allowed, because numbers are
-	// handed out to branches built side by side and each branch holds
-	// only its own until they are merged.
 	for i, m := range out {
-		if m.Version < 1 || i > 0 && m.Version == out[i-1].Version {
-			return nil, fmt.Errorf("migrations of %s: version %d is repeated or not positive", d, m.Version)
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migrations of %s: expected version %d, found %d", d, i+1, m.Version)
 		}
 	}
 	return out, nil

@@ -210,6 +210,7 @@ type movementRow struct {
 	Actor         string
 	OrderRef      string
 	Note          string
+	LotID         *int64
 	Version       int64
 	CreatedAt     time.Time
 }
@@ -219,7 +220,7 @@ func (movementRow) TableName() string { return "stock_movements" }
 func (r movementRow) asDomain() catalog.Movement {
 	return catalog.Movement{ID: r.ID, VariantID: r.VariantID, WarehouseID: r.WarehouseID, Op: catalog.StockOp(r.Op),
 		OnHandDelta: r.OnHandDelta, ReservedDelta: r.ReservedDelta, HeldDelta: r.HeldDelta, Reason: catalog.Reason(r.Reason),
-		Actor: r.Actor, OrderRef: r.OrderRef, Note: r.Note, Version: r.Version, CreatedAt: r.CreatedAt}
+		Actor: r.Actor, OrderRef: r.OrderRef, Note: r.Note, LotID: deref64(r.LotID), Version: r.Version, CreatedAt: r.CreatedAt}
 }
 
 type outboxRow struct {

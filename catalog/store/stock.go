@@ -96,6 +96,9 @@ func (s *Store) changeStock(ctx context.Context, tx *gorm.DB, c catalog.StockCha
 	movement := movementRow{VariantID: v.ID, WarehouseID: w.ID, CoopID: v.CoopID, Op: string(c.Op),
 		OnHandDelta: onHandDelta, ReservedDelta: reservedDelta, HeldDelta: next.Held - row.Held, Reason: string(c.Reason), Actor: c.Actor,
 		OrderRef: c.OrderRef, Note: c.Note, Version: next.Version, CreatedAt: now}
+	if c.LotID != 0 {
+		movement.LotID = &c.LotID
+	}
 	if err := tx.Create(&movement).Error; err != nil {
 		return catalog.StockLevel{}, translate(err, "stock movement")
 	}

@@ -185,12 +185,20 @@ func TestDevServesDemoCatalog(t *testing.T) {
 		require.Equal(t, "CHE-HAODAT", p.Code, "manager.haodat sees Hảo Đạt's products only")
 	}
 
-	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"} {
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/.well-known/gs1resolver"} {
 		r, err := http.Get(base + path)
 		require.NoError(t, err)
 		r.Body.Close()
 		require.Equal(t, http.StatusOK, r.StatusCode, path)
 	}
+	// The GS1 Digital Link resolver is at the root: a demo tea's GTIN
+	// opens its public page.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	r, err := noFollow.Get(base + "/01/08936000001018")
+	require.NoError(t, err)
+	r.Body.Close()
+	require.Equal(t, http.StatusTemporaryRedirect, r.StatusCode)
+	require.Equal(t, base+"/p/8936000001018?lang=vi", r.Header.Get("Location"))
 
 	sandboxRE := regexp.MustCompile(`(Shopee|Lazada|Zalo)\s+sandbox (http://\S+)`)
 	found := sandboxRE.FindAllStringSubmatch(stdout.String(), -1)

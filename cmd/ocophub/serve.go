@@ -61,6 +61,7 @@ func serveHTTP(ctx context.Context, cfg Config, st *stack, wake func(), ready fu
 		TrustedProxies: splitList(cfg.TrustedProxies),
 		Sync:           sync,
 		Photos:         &api.PhotoDeps{Store: st.store, Library: st.photos},
+		PublicURL:      cfg.PublicURL, // the base of the lots' Digital Links
 	})
 	if err != nil {
 		return err
