@@ -46,11 +46,17 @@ func (l *Library) AddToProduct(ctx context.Context, g Gallery, productID int64, 
 		if err := l.Save(ctx, p); err != nil {
 			return nil, err
 		}
-		images[i] = catalog.ProductImage{ProductID: productID, VariantID: uploads[i].VariantID, Width: p.Width, Height: p.Height,
-			Bytes: int64(len(p.Original.Data)), SHA256: SHA256(p.Original.Key),
-			OriginalKey: p.Original.Key, ThumbKey: p.Thumb.Key, SquareKey: p.Square.Key}
+		images[i] = p.Image(productID, uploads[i].VariantID)
 	}
 	return g.AddProductImages(ctx, productID, images)
+}
+
+// Image is the gallery record of a processed (and saved) photo of a
+// product, or of one of its variants when variantID is set.
+func (p Photo) Image(productID int64, variantID *int64) catalog.ProductImage {
+	return catalog.ProductImage{ProductID: productID, VariantID: variantID, Width: p.Width, Height: p.Height,
+		Bytes: int64(len(p.Original.Data)), SHA256: SHA256(p.Original.Key),
+		OriginalKey: p.Original.Key, ThumbKey: p.Thumb.Key, SquareKey: p.Square.Key}
 }
 
 func name(u Upload, i int) string {

@@ -170,10 +170,20 @@ func seedDemoPhotos(ctx context.Context, st *stack) error {
 	if err != nil {
 		return err
 	}
+	drawn := map[catalog.Group]photo.Photo{} // one illustration per OCOP group, processed once
 	for _, p := range products {
-		c := groupColours[p.Group]
-		img := photo.Illustration(800, 800, "jpeg", c[0], c[1])
-		if _, err := st.photos.AddToProduct(ctx, st.store, p.ID, []photo.Upload{{Name: p.Code + ".jpg", Data: img}}); err != nil {
+		pic, ok := drawn[p.Group]
+		if !ok {
+			c := groupColours[p.Group]
+			if pic, err = photo.Process(photo.Illustration(800, 800, "jpeg", c[0], c[1])); err != nil {
+				return err
+			}
+			if err := st.photos.Save(ctx, pic); err != nil {
+				return err
+			}
+			drawn[p.Group] = pic
+		}
+		if _, err := st.store.AddProductImages(ctx, p.ID, []catalog.ProductImage{pic.Image(p.ID, nil)}); err != nil {
 			return fmt.Errorf("%s: %w", p.Code, err)
 		}
 	}

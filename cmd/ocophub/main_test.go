@@ -70,7 +70,7 @@ func awaitLine(t *testing.T, stdout, stderr *syncBuffer, re *regexp.Regexp) []st
 	require.Eventually(t, func() bool {
 		m = re.FindStringSubmatch(stdout.String())
 		return m != nil
-	}, 20*time.Second, 50*time.Millisecond, "never printed %s; stderr:\n%s", re, stderr.String())
+	}, 60*time.Second, 50*time.Millisecond, "never printed %s; stderr:\n%s", re, stderr.String())
 	return m
 }
 
@@ -141,7 +141,7 @@ func TestDevServesDemoCatalog(t *testing.T) {
 		}
 		m = tokenRE.FindStringSubmatch(out)
 		return base != "" && m != nil
-	}, 20*time.Second, 50*time.Millisecond, "dev never printed its URLs and a ready curl with a token; stderr:\n%s", stderr.String())
+	}, 60*time.Second, 50*time.Millisecond, "dev never printed its URLs and a ready curl with a token; stderr:\n%s", stderr.String())
 
 	// The printed curl works: the demo operator token sees every alliance.
 	require.Equal(t, base, m[2])

@@ -44,9 +44,7 @@ func AddTo(t testing.TB, ctx context.Context, g photo.Gallery, lib *photo.Librar
 	p := Sample(t)
 	require.NoError(t, lib.Save(ctx, p))
 	for _, id := range productIDs {
-		_, err := g.AddProductImages(ctx, id, []catalog.ProductImage{{ProductID: id, Width: p.Width, Height: p.Height,
-			Bytes: int64(len(p.Original.Data)), SHA256: photo.SHA256(p.Original.Key),
-			OriginalKey: p.Original.Key, ThumbKey: p.Thumb.Key, SquareKey: p.Square.Key}})
+		_, err := g.AddProductImages(ctx, id, []catalog.ProductImage{p.Image(id, nil)})
 		require.NoError(t, err)
 	}
 }
