@@ -123,52 +123,37 @@ func sheetOf(c *gin.Context) (stamp.Sheet, error) {
 
 // lotStamps is the A4 sheet of the lot's stamps (PDF).
 func (h handlers) lotStamps(c *gin.Context) {
-	label, l, ok := h.stampLabel(c)
-	if !ok {
-		return
-	}
-	sheet, err := sheetOf(c)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := stamp.PDF(&buf, label, sheet, h.now()); err != nil {
-		abortWithError(c, err)
-		return
-	}
-	attachment(c, "tem-"+l.Code+".pdf")
-	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+	h.serveStamp(c, "pdf", "application/pdf", func(buf *bytes.Buffer, label stamp.Label, sheet stamp.Sheet) error {
+		return stamp.PDF(buf, label, sheet, h.now())
+	})
 }
 
 // lotStampPNG is one stamp for a label printer: ?dpi= (default 300).
 func (h handlers) lotStampPNG(c *gin.Context) {
-	label, l, ok := h.stampLabel(c)
-	if !ok {
-		return
-	}
-	sheet, err := sheetOf(c)
 	dpi := 300
-	if v := c.Query("dpi"); err == nil && v != "" {
-		if dpi, err = strconv.Atoi(v); err != nil || dpi < 150 || dpi > 1200 {
-			err = invalid("dpi", "dpi must be 150–1200")
+	if v := c.Query("dpi"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 150 || n > 1200 {
+			abortWithError(c, invalid("dpi", "dpi must be 150–1200"))
+			return
 		}
+		dpi = n
 	}
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := stamp.PNG(&buf, label, sheet, dpi); err != nil {
-		abortWithError(c, err)
-		return
-	}
-	attachment(c, "tem-"+l.Code+".png")
-	c.Data(http.StatusOK, "image/png", buf.Bytes())
+	h.serveStamp(c, "png", "image/png", func(buf *bytes.Buffer, label stamp.Label, sheet stamp.Sheet) error {
+		return stamp.PNG(buf, label, sheet, dpi)
+	})
 }
 
 // lotStampSVG is one stamp as SVG, in millimetres.
 func (h handlers) lotStampSVG(c *gin.Context) {
+	h.serveStamp(c, "svg", "image/svg+xml", func(buf *bytes.Buffer, label stamp.Label, sheet stamp.Sheet) error {
+		return stamp.SVG(buf, label, sheet)
+	})
+}
+
+// serveStamp answers the lot's stamps drawn by draw as a download
+// "tem-<lot>.<ext>"; a bad lot, sheet or drawing is the usual error.
+func (h handlers) serveStamp(c *gin.Context, ext, contentType string, draw func(*bytes.Buffer, stamp.Label, stamp.Sheet) error) {
 	label, l, ok := h.stampLabel(c)
 	if !ok {
 		return
@@ -179,12 +164,12 @@ func (h handlers) lotStampSVG(c *gin.Context) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := stamp.SVG(&buf, label, sheet); err != nil {
+	if err := draw(&buf, label, sheet); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	attachment(c, "tem-"+l.Code+".svg")
-	c.Data(http.StatusOK, "image/svg+xml", buf.Bytes())
+	attachment(c, "tem-"+l.Code+"."+ext)
+	c.Data(http.StatusOK, contentType, buf.Bytes())
 }
 
 // attachment names the download; lot codes may hold characters a header
