@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ocophub/api"
 	"ocophub/catalog"
 )
 
@@ -14,6 +15,7 @@ type traceData struct {
 	// CertValid is whether the OCOP certificate is in force today: stars
 	// are shown only then; otherwise the page says it has expired.
 	CertValid bool
+	Cover     string // the product's cover photo's URL ("" without one)
 }
 
 // tracePage is what a buyer sees after scanning a stamp (the resolver
@@ -45,7 +47,13 @@ func (ui *UI) tracePage(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	p.Data = &traceData{Trace: t, CertValid: t.Product.Certificate.ValidOn(catalog.Today(ui.d.Now()))}
+	d := &traceData{Trace: t, CertValid: t.Product.Certificate.ValidOn(catalog.Today(ui.d.Now()))}
+	if covers, err := ui.d.Store.CoverImages(ctx, []int64{t.Product.ID}); err == nil {
+		if im, ok := covers[t.Product.ID]; ok {
+			d.Cover = api.MediaPath + im.SquareKey
+		}
+	}
+	p.Data = d
 	p.Title = t.Product.Name.In(p.Lang)
 	ui.render(c, http.StatusOK, "trace", p)
 }

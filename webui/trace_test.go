@@ -69,6 +69,8 @@ func TestTracePage(t *testing.T) {
 
 	phone("vi-VN,vi")
 	do(t, tab, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#lot-code")))
+	require.True(t, strings.HasPrefix(eval[string](t, tab, `document.querySelector("#cover").getAttribute("src")`), "/media/"),
+		"the product's photo")
 	loc, err := chromedp.Run(tab, chromedp.Location())
 	require.NoError(t, err)
 	u, err := url.Parse(link)
