@@ -21,8 +21,10 @@ import (
 	"ocophub/catalog"
 )
 
-// Limits on an upload. Platform numbers are from
-// ../shared/marketplaces/REFERENCE.md; the others are the hub's choice.
+// Limits on an upload. Platform numbers are the platforms' own upload
+// limits (Shopee media_space/upload_image, Lazada /image/upload, TikTok
+// Shop images/upload; connectors/sandbox/README.md cites them); the others
+// are the hub's choice.
 const (
 	// MaxBytes is the largest file the hub takes (hub's choice): above any
 	// phone camera's JPEG (12–50 MP photos are 3–15 MB); Shopee takes ≤10
