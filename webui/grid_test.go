@@ -29,9 +29,14 @@ func TestExportAndGridJourney(t *testing.T) {
 	login(t, tab, h.url, "haodat", "/products")
 
 	// The export follows the search on the list.
-	do(t, tab, chromedp.SendKeys(chromedp.CSS("#q"), "hao dat\n"), chromedp.WaitVisible(chromedp.CSS("#product-list")))
-	href := eval[string](t, tab, `document.querySelector("#export-csv").getAttribute("href")`)
-	require.Equal(t, "/api/v1/products/export?format=csv&q=hao%20dat", href)
+	do(t, tab, chromedp.SendKeys(chromedp.CSS("#q"), "hao dat\n"))
+	// The list before the search has the links too: wait for the search's page.
+	eventually(t, "the search's page", func() error {
+		if href := eval[string](t, tab, `document.querySelector("#export-csv")?.getAttribute("href") ?? ""`); href != "/api/v1/products/export?format=csv&q=hao%20dat" {
+			return fmt.Errorf("export link %q", href)
+		}
+		return nil
+	})
 	require.Contains(t, eval[string](t, tab, `document.querySelector("#export-xlsx").getAttribute("href")`), "format=xlsx")
 	do(t, tab, chromedp.Evaluate[chromedp.Void](`window.exported = ""; fetch(document.querySelector("#export-csv").href)
 		.then(r => r.text()).then(s => window.exported = s)`))
