@@ -62,7 +62,8 @@ func TestMakeRunSellsOnLazada(t *testing.T) {
 	require.Equal(t, before, sandboxStock(t, sandboxes["Shopee"], sku))
 	require.Equal(t, before, sandboxStock(t, sandboxes["Zalo"], sku))
 	for name, url := range sandboxes {
-		require.Equal(t, [][2]int{{1024, 1024}}, sandboxImageSizes(t, url, sku), "%s shows the demo photo's square", name)
+		_, sizes := sandboxItem(t, url, sku)
+		require.Equal(t, [][2]int{{1024, 1024}}, sizes, "%s shows the demo photo's square", name)
 	}
 
 	// The user pastes the command.
@@ -131,9 +132,10 @@ func runSale(t *testing.T, command, orderURL, body string) []byte {
 	return out
 }
 
-// sandboxStock is the stock of a seller SKU on a sandbox, from its control
-// state; -1 when no shop lists it.
-func sandboxStock(t *testing.T, sandboxURL, sku string) int64 {
+// sandboxItem is what a sandbox's control state says of the item holding a
+// seller SKU: the SKU's stock (-1 when no shop lists it) and each image's
+// width and height.
+func sandboxItem(t *testing.T, sandboxURL, sku string) (stock int64, images [][2]int) {
 	t.Helper()
 	r, err := http.Get(sandboxURL + "/_sandbox/state")
 	require.NoError(t, err)
@@ -141,6 +143,10 @@ func sandboxStock(t *testing.T, sandboxURL, sku string) int64 {
 	var st struct {
 		Shops []struct {
 			Items []struct {
+				Images []struct {
+					Width  int `json:"width"`
+					Height int `json:"height"`
+				} `json:"images"`
 				SKUs []struct {
 					SellerSKU string `json:"seller_sku"`
 					Stock     int64  `json:"stock"`
@@ -153,12 +159,23 @@ func sandboxStock(t *testing.T, sandboxURL, sku string) int64 {
 		for _, it := range s.Items {
 			for _, k := range it.SKUs {
 				if k.SellerSKU == sku {
-					return k.Stock
+					for _, im := range it.Images {
+						images = append(images, [2]int{im.Width, im.Height})
+					}
+					return k.Stock, images
 				}
 			}
 		}
 	}
-	return -1
+	return -1, nil
+}
+
+// sandboxStock is the stock of a seller SKU on a sandbox; -1 when no shop
+// lists it.
+func sandboxStock(t *testing.T, sandboxURL, sku string) int64 {
+	t.Helper()
+	stock, _ := sandboxItem(t, sandboxURL, sku)
+	return stock
 }
 
 // bearer is a client of a running hub with an API token.
@@ -174,43 +191,6 @@ func (b bearer) get(t *testing.T, path string, v any) {
 	defer r.Body.Close()
 	require.Equal(t, http.StatusOK, r.StatusCode, path)
 	require.NoError(t, json.NewDecoder(r.Body).Decode(v))
-}
-
-// sandboxImageSizes is the width and height of each image of the sandbox
-// item holding sku, as its control state reports them.
-func sandboxImageSizes(t *testing.T, sandboxURL, sku string) [][2]int {
-	t.Helper()
-	r, err := http.Get(sandboxURL + "/_sandbox/state")
-	require.NoError(t, err)
-	defer r.Body.Close()
-	var st struct {
-		Shops []struct {
-			Items []struct {
-				Images []struct {
-					Width  int `json:"width"`
-					Height int `json:"height"`
-				} `json:"images"`
-				SKUs []struct {
-					SellerSKU string `json:"seller_sku"`
-				} `json:"skus"`
-			} `json:"items"`
-		} `json:"shops"`
-	}
-	require.NoError(t, json.NewDecoder(r.Body).Decode(&st))
-	for _, s := range st.Shops {
-		for _, it := range s.Items {
-			for _, k := range it.SKUs {
-				if k.SellerSKU == sku {
-					var out [][2]int
-					for _, im := range it.Images {
-						out = append(out, [2]int{im.Width, im.Height})
-					}
-					return out
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // uploadPhoto adds a photo to a product through the API, as the web UI's
